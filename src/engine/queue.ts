@@ -1,0 +1,87 @@
+/**
+ * A binary min-heap of simulation events ordered by (time, priority, seq).
+ *
+ * `seq` is a counter assigned at push time, so events with equal time and priority pop in push order.
+ * Priority and seq are folded into one number (`priority * 2^32 + seq`) to keep comparisons to two numeric tests.
+ */
+
+/** Handler of an event: a plain synchronous function of the event's argument. */
+export type EventHandler<A = unknown> = (arg: A) => void;
+
+/** One scheduled event. `cancelled` events are skipped when popped (lazy deletion). */
+export interface SimEvent {
+  /** Simulated time in integer milliseconds. */
+  readonly time: number;
+  /** priority * 2^32 + seq: lower runs first among events at the same time. */
+  readonly order: number;
+  readonly fn: EventHandler<any>;
+  readonly arg: unknown;
+  cancelled: boolean;
+}
+
+const SEQ_SPAN = 2 ** 32;
+/** Largest priority value accepted (keeps `order` an exact integer). */
+export const MAX_PRIORITY = 2 ** 20;
+
+function before(a: SimEvent, b: SimEvent): boolean {
+  return a.time < b.time || (a.time === b.time && a.order < b.order);
+}
+
+/** Binary heap of {@link SimEvent}s. */
+export class EventQueue {
+  private heap: SimEvent[] = [];
+  private seq = 0;
+
+  /** Number of events held (including cancelled ones not yet popped). */
+  get size(): number {
+    return this.heap.length;
+  }
+
+  /** Pushes an event and returns it (keep it to cancel it later). */
+  push<A>(time: number, priority: number, fn: EventHandler<A>, arg: A): SimEvent {
+    if (!(priority >= 0 && priority < MAX_PRIORITY) || !Number.isInteger(priority)) {
+      throw new RangeError(`EventQueue.push: priority ${priority} outside [0, ${MAX_PRIORITY})`);
+    }
+    const ev: SimEvent = { time, order: priority * SEQ_SPAN + this.seq++, fn, arg, cancelled: false };
+    const h = this.heap;
+    let i = h.length;
+    h.push(ev);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(ev, h[p])) break;
+      h[i] = h[p];
+      i = p;
+    }
+    h[i] = ev;
+    return ev;
+  }
+
+  /** Time of the earliest event, or Infinity when empty. */
+  peekTime(): number {
+    return this.heap.length === 0 ? Infinity : this.heap[0].time;
+  }
+
+  /** Removes and returns the earliest event, or undefined when empty. */
+  pop(): SimEvent | undefined {
+    const h = this.heap;
+    const n = h.length;
+    if (n === 0) return undefined;
+    const top = h[0];
+    const last = h.pop() as SimEvent;
+    if (n > 1) {
+      const m = n - 1;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= m) break;
+        const r = l + 1;
+        const c = r < m && before(h[r], h[l]) ? r : l;
+        if (!before(h[c], last)) break;
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
+}

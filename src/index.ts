@@ -1,0 +1,27 @@
+/**
+ * warmpool-sim public API: load a scenario, run it, get a report.
+ *
+ * ```ts
+ * import { loadScenario, runScenario } from 'warmpool-sim';
+ * const { scenario } = loadScenario('scenarios/default.yaml');
+ * const report = runScenario(scenario, { seed: 7 });
+ * ```
+ */
+import { Cluster, type RunOptions } from './run/cluster.js';
+import { buildReport } from './run/report.js';
+import type { RunReport } from './report/types.js';
+import type { Scenario } from './workload/scenario.js';
+
+export { loadScenario, parseScenarioText, validateScenario } from './workload/load.js';
+export { InputError, formatProblem, type Problem } from './workload/problems.js';
+export { Cluster, type RunOptions } from './run/cluster.js';
+export { buildReport } from './run/report.js';
+export type { RunReport } from './report/types.js';
+export type { Scenario } from './workload/scenario.js';
+
+/** Runs a scenario to its end and returns the report. Same scenario and seed give the same report. */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunReport {
+  const cluster = new Cluster(scenario, options);
+  cluster.run();
+  return buildReport(cluster);
+}

@@ -1,0 +1,135 @@
+/**
+ * kubelet's side of pod networking: on binding, CNI ADD asks ipamd for an address; if none is free the sandbox
+ * creation fails and kubelet retries after a jittered backoff (pod_workers.go: 10 s x (1 + 0.5 x U), an external
+ * assumption). DEL returns the address into cooldown. One Kubelet object serves all nodes.
+ */
+import { Priority, type Simulation } from '../engine/sim.js';
+import { sample, type Distribution } from '../engine/distribution.js';
+import type { Rng, Streams } from '../engine/random.js';
+import { Pod, PodState } from './pod.js';
+import type { NodeRuntime } from './node.js';
+import { Scheduler } from './scheduler.js';
+
+/** kubelet model parameters (assumptions, overridable). */
+export interface KubeletParams {
+  /** Delay before kubelet retries a pod whose CNI ADD failed. */
+  retryBackoff: Distribution;
+}
+
+/** Default: uniformly 10-15 s (kubelet backOffPeriod 10 s with jitter factor 0.5; reference 3.1 step 5). */
+export function defaultKubeletParams(): KubeletParams {
+  return { retryBackoff: { kind: 'uniform', minMs: 10_000, maxMs: 15_000 } };
+}
+
+/** Receives pod lifecycle facts for the report. */
+export interface PodObserver {
+  podCreated(pod: Pod, now: number): void;
+  podBound(pod: Pod, now: number): void;
+  podAddFailed(pod: Pod, now: number): void;
+  podStarted(pod: Pod, now: number): void;
+  /** `wasRunning`: it held an address, now cooling. */
+  podDeleted(pod: Pod, now: number, wasRunning: boolean): void;
+}
+
+/** Pod lifecycle across the cluster. */
+export class Kubelet {
+  readonly scheduler: Scheduler;
+  private readonly retryRngs = new Map<NodeRuntime, Rng>();
+  private readonly byName = new Map<string, Pod>();
+  private nextId = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly params: KubeletParams,
+    private readonly streams: Streams,
+    private readonly observer: PodObserver,
+  ) {
+    this.scheduler = new Scheduler((pod, node) => this.bind(pod, node));
+  }
+
+  /** Registers a node (not yet Ready). */
+  addNode(n: NodeRuntime): void {
+    this.retryRngs.set(n, this.streams.stream(`kubelet/${n.name}/retry`));
+    this.scheduler.addNode(n);
+  }
+
+  /** The node became Ready: the scheduler may use it. */
+  nodeReady(n: NodeRuntime): void {
+    n.ready = true;
+    this.scheduler.refresh(n);
+  }
+
+  /**
+   * Creates a pod. `name` is a full name when `index` < 0, else a prefix (name = prefix-index).
+   * Named pods (explicit events, traces) can be deleted by name.
+   */
+  createPod(name: string, index: number, lifetimeMs: number | undefined, constraint: string, named: boolean): Pod {
+    const pod = new Pod(this.nextId++, name, index, this.sim.now, lifetimeMs, constraint);
+    if (named) this.byName.set(pod.name, pod);
+    this.observer.podCreated(pod, this.sim.now);
+    this.scheduler.submit(pod);
+    return pod;
+  }
+
+  /** A named pod, if it exists and is not deleted. */
+  pod(name: string): Pod | undefined {
+    const p = this.byName.get(name);
+    return p && p.state !== PodState.Deleted ? p : undefined;
+  }
+
+  private bind(pod: Pod, node: NodeRuntime): void {
+    pod.node = node;
+    pod.state = PodState.Waiting;
+    node.pods++;
+    this.scheduler.refresh(node);
+    this.observer.podBound(pod, this.sim.now);
+    this.cniAdd(pod);
+  }
+
+  private readonly cniAddHandler = (pod: Pod): void => this.cniAdd(pod);
+  private readonly deleteHandler = (pod: Pod): void => this.deletePod(pod);
+
+  /** CNI ADD: ipamd AddNetwork; on failure kubelet retries after its backoff. */
+  private cniAdd(pod: Pod): void {
+    pod.timer = undefined;
+    const node = pod.node as NodeRuntime;
+    const now = this.sim.now;
+    if (pod.firstAddAt < 0) pod.firstAddAt = now;
+    const addr = node.ipamd.assignPod(pod.id);
+    if (addr) {
+      pod.addr = addr;
+      pod.state = PodState.Running;
+      pod.startedAt = now;
+      this.observer.podStarted(pod, now);
+      if (pod.lifetimeMs !== undefined) pod.timer = this.sim.after(pod.lifetimeMs, Priority.workload, this.deleteHandler, pod);
+      return;
+    }
+    pod.failedAdds++;
+    this.observer.podAddFailed(pod, now);
+    const delay = sample(this.params.retryBackoff, this.retryRngs.get(node) as Rng);
+    pod.timer = this.sim.after(delay, Priority.kubelet, this.cniAddHandler, pod);
+  }
+
+  /** Deletes a pod in any state (no-op if already deleted). */
+  deletePod(pod: Pod): void {
+    const state = pod.state;
+    if (state === PodState.Deleted) return;
+    pod.state = PodState.Deleted;
+    if (pod.timer) {
+      pod.timer.cancelled = true;
+      pod.timer = undefined;
+    }
+    if (state === PodState.Pending) {
+      this.scheduler.forget();
+      this.observer.podDeleted(pod, this.sim.now, false);
+      return;
+    }
+    const node = pod.node as NodeRuntime;
+    if (state === PodState.Running) {
+      node.ipamd.releasePod(pod.addr!);
+    }
+    node.pods--;
+    this.observer.podDeleted(pod, this.sim.now, state === PodState.Running);
+    this.scheduler.refresh(node);
+  }
+}

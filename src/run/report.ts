@@ -1,0 +1,152 @@
+/** Builds the {@link RunReport} from a finished cluster. */
+import { describe } from '../engine/distribution.js';
+import { formatDuration } from '../engine/duration.js';
+import { EC2_APIS } from '../aws/ec2.js';
+import { poolMode } from '../ipam/config.js';
+import { percentile } from '../report/tally.js';
+import type { LatencySummary, NodeReport, RunReport } from '../report/types.js';
+import type { Cluster } from './cluster.js';
+
+/** Version of this tool and of the ipamd behaviour it models. */
+export const TOOL = { name: 'warmpool-sim', version: '0.1.0', models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
+
+/** Latency summary (ms) of a list of latencies. */
+export function summarise(values: readonly number[]): LatencySummary {
+  if (values.length === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  const r = (x: number): number => Math.round(x * 10) / 10;
+  return {
+    count: sorted.length,
+    mean: r(sum / sorted.length),
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+  };
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+function sortedRecord(m: Map<string, number>, order?: readonly string[]): Record<string, number> {
+  const keys = order ? [...order.filter((k) => m.has(k)), ...[...m.keys()].filter((k) => !order.includes(k)).sort()] : [...m.keys()].sort();
+  return Object.fromEntries(keys.map((k) => [k, m.get(k) as number]));
+}
+
+/** The report of a finished run. */
+export function buildReport(c: Cluster): RunReport {
+  const s = c.scenario;
+  const end = c.sim.now;
+  const m = c.metrics;
+  let running = 0;
+  let waiting = 0;
+  let passes = 0;
+  const nodes: NodeReport[] = c.nodes.map((n) => {
+    const ds = n.ipamd.ds;
+    running += ds.assigned;
+    waiting += n.runtime.pods - ds.assigned;
+    passes += n.ipamd.passes;
+    return {
+      name: n.runtime.name,
+      group: n.group,
+      instanceType: n.ipamd.instance.name,
+      maxPods: n.runtime.maxPods,
+      podsRunning: ds.assigned,
+      podsWaiting: n.runtime.pods - ds.assigned,
+      enis: n.ec2.enis.map((e) => {
+        const d = ds.enis.find((x) => x.id === e.id);
+        return { id: e.id, primary: e.deviceIndex === 0, deviceIndex: e.deviceIndex, ips: e.secondaries.length, assigned: d?.assigned ?? 0, inDatastore: !!d };
+      }),
+    };
+  });
+  const unschedulable = c.kubelet.scheduler.pendingCount;
+  const groups = s.nodeGroups.map((g, gi) => {
+    const gm = m.groups[gi];
+    const gn = nodes.filter((n) => n.group === g.name);
+    const cfg = g.config;
+    return {
+      name: g.name,
+      instanceType: g.instance.name,
+      nodes: g.count,
+      maxPods: g.maxPods,
+      mode: poolMode(cfg),
+      settings: {
+        WARM_ENI_TARGET: cfg.warmEniTarget,
+        WARM_IP_TARGET: cfg.warmIpTarget,
+        MINIMUM_IP_TARGET: cfg.minimumIpTarget,
+        MAX_ENI: cfg.maxEni,
+        IP_COOLDOWN_PERIOD: cfg.ipCooldownMs / 1000,
+        ENABLE_SUBNET_DISCOVERY: cfg.enableSubnetDiscovery,
+      },
+      podsRunning: gn.reduce((a, n) => a + n.podsRunning, 0),
+      enis: gn.reduce((a, n) => a + n.enis.length, 0),
+      ipsAttached: gm.attached.value,
+      ipsAssigned: gm.assigned.value,
+      attachedPeak: gm.attached.peak,
+      idleMean: round2(gm.idle.mean(0, end)),
+      failedAddAttempts: gm.failedAdds,
+      podStartLatencyMs: summarise(gm.latencies),
+    };
+  });
+  const warnings: string[] = [];
+  if (c.workloadStats.deletesOfUnknownPods > 0) {
+    warnings.push(`${c.workloadStats.deletesOfUnknownPods} scripted deletes named pods that did not exist (ignored)`);
+  }
+  if (c.workloadStats.duplicateAdds > 0) {
+    warnings.push(`${c.workloadStats.duplicateAdds} scripted adds named pods that already existed (ignored)`);
+  }
+  const model = s.model;
+  const fmt = (d: Parameters<typeof describe>[0]): string => describe(d, formatDuration);
+  const modelSummary: Record<string, string> = {
+    'kubelet.retryBackoff': fmt(model.kubelet.retryBackoff),
+    'ec2.eniVisibleDelay': fmt(model.ec2.eniVisibleDelay),
+    ...Object.fromEntries(EC2_APIS.map((a) => [`ec2.latency.${a}`, fmt(model.ec2.latency[a])])),
+    'ipamd.startDelay': fmt(model.ipamd.startDelay),
+    'ipamd.eniSetup': fmt(model.ipamd.eniSetup),
+    'ipamd.placement': model.ipamd.placement,
+    'ipamd.loopInterval': formatDuration(model.ipamd.timers.loopIntervalMs),
+  };
+  const idleMean = m.idle.mean(0, end);
+  return {
+    tool: TOOL,
+    scenario: s.name,
+    seed: c.seed,
+    simulatedMs: end,
+    settings: { ipamd: { ...s.env }, model: modelSummary },
+    pods: {
+      requested: m.requested,
+      started: m.started,
+      deleted: m.deleted,
+      running,
+      pending: unschedulable + waiting,
+      unschedulable,
+      waitingForIp: waiting,
+      neverStarted: m.requested - m.started,
+      failedAddAttempts: m.failedAddAttempts,
+      podsWithFailedAdd: m.podsWithFailedAdd,
+    },
+    podStartLatencyMs: summarise(m.latencies),
+    ips: {
+      attachedPeak: m.attached.peak,
+      assignedPeak: m.assigned.peak,
+      idleMean: round2(idleMean),
+      idleIpSeconds: Math.round(m.idle.integral / 1000),
+      coolingPeak: m.coolingPeak,
+      attachedEnd: m.attached.value,
+      assignedEnd: m.assigned.value,
+      enisPeak: m.eniCount.peak,
+      enisEnd: m.eniCount.value,
+    },
+    ec2: {
+      calls: sortedRecord(m.calls, EC2_APIS),
+      errors: sortedRecord(m.errors),
+      total: [...m.calls.values()].reduce((a, b) => a + b, 0),
+    },
+    ipamd: { actions: sortedRecord(m.actions as Map<string, number>), passes },
+    nodeGroups: groups,
+    nodes,
+    warnings,
+    engine: { events: c.sim.eventsProcessed },
+  };
+}

@@ -1,0 +1,35 @@
+/** A problem found in user input, located as precisely as possible. */
+export interface Problem {
+  file: string;
+  /** 1-based line and column; 0 when unknown. */
+  line: number;
+  col: number;
+  /** Field path such as `nodeGroups[2].instanceType` ('' for the whole file). */
+  path: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** Formats a path array as `a.b[2].c`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out === '' ? String(p) : `.${String(p)}`;
+  }
+  return out;
+}
+
+/** `file:line:col: error: path: message`, the form editors and terminals link. */
+export function formatProblem(p: Problem): string {
+  const loc = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
+  return `${loc}: ${p.severity}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
+}
+
+/** Raised by loaders when input has errors; carries every problem found. */
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(readonly problems: Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+  }
+}

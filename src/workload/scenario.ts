@@ -1,0 +1,67 @@
+/**
+ * The resolved scenario: every duration in ms, every distribution parsed, instance types looked up and the
+ * ipamd environment of each node group parsed as ipamd would.
+ */
+import type { Distribution } from '../engine/distribution.js';
+import type { InstanceType } from '../aws/instance-types.js';
+import type { Ec2Params } from '../aws/ec2.js';
+import type { EnvValue, IpamdConfig } from '../ipam/config.js';
+import type { IpamdParams } from '../ipam/params.js';
+import type { KubeletParams } from '../kubelet/kubelet.js';
+
+/** One node group, resolved. */
+export interface NodeGroupSpec {
+  name: string;
+  instance: InstanceType;
+  count: number;
+  /** kubelet max pods (host-network pods included). */
+  maxPods: number;
+  /** The environment as given: cluster-wide merged with the group's override. */
+  env: Record<string, EnvValue>;
+  config: IpamdConfig;
+}
+
+/** A single scripted pod event. */
+export interface PodEventSpec {
+  atMs: number;
+  add?: string;
+  delete?: string;
+  node?: string;
+  lifetime?: Distribution;
+}
+
+/** One workload generator, resolved. `constraint` is '*', 'group:<name>' or 'node:<name>'. */
+export type WorkloadSpec =
+  | { kind: 'burst'; index: number; atMs: number; pods: number; lifetime?: Distribution; name: string; constraint: string }
+  | {
+      kind: 'poisson';
+      index: number;
+      fromMs: number;
+      toMs: number;
+      ratePerMinute: number;
+      lifetime?: Distribution;
+      name: string;
+      constraint: string;
+    }
+  | { kind: 'events'; index: number; events: PodEventSpec[] };
+
+/** Every model parameter, defaults filled in. */
+export interface ModelParams {
+  ec2: Ec2Params;
+  kubelet: KubeletParams;
+  ipamd: IpamdParams;
+}
+
+/** A scenario ready to run. */
+export interface Scenario {
+  name: string;
+  description?: string;
+  /** Seed from the file, if any (--seed overrides). */
+  seed?: number;
+  durationMs: number;
+  /** Cluster-wide ipamd environment as given. */
+  env: Record<string, EnvValue>;
+  nodeGroups: NodeGroupSpec[];
+  workload: WorkloadSpec[];
+  model: ModelParams;
+}

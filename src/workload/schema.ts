@@ -1,0 +1,158 @@
+/**
+ * The scenario file schema (zod). These names are the user-facing contract; `warmpool-sim schema` prints the
+ * JSON Schema generated from it for editors.
+ */
+import { z } from 'zod';
+import { EC2_APIS } from '../aws/ec2.js';
+import { parseDuration } from '../engine/duration.js';
+
+/** A duration: "500ms", "90s", "1m30s", "2h", or a plain number of seconds. */
+export const Duration = z
+  .union([
+    z.string().refine((v) => parseDuration(v) !== undefined, 'expected a duration such as "500ms", "90s", "5m" or "1h30m"'),
+    z.number().nonnegative(),
+  ])
+  .meta({ description: 'A duration: "500ms", "90s", "1m30s", "2h", or a plain number of seconds.' });
+
+/** Exactly one key of an object of optional alternatives must be present. */
+function oneOf<T extends z.ZodRawShape>(shape: T, what: string) {
+  const keys = Object.keys(shape);
+  return z.strictObject(shape).check((ctx) => {
+    const present = keys.filter((k) => (ctx.value as Record<string, unknown>)[k] !== undefined);
+    if (present.length !== 1) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message:
+          present.length === 0
+            ? `expected one of ${keys.map((k) => `"${k}"`).join(', ')} (${what})`
+            : `only one of ${present.map((k) => `"${k}"`).join(', ')} may be given (${what})`,
+      });
+    }
+  });
+}
+
+/** A distribution of durations. A bare duration means a constant. */
+export const DistributionInput = z.union([
+  Duration,
+  oneOf(
+    {
+      constant: Duration.optional(),
+      uniform: z.tuple([Duration, Duration]).optional().meta({ description: '[min, max]' }),
+      exponential: Duration.optional().meta({ description: 'mean' }),
+      lognormal: z
+        .strictObject({ median: Duration, p99: Duration, max: Duration.optional() })
+        .optional()
+        .meta({ description: 'given by its median and 99th percentile, optionally capped' }),
+    },
+    'a distribution',
+  ),
+]);
+
+const EnvMap = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+  .meta({ description: 'aws-node container environment, as written in the DaemonSet.' });
+
+const NodeGroup = z.strictObject({
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "workers"'),
+  instanceType: z.string(),
+  count: z.number().int().nonnegative(),
+  maxPods: z.number().int().min(3).optional().meta({ description: 'kubelet --max-pods; default ENIs*(IPs-1)+2' }),
+  ipamd: EnvMap.optional(),
+});
+
+const Placement = {
+  name: z.string().optional().meta({ description: 'pod name prefix' }),
+  nodeGroup: z.string().optional().meta({ description: 'only schedule these pods on this node group' }),
+};
+
+const Burst = z.strictObject({
+  at: Duration,
+  pods: z.number().int().positive(),
+  lifetime: DistributionInput.optional().meta({ description: 'time from start to deletion; default: until the end' }),
+  ...Placement,
+});
+
+const Poisson = z.strictObject({
+  from: Duration,
+  to: Duration,
+  ratePerMinute: z.number().positive(),
+  lifetime: DistributionInput.optional(),
+  ...Placement,
+});
+
+const PodEvent = z.strictObject({
+  at: Duration,
+  add: z.string().optional(),
+  delete: z.string().optional(),
+  node: z.string().optional(),
+  lifetime: DistributionInput.optional(),
+});
+
+const WorkloadItem = oneOf(
+  {
+    burst: Burst.optional(),
+    poisson: Poisson.optional(),
+    events: z.array(PodEvent).optional(),
+    trace: z.string().optional().meta({ description: 'CSV file (relative to the scenario): time,action,pod[,node]' }),
+  },
+  'a workload item',
+);
+
+const LatencyMap = z.strictObject(
+  Object.fromEntries(EC2_APIS.map((a) => [a, DistributionInput.optional()])) as Record<
+    (typeof EC2_APIS)[number],
+    z.ZodOptional<typeof DistributionInput>
+  >,
+);
+
+const Model = z.strictObject({
+  ec2: z
+    .strictObject({
+      latency: LatencyMap.optional(),
+      eniVisibleDelay: DistributionInput.optional(),
+    })
+    .optional(),
+  kubelet: z.strictObject({ retryBackoff: DistributionInput.optional() }).optional(),
+  ipamd: z
+    .strictObject({
+      startDelay: DistributionInput.optional(),
+      eniSetup: DistributionInput.optional(),
+      placement: z.enum(['random', 'first-fit']).optional(),
+      timers: z
+        .strictObject({
+          loopInterval: Duration.optional(),
+          decreaseInterval: Duration.optional(),
+          minEniLifetime: Duration.optional(),
+          insufficientAddressBackoff: Duration.optional(),
+          detachToDelete: Duration.optional(),
+          reconcileInterval: Duration.optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+/** The whole scenario file. */
+export const ScenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    seed: z.number().int().nonnegative().optional(),
+    duration: Duration,
+    ipamd: EnvMap.optional(),
+    nodeGroups: z.array(NodeGroup).min(1),
+    workload: z.array(WorkloadItem).default([]),
+    model: Model.optional(),
+  })
+  .meta({ title: 'warmpool-sim scenario' });
+
+/** The scenario as written (after schema validation, before resolution). */
+export type ScenarioInput = z.infer<typeof ScenarioSchema>;
+export type DistributionInputT = z.infer<typeof DistributionInput>;
+
+/** JSON Schema of the scenario file, for editors. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
