@@ -2,7 +2,7 @@
  * A binary min-heap of simulation events ordered by (time, priority, seq).
  *
  * `seq` is a counter assigned at push time, so events with equal time and priority pop in push order.
- * Priority and seq are folded into one number (`priority * 2^32 + seq`) to keep comparisons to two numeric tests.
+ * All three keys stay small integers (V8 Smis) so comparisons never touch boxed doubles.
  */
 
 /** Handler of an event: a plain synchronous function of the event's argument. */
@@ -12,19 +12,20 @@ export type EventHandler<A = unknown> = (arg: A) => void;
 export interface SimEvent {
   /** Simulated time in integer milliseconds. */
   readonly time: number;
-  /** priority * 2^32 + seq: lower runs first among events at the same time. */
-  readonly order: number;
+  /** Lower runs first among events at the same time. */
+  readonly priority: number;
+  /** Push counter: ties on time and priority pop in push order. */
+  seq: number;
   readonly fn: EventHandler<any>;
   readonly arg: unknown;
   cancelled: boolean;
 }
 
-const SEQ_SPAN = 2 ** 32;
 /** Largest priority value accepted (keeps `order` an exact integer). */
 export const MAX_PRIORITY = 2 ** 20;
 
 function before(a: SimEvent, b: SimEvent): boolean {
-  return a.time < b.time || (a.time === b.time && a.order < b.order);
+  return a.time < b.time || (a.time === b.time && (a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq)));
 }
 
 /** Binary heap of {@link SimEvent}s. */
@@ -42,7 +43,8 @@ export class EventQueue {
     if (!(priority >= 0 && priority < MAX_PRIORITY) || !Number.isInteger(priority)) {
       throw new RangeError(`EventQueue.push: priority ${priority} outside [0, ${MAX_PRIORITY})`);
     }
-    const ev: SimEvent = { time, order: priority * SEQ_SPAN + this.seq++, fn, arg, cancelled: false };
+    if (this.seq >= 0x3fffffff) this.renumber();
+    const ev: SimEvent = { time, priority, seq: this.seq++, fn, arg, cancelled: false };
     const h = this.heap;
     let i = h.length;
     h.push(ev);
@@ -54,6 +56,14 @@ export class EventQueue {
     }
     h[i] = ev;
     return ev;
+  }
+
+  /** Keeps seq a small integer on very long runs: renumbers held events in their current order. */
+  private renumber(): void {
+    const sorted = this.heap.slice().sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    this.seq = 0;
+    for (const e of sorted) e.seq = this.seq++;
+    this.heap = sorted; // an ascending array is a valid heap
   }
 
   /** Time of the earliest event, or Infinity when empty. */

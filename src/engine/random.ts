@@ -3,44 +3,68 @@ import seedrandom from 'seedrandom';
 /**
  * A seeded random stream with named, bounded draws. Each component owns its own stream, derived from the
  * root seed and a stable name, so a new draw in one component never shifts another's draws.
+ *
+ * The stream's state is seeded by `seedrandom(name)` (ARC4, string-keyed); draws come from sfc32, a small fast
+ * generator with good statistical quality, because draws sit on the simulator's hot path.
  */
 export class Rng {
-  private readonly next: () => number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
   constructor(seed: string) {
-    // alea: fast, good quality, fully determined by the seed string.
-    this.next = seedrandom.alea(seed);
+    const init = seedrandom(seed);
+    this.a = init.int32() | 0;
+    this.b = init.int32() | 0;
+    this.c = init.int32() | 0;
+    this.d = init.int32() | 1;
+    for (let i = 0; i < 12; i++) this.u32();
+  }
+
+  /** Next raw 32-bit unsigned integer (sfc32). */
+  private u32(): number {
+    const a = this.a;
+    const b = this.b;
+    const c = this.c;
+    const d = this.d;
+    const t = (((a + b) | 0) + d) | 0;
+    this.d = (d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    this.c = ((c << 21) | (c >>> 11)) + t | 0;
+    return t >>> 0;
   }
 
   /** Uniform float in [0, 1). */
   float(): number {
-    return this.next();
+    return this.u32() / 4294967296;
   }
 
   /** Uniform float in [lo, hi). */
   uniform(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.next();
+    return lo + (hi - lo) * this.float();
   }
 
-  /** Uniform integer in [0, n). */
+  /** Uniform integer in [0, n) for n >= 1. */
   int(n: number): number {
-    return Math.floor(this.next() * n);
+    return Math.floor(this.float() * n);
   }
 
   /** Exponential with the given mean. */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.next());
+    return -mean * Math.log(1 - this.float());
   }
 
   /** Standard normal (Box-Muller, one value per call). */
   normal(): number {
-    const u = 1 - this.next();
-    const v = this.next();
+    const u = 1 - this.float();
+    const v = this.float();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 }
 
-/** Factory of named streams under one root seed: stream(name) is `alea(`${seed}/${name}`)`. */
+/** Factory of named streams under one root seed: stream(name) is seeded from `${seed}/${name}`. */
 export class Streams {
   constructor(readonly seed: number | string) {}
 

@@ -76,8 +76,14 @@ export class Simulation {
    * Events scheduled exactly at `until` do run; later ones stay queued.
    */
   run(until: number): void {
-    while (this.queue.peekTime() <= until) {
-      if (!this.step()) break;
+    const q = this.queue;
+    while (q.peekTime() <= until) {
+      const ev = q.pop() as SimEvent;
+      if (ev.cancelled) continue;
+      this.clock = ev.time;
+      this.processed++;
+      ev.fn(ev.arg);
+      if (this.afterEvent !== undefined) this.afterEvent(this);
     }
     if (until > this.clock && Number.isFinite(until)) this.clock = until;
   }

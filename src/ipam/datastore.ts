@@ -51,6 +51,8 @@ export class DsEni {
   /** Number of free addresses whose cooldown has ended at `now` (released ones form a time-ordered queue). */
   assignable(now: number, cooldownMs: number): number {
     const r = this.released;
+    const n = r.length;
+    if (n === 0 || r[n - 1].releasedAt + cooldownMs <= now) return this.fresh.length + n;
     let lo = 0;
     let hi = r.length;
     const limit = now - cooldownMs; // released at or before `limit` may be reused
@@ -73,6 +75,15 @@ export class DsEni {
     const r = this.released;
     return r.length > 0 ? r[r.length - 1].releasedAt + cooldownMs : -Infinity;
   }
+}
+
+/** Removes and returns list[i], keeping order, without allocating. */
+function removeAt<T>(list: T[], i: number): T {
+  const x = list[i];
+  const n = list.length - 1;
+  for (let k = i; k < n; k++) list[k] = list[k + 1];
+  list.pop();
+  return x;
 }
 
 function removeFrom<T>(list: T[], item: T): void {
@@ -141,45 +152,39 @@ export class Datastore {
   assign(pod: number, now: number, placement: Placement, rng: Rng): Addr | undefined {
     if (this.total === this.assigned) return undefined;
     const cd = this.cooldownMs;
-    let eni: DsEni | undefined;
-    let count = 0;
-    if (placement === 'first-fit') {
-      for (const e of this.enis) {
-        count = e.assignable(now, cd);
-        if (count > 0) {
-          eni = e;
-          break;
-        }
-      }
-      if (!eni) return undefined;
-      return this.take(eni, 0, pod);
-    }
-    // Random: Go map order over ENIs, approximated by a uniform choice among ENIs that can serve.
-    let candidates = 0;
     const enis = this.enis;
+    if (placement === 'first-fit') {
+      for (const e of enis) {
+        if (e.assignable(now, cd) > 0) return this.take(e, 0, pod);
+      }
+      return undefined;
+    }
+    // Random: Go map order over ENIs, approximated by a uniform choice among the ENIs that can serve,
+    // then a uniform choice among that ENI's assignable addresses.
+    if (this.scratch.length < enis.length) this.scratch = new Int32Array(enis.length * 2);
     const counts = this.scratch;
+    let candidates = 0;
     for (let i = 0; i < enis.length; i++) {
-      counts[i] = enis[i].assignable(now, cd);
-      if (counts[i] > 0) candidates++;
+      const c = enis[i].assignable(now, cd);
+      counts[i] = c;
+      if (c > 0) candidates++;
     }
     if (candidates === 0) return undefined;
-    let k = rng.int(candidates);
+    let k = candidates === 1 ? 0 : rng.int(candidates);
     for (let i = 0; i < enis.length; i++) {
-      if (counts[i] === 0) continue;
-      if (k-- === 0) {
-        eni = enis[i];
-        count = counts[i];
-        break;
-      }
+      const c = counts[i];
+      if (c === 0) continue;
+      if (k-- === 0) return this.take(enis[i], c === 1 ? 0 : rng.int(c), pod);
     }
-    return this.take(eni as DsEni, rng.int(count), pod);
+    throw new InvariantError('Datastore.assign: candidate count mismatch');
   }
 
-  private readonly scratch: number[] = [];
+  private scratch = new Int32Array(16);
 
   /** Takes the i-th assignable address of an ENI (fresh ones first, then the oldest released). */
   private take(eni: DsEni, i: number, pod: number): Addr {
-    const a = i < eni.fresh.length ? eni.fresh.splice(i, 1)[0] : eni.released.splice(i - eni.fresh.length, 1)[0];
+    const nf = eni.fresh.length;
+    const a = i < nf ? removeAt(eni.fresh, i) : removeAt(eni.released, i - nf);
     a.pod = pod;
     eni.assigned++;
     this.assigned++;

@@ -49,13 +49,6 @@ export interface IpamObserver {
   ): void;
 }
 
-/** Result of evaluating the pool without acting: whether a pass now would act, else when it might. */
-interface Evaluation {
-  act: boolean;
-  /** Earliest time a time guard could make a pass act (Infinity: only a pod or pool change can). */
-  wakeAt: number;
-}
-
 /** ipamd on one node. */
 export class Ipamd {
   readonly ds: Datastore;
@@ -99,6 +92,8 @@ export class Ipamd {
     this.assignRng = streams.stream(`ipam/${node}/assign`);
     this.timing = streams.stream(`ipam/${node}/timing`);
     this.period = params.timers.loopIntervalMs;
+    this.evalSnap.maxPods = maxPods;
+    this.evalSnap.maxIpsPerEni = this.maxIpsPerEni;
     this.lazy = params.loopMode === 'lazy';
     this.passPriority = Priority.loop + nodeIndex;
   }
@@ -149,9 +144,15 @@ export class Ipamd {
 
   // ---- loop scheduling ----
 
-  private snapshot(): PoolSnapshot {
-    return { total: this.ds.total, assigned: this.ds.assigned, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni };
+  /** A fresh snapshot of the pool (passes keep theirs; evaluations reuse one object to stay allocation-free). */
+  private snapshot(into?: PoolSnapshot): PoolSnapshot {
+    if (!into) return { total: this.ds.total, assigned: this.ds.assigned, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni };
+    into.total = this.ds.total;
+    into.assigned = this.ds.assigned;
+    return into;
   }
+
+  private readonly evalSnap: PoolSnapshot = { total: 0, assigned: 0, maxPods: 0, maxIpsPerEni: 0 };
 
   /** First lattice time >= t. */
   private aligned(t: number): number {
@@ -162,8 +163,8 @@ export class Ipamd {
   private reschedule(now: number): void {
     let at = this.anchor;
     if (this.lazy) {
-      const ev = this.evaluate(now);
-      at = ev.act ? this.aligned(now) : Number.isFinite(ev.wakeAt) ? this.aligned(ev.wakeAt) : Infinity;
+      const due = this.evaluate(now);
+      at = due === Infinity ? Infinity : this.aligned(due);
     }
     if (this.passEvent) {
       if (this.passEvent.time === at) return;
@@ -173,30 +174,36 @@ export class Ipamd {
     if (at !== Infinity) this.passEvent = this.sim.at(at, this.passPriority, () => this.pass(), undefined);
   }
 
-  /** Whether a pass at `now` would act, and otherwise the earliest time a time guard might change that. */
-  private evaluate(now: number): Evaluation {
-    if (this.config.disableNetworkResourceProvisioning) return { act: false, wakeAt: Infinity };
+  /**
+   * When a pass would first act: `now` if a pass now would act, else the earliest time a time guard (decrease
+   * interval, backoff, ENI age, cooldown) could change that, or Infinity when only a pod or pool change can.
+   * Allocation-free: it runs on every pod event.
+   */
+  private evaluate(now: number): number {
+    if (this.config.disableNetworkResourceProvisioning) return Infinity;
     const t = this.targets;
-    const snap = this.snapshot();
+    const snap = this.snapshot(this.evalSnap);
     let wakeAt = Infinity;
     if (isPoolTooLow(t, snap)) {
       if (now < this.backoffUntil) wakeAt = this.backoffUntil;
-      else if (this.canGrow(snap)) return { act: true, wakeAt: now };
+      else if (this.canGrow(snap)) return now;
     } else if (isPoolTooHigh(t, snap)) {
       const allowedAt = this.lastDecreaseAt + this.params.timers.decreaseIntervalMs;
-      if (now >= allowedAt) return { act: true, wakeAt: now };
+      if (now >= allowedAt) return now;
       wakeAt = allowedAt;
     }
     if (shouldTryFreeEni(t, snap)) {
       const f = this.deletable(now);
-      if (f.found.length > 0) return { act: true, wakeAt: now };
+      if (f.found.length > 0) return now;
       wakeAt = Math.min(wakeAt, f.wakeAt);
     }
-    return { act: false, wakeAt };
+    return wakeAt;
   }
 
+  /** Whether INCREASE would make a call: some ENI has room for more addresses, or another ENI may be attached. */
   private canGrow(snap: PoolSnapshot): boolean {
-    return this.topUpCandidates().length > 0 ? topUpAmount(this.targets, snap, 0) > 0 : this.hasRoomForEni();
+    for (const e of this.ds.enis) if (e.addrs.length < this.maxIpsPerEni) return topUpAmount(this.targets, snap, 0) > 0;
+    return this.hasRoomForEni();
   }
 
   private topUpCandidates(): DsEni[] {
@@ -241,7 +248,7 @@ export class Ipamd {
     this.passEvent = undefined;
     this.passes++;
     const now = this.sim.now;
-    if (this.lazy && !this.evaluate(now).act) {
+    if (this.lazy && this.evaluate(now) !== now) {
       this.anchor = now + this.period;
       this.reschedule(now);
       return;

@@ -5,6 +5,10 @@ export class NodeRuntime {
   /** Pods bound to the node (waiting or running), host-network pods excluded. */
   pods = 0;
   ready = false;
+  /** Position in the scheduler's cluster heap and group heap (-1: not in it). */
+  readonly heapPos: [number, number] = [-1, -1];
+  /** Scheduler queues this node can serve, most specific first. */
+  readonly queueKeys: readonly string[];
   constructor(
     readonly name: string,
     readonly index: number,
@@ -14,7 +18,11 @@ export class NodeRuntime {
     /** Pod capacity, including the 2 host-network pods. */
     readonly maxPods: number,
     readonly ipamd: Ipamd,
-  ) {}
+    /** Index of its node group in the scenario. */
+    readonly groupIndex: number,
+  ) {
+    this.queueKeys = [`node:${name}`, `group:${group}`, '*'];
+  }
 
   /** Room for another pod (aws-node and kube-proxy occupy two of maxPods). */
   get hasRoom(): boolean {

@@ -8,74 +8,84 @@ import { PodState, type Pod } from './pod.js';
 
 class NodeHeap {
   private readonly heap: NodeRuntime[] = [];
-  private readonly pos = new Map<NodeRuntime, number>();
 
-  private less(a: NodeRuntime, b: NodeRuntime): boolean {
-    return a.pods < b.pods || (a.pods === b.pods && a.nameRank < b.nameRank);
-  }
+  /** `slot` selects which of the node's heap-position fields this heap uses (0: cluster, 1: group). */
+  constructor(private readonly slot: 0 | 1) {}
 
   top(): NodeRuntime | undefined {
     return this.heap[0];
   }
 
   has(n: NodeRuntime): boolean {
-    return this.pos.has(n);
+    return n.heapPos[this.slot] >= 0;
   }
 
   insert(n: NodeRuntime): void {
     this.heap.push(n);
-    this.pos.set(n, this.heap.length - 1);
+    n.heapPos[this.slot] = this.heap.length - 1;
     this.up(this.heap.length - 1);
   }
 
   remove(n: NodeRuntime): void {
-    const i = this.pos.get(n);
-    if (i === undefined) return;
+    const i = n.heapPos[this.slot];
+    if (i < 0) return;
     const last = this.heap.pop() as NodeRuntime;
-    this.pos.delete(n);
+    n.heapPos[this.slot] = -1;
     if (i < this.heap.length) {
       this.heap[i] = last;
-      this.pos.set(last, i);
-      this.up(i);
-      this.down(this.pos.get(last) as number);
+      last.heapPos[this.slot] = i;
+      this.down(this.up(i));
     }
   }
 
   update(n: NodeRuntime): void {
-    const i = this.pos.get(n);
-    if (i === undefined) return;
-    this.up(i);
-    this.down(this.pos.get(n) as number);
+    const i = n.heapPos[this.slot];
+    if (i >= 0) this.down(this.up(i));
   }
 
-  private swap(i: number, j: number): void {
+  /** Sifts up; returns the final index. */
+  private up(i: number): number {
     const h = this.heap;
-    [h[i], h[j]] = [h[j], h[i]];
-    this.pos.set(h[i], i);
-    this.pos.set(h[j], j);
-  }
-
-  private up(i: number): void {
+    const n = h[i];
+    const s = this.slot;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(this.heap[i], this.heap[p])) break;
-      this.swap(i, p);
+      const q = h[p];
+      if (!(n.pods < q.pods || (n.pods === q.pods && n.nameRank < q.nameRank))) break;
+      h[i] = q;
+      q.heapPos[s] = i;
       i = p;
     }
+    h[i] = n;
+    n.heapPos[s] = i;
+    return i;
   }
 
   private down(i: number): void {
     const h = this.heap;
+    const len = h.length;
+    const n = h[i];
+    const s = this.slot;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= len) break;
       const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l], h[m])) m = l;
-      if (r < h.length && this.less(h[r], h[m])) m = r;
-      if (m === i) return;
-      this.swap(i, m);
-      i = m;
+      let c = l;
+      let cn = h[l];
+      if (r < len) {
+        const rn = h[r];
+        if (rn.pods < cn.pods || (rn.pods === cn.pods && rn.nameRank < cn.nameRank)) {
+          c = r;
+          cn = rn;
+        }
+      }
+      if (!(cn.pods < n.pods || (cn.pods === n.pods && cn.nameRank < n.nameRank))) break;
+      h[i] = cn;
+      cn.heapPos[s] = i;
+      i = c;
     }
+    h[i] = n;
+    n.heapPos[s] = i;
   }
 }
 
@@ -109,7 +119,7 @@ function dropDeleted(q: PodQueue): void {
 
 /** Places pods on nodes. `bind` is called for each placement. */
 export class Scheduler {
-  private readonly all = new NodeHeap();
+  private readonly all = new NodeHeap(0);
   private readonly groups = new Map<string, NodeHeap>();
   private readonly byName = new Map<string, NodeRuntime>();
   private readonly queues = new Map<string, PodQueue>();
@@ -120,7 +130,7 @@ export class Scheduler {
 
   addNode(n: NodeRuntime): void {
     this.byName.set(n.name, n);
-    if (!this.groups.has(n.group)) this.groups.set(n.group, new NodeHeap());
+    if (!this.groups.has(n.group)) this.groups.set(n.group, new NodeHeap(1));
   }
 
   node(name: string): NodeRuntime | undefined {
@@ -130,27 +140,38 @@ export class Scheduler {
   /** Keeps a node's heap membership in line with Ready and room; call after its pod count or readiness changed. */
   refresh(n: NodeRuntime): void {
     const eligible = n.ready && n.hasRoom;
-    const group = this.groups.get(n.group) as NodeHeap;
-    for (const h of [this.all, group]) {
-      if (eligible) {
-        if (h.has(n)) h.update(n);
-        else h.insert(n);
-      } else h.remove(n);
+    // With a single node group its heap would mirror the cluster heap: keep only the latter.
+    const group = this.groups.size > 1 ? (this.groups.get(n.group) as NodeHeap) : undefined;
+    if (eligible) {
+      if (this.all.has(n)) {
+        this.all.update(n);
+        group?.update(n);
+      } else {
+        this.all.insert(n);
+        group?.insert(n);
+      }
+      if (this.pendingCount > 0 && !this.draining) this.drain(n);
+    } else {
+      this.all.remove(n);
+      group?.remove(n);
     }
-    if (eligible && !this.draining) this.drain(n);
   }
 
   private draining = false;
 
   private pick(constraint: string): NodeRuntime | undefined {
     if (constraint === '*') return this.all.top();
-    if (constraint.startsWith('group:')) return this.groups.get(constraint.slice(6))?.top();
+    if (constraint.startsWith('group:')) return this.groups.size > 1 ? this.groups.get(constraint.slice(6))?.top() : this.all.top();
     const n = this.byName.get(constraint.slice(5));
     return n && n.ready && n.hasRoom ? n : undefined;
   }
 
   /** Places a new pod, or queues it. */
   submit(pod: Pod): void {
+    if (this.pendingCount === 0) {
+      const top = pod.constraint === '*' ? this.all.top() : this.pick(pod.constraint);
+      if (top) return this.bind(pod, top);
+    }
     const n = this.pick(pod.constraint);
     const q = this.queues.get(pod.constraint);
     if (q) dropDeleted(q);
@@ -181,7 +202,7 @@ export class Scheduler {
   }
 
   private drainLoop(n: NodeRuntime): void {
-    const keys = [`node:${n.name}`, `group:${n.group}`, '*'];
+    const keys = n.queueKeys;
     for (;;) {
       let best: PodQueue | undefined;
       let bestPod: Pod | undefined;

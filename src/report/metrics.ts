@@ -55,9 +55,19 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   /** Optional event log. */
   sink: EventSink | undefined;
 
+  /** False with a single node group: its figures are the cluster's, so they are not kept twice. */
+  private readonly perGroup: boolean;
+
   constructor(groups: readonly { name: string; nodes: readonly string[] }[]) {
     this.groups = groups.map((g) => new GroupMetrics(g.name));
+    this.perGroup = groups.length > 1;
     groups.forEach((g, i) => g.nodes.forEach((n) => this.groupOf.set(n, this.groups[i])));
+  }
+
+  /** Figures of node group i (the cluster's own when there is one group). */
+  group(i: number): { attached: TimeWeighted; assigned: TimeWeighted; idle: TimeWeighted; latencies: readonly number[]; failedAdds: number } {
+    if (this.perGroup) return this.groups[i];
+    return { attached: this.attached, assigned: this.assigned, idle: this.idle, latencies: this.latencies, failedAdds: this.groups[0].failedAdds };
   }
 
   private expireCooling(now: number): void {
@@ -82,6 +92,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   secondaries(node: string, delta: number, now: number): void {
     this.attached.add(delta, now);
     this.idle.add(delta, now);
+    if (!this.perGroup) return;
     const g = this.groupOf.get(node) as GroupMetrics;
     g.attached.add(delta, now);
     g.idle.add(delta, now);
@@ -124,8 +135,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   podAddFailed(pod: Pod, now: number): void {
     this.failedAddAttempts++;
     if (pod.failedAdds === 1) this.podsWithFailedAdd++;
-    const g = this.groupOf.get(pod.node!.name) as GroupMetrics;
-    g.failedAdds++;
+    this.groups[pod.node!.groupIndex].failedAdds++;
     this.sink?.write({ t: now, type: 'pod', event: 'add-failed', pod: pod.name, node: pod.node?.name });
   }
 
@@ -134,12 +144,14 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     this.started++;
     const latency = now - pod.firstAddAt;
     this.latencies.push(latency);
-    const g = this.groupOf.get(pod.node!.name) as GroupMetrics;
-    g.latencies.push(latency);
     this.assigned.add(1, now);
     this.idle.add(-1, now);
-    g.assigned.add(1, now);
-    g.idle.add(-1, now);
+    if (this.perGroup) {
+      const g = this.groups[pod.node!.groupIndex];
+      g.latencies.push(latency);
+      g.assigned.add(1, now);
+      g.idle.add(-1, now);
+    }
     this.sink?.write({ t: now, type: 'pod', event: 'started', pod: pod.name, node: pod.node?.name, ip: pod.addr!.ip, latencyMs: latency });
   }
 
@@ -149,11 +161,13 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     if (wasRunning) {
       this.expireCooling(now);
       const a = pod.addr as Addr;
-      const g = this.groupOf.get(pod.node!.name) as GroupMetrics;
       this.assigned.add(-1, now);
       this.idle.add(1, now);
-      g.assigned.add(-1, now);
-      g.idle.add(1, now);
+      if (this.perGroup) {
+        const g = this.groups[pod.node!.groupIndex];
+        g.assigned.add(-1, now);
+        g.idle.add(1, now);
+      }
       if (a.eni.cooldownMs > 0) {
         this.cooling++;
         if (this.cooling > this.coolingPeak) this.coolingPeak = this.cooling;

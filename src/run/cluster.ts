@@ -62,7 +62,7 @@ export class Cluster {
     const allNames = names.flatMap((g) => g.nodes).sort();
     const rank = new Map(allNames.map((n, i) => [n, i]));
     let index = 0;
-    for (const g of scenario.nodeGroups) {
+    for (const [groupIndex, g] of scenario.nodeGroups.entries()) {
       for (let k = 0; k < g.count; k++) {
         const name = `${g.name}-${k}`;
         const client = this.ec2.client(name, this.streams);
@@ -70,7 +70,7 @@ export class Cluster {
         const ipamd = new Ipamd(this.sim, name, index, g.instance, g.maxPods, g.config, ipamdParams, client, this.streams, this.metrics, () =>
           this.kubelet.nodeReady(runtime as NodeRuntime),
         );
-        runtime = new NodeRuntime(name, index, g.name, rank.get(name) as number, g.maxPods, ipamd);
+        runtime = new NodeRuntime(name, index, g.name, rank.get(name) as number, g.maxPods, ipamd, groupIndex);
         this.kubelet.addNode(runtime);
         this.nodes.push({ runtime, ipamd, ec2: client, group: g.name });
         index++;

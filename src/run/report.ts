@@ -14,6 +14,7 @@ export const TOOL = { name: 'warmpool-sim', version: '0.1.0', models: 'amazon-vp
 export function summarise(values: readonly number[]): LatencySummary {
   if (values.length === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
   const sorted = Float64Array.from(values).sort();
+  if (sorted.length === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
   let sum = 0;
   for (const v of sorted) sum += v;
   const r = (x: number): number => Math.round(x * 10) / 10;
@@ -62,7 +63,7 @@ export function buildReport(c: Cluster): RunReport {
   });
   const unschedulable = c.kubelet.scheduler.pendingCount;
   const groups = s.nodeGroups.map((g, gi) => {
-    const gm = m.groups[gi];
+    const gm = m.group(gi);
     const gn = nodes.filter((n) => n.group === g.name);
     const cfg = g.config;
     return {
