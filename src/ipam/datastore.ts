@@ -191,6 +191,13 @@ export class Datastore {
     return a;
   }
 
+  /** Addresses released by a pod less than the cooldown ago, not yet reused or returned (GetIPStats CooldownIPs). */
+  coolingCount(now: number): number {
+    let n = 0;
+    for (const e of this.enis) n += e.free - e.assignable(now, this.cooldownMs);
+    return n;
+  }
+
   /** Releases a pod's address into cooldown (UnassignPodIPAddress; no EC2 call). */
   release(a: Addr, now: number): void {
     if (a.pod === -1) throw new InvariantError(`Datastore.release: ${a.ip} is not assigned`);

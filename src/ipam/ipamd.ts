@@ -17,8 +17,8 @@ import type { InstanceType } from '../aws/instance-types.js';
 import { Datastore, type Addr, type DsEni } from './datastore.js';
 import type { IpamdConfig } from './config.js';
 import type { IpamdParams } from './params.js';
+import { deletableEnis } from './deletable.js';
 import {
-  eniFreeBlocker,
   isPoolTooHigh,
   isPoolTooLow,
   newEniAmount,
@@ -185,7 +185,7 @@ export class Ipamd {
     const snap = this.snapshot(this.evalSnap);
     let wakeAt = Infinity;
     if (isPoolTooLow(t, snap)) {
-      if (now < this.backoffUntil) wakeAt = this.backoffUntil;
+      if (now < this.backoffUntil) wakeAt = this.backoffUntil; // insufficient-address backoff (TST-COOL)
       else if (this.canGrow(snap)) return now;
     } else if (isPoolTooHigh(t, snap)) {
       const allowedAt = this.lastDecreaseAt + this.params.timers.decreaseIntervalMs;
@@ -193,7 +193,7 @@ export class Ipamd {
       wakeAt = allowedAt;
     }
     if (shouldTryFreeEni(t, snap)) {
-      const f = this.deletable(now);
+      const f = deletableEnis(this.ds, this.targets, now, this.params.timers.minEniLifetimeMs);
       if (f.found.length > 0) return now;
       wakeAt = Math.min(wakeAt, f.wakeAt);
     }
@@ -213,33 +213,6 @@ export class Ipamd {
   /** hasRoomForEni: ENIs in the datastore below min(MAX_ENI, instance limit). */
   private hasRoomForEni(): boolean {
     return this.ds.enis.length < this.maxEnis;
-  }
-
-  /** getDeletableENI without choosing: every ENI that may be freed now, and when a blocked one might become freeable. */
-  private deletable(now: number): { found: DsEni[]; wakeAt: number } {
-    const found: DsEni[] = [];
-    let wakeAt = Infinity;
-    const { minEniLifetimeMs } = this.params.timers;
-    const cd = this.ds.cooldownMs;
-    for (const e of this.ds.enis) {
-      const facts = {
-        primary: e.primary,
-        ageMs: now - e.createdAt,
-        cooling: e.hasCooling(now, cd),
-        assigned: e.assigned,
-        otherFree: this.ds.available - e.free,
-        otherTotal: this.ds.total - e.addrs.length,
-      };
-      const blocker = eniFreeBlocker(this.targets, facts, minEniLifetimeMs);
-      if (blocker === undefined) found.push(e);
-      else if (blocker === 'too young' || blocker === 'address cooling') {
-        // Freeable later by time alone if nothing else blocks it.
-        if (eniFreeBlocker(this.targets, { ...facts, ageMs: Infinity, cooling: false }, minEniLifetimeMs) === undefined) {
-          wakeAt = Math.min(wakeAt, Math.max(e.createdAt + minEniLifetimeMs, e.coolingEndsAt(cd)));
-        }
-      }
-    }
-    return { found, wakeAt };
   }
 
   // ---- one pass: updateIPPoolIfRequired ----
@@ -408,7 +381,7 @@ export class Ipamd {
 
   /** tryFreeENI: remove one deletable ENI from the datastore, then FreeENI (describe, detach, 2 s, delete). */
   private freeOneEni(next: () => void): void {
-    const { found } = this.deletable(this.sim.now);
+    const { found } = deletableEnis(this.ds, this.targets, this.sim.now, this.params.timers.minEniLifetimeMs);
     if (found.length === 0) return next();
     const eni = found[found.length === 1 ? 0 : this.choice.int(found.length)];
     this.ds.removeEni(eni);

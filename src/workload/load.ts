@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath, basename, extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
 import type { z } from 'zod';
-import { ScenarioSchema, type ScenarioInput } from './schema.js';
+import { Model, NodeGroup, ScenarioSchema, TopLevelSchema, WorkloadItem, type ScenarioInput } from './schema.js';
 import { formatPath, InputError, type Problem } from './problems.js';
 import { resolveScenario } from './resolve.js';
 import type { Scenario } from './scenario.js';
@@ -81,10 +81,10 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[
   return out;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') {
-    return `expected ${issue.expected}${issue.input === undefined ? ' (missing)' : `, got ${typeName(issue.input)}`}`;
-  }
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  const found = value === undefined ? ' (missing)' : `, got ${typeName(value)}`;
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}${found}`;
+  if (issue.code === 'invalid_union' || issue.message.startsWith('expected ') && issue.message.includes(' or ')) return `${issue.message}${found}`;
   return issue.message;
 }
 
@@ -141,32 +141,66 @@ export function validateScenario(doc: ParsedDoc, baseDir: string): { scenario?: 
     push([], 'expected a mapping with at least "duration" and "nodeGroups"');
     return { problems };
   }
-  const parsed = ScenarioSchema.safeParse(doc.raw);
-  if (!parsed.success) {
-    const flat = flattenIssues(parsed.error.issues, []);
-    const unknownAt = new Set(flat.filter((f) => f.issue.code === 'unrecognized_keys').map((f) => formatPath(f.path)));
-    for (const { path, issue } of flat) {
-      if (issue.code === 'unrecognized_keys') {
-        const known = knownKeysAt(path);
-        for (const k of issue.keys) {
-          const hint = closestKey(k, known);
-          push(path, `unknown field "${k}"${hint ? `; did you mean "${hint}"?` : known.length ? ` (expected one of: ${known.join(', ')})` : ''}`, 'error', k);
-        }
-      } else if (issue.code === 'custom' && unknownAt.has(formatPath(path)) && issue.message.startsWith('expected one of')) {
-        continue; // the unknown-key message already says what was meant
-      } else push(path, describeIssue(issue));
-    }
-    return { problems: sortProblems(problems) };
-  }
-  const { scenario, problems: more } = resolveScenario(parsed.data as ScenarioInput, {
+  const raw = doc.raw as Record<string, unknown>;
+  const flat: { path: PropertyKey[]; issue: z.core.$ZodIssue }[] = [];
+  const check = <T>(schema: z.ZodType<T>, value: unknown, path: PropertyKey[]): T | undefined => {
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    flat.push(...flattenIssues(r.error.issues, path));
+    return undefined;
+  };
+  const top = check(TopLevelSchema, raw, []);
+  const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const nodeGroups = arr(raw.nodeGroups).map((g, i) => check(NodeGroup, g, ['nodeGroups', i]));
+  const workload = arr(raw.workload).map((w, i) => check(WorkloadItem, w, ['workload', i]));
+  const model = raw.model === undefined ? undefined : check(Model, raw.model, ['model']);
+  reportIssues(flat, raw, push);
+  if (flat.length > 0 && (!top || !Array.isArray(raw.nodeGroups))) return { problems: sortProblems(problems) };
+  // Resolve what is valid so that semantic problems are reported too; invalid pieces are skipped.
+  const input = {
+    ...(top as ScenarioInput),
+    duration: top?.duration ?? '1h',
+    nodeGroups: nodeGroups as ScenarioInput['nodeGroups'],
+    workload: workload as ScenarioInput['workload'],
+    model,
+  } as ScenarioInput;
+  const knownGroups = arr(raw.nodeGroups).map((g) => (g && typeof g === 'object' ? (g as { name?: unknown; count?: unknown }) : {}));
+  const { scenario, problems: more } = resolveScenario(input, {
     file,
     baseDir,
     defaultName: basename(file, extname(file)),
     report: push,
+    knownGroups: knownGroups.map((g) => ({ name: String(g.name ?? ''), count: typeof g.count === 'number' ? g.count : 0 })),
   });
   problems.push(...more);
   const failed = problems.some((p) => p.severity === 'error');
   return { scenario: failed ? undefined : scenario, problems: sortProblems(problems) };
+}
+
+/** Turns zod issues into located problems: unknown keys get "did you mean", wrong types say what was found. */
+function reportIssues(
+  flat: { path: PropertyKey[]; issue: z.core.$ZodIssue }[],
+  raw: unknown,
+  push: (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning', key?: string) => void,
+): void {
+  const unknownAt = new Set(flat.filter((f) => f.issue.code === 'unrecognized_keys').map((f) => formatPath(f.path)));
+  for (const { path, issue } of flat) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(path);
+      for (const k of issue.keys) {
+        const hint = closestKey(k, known);
+        push(path, `unknown field "${k}"${hint ? `; did you mean "${hint}"?` : known.length ? ` (expected one of: ${known.join(', ')})` : ''}`, 'error', k);
+      }
+    } else if (issue.code === 'custom' && unknownAt.has(formatPath(path)) && issue.message.startsWith('expected one of')) {
+      continue; // the unknown-key message already says what was meant
+    } else push(path, describeIssue(issue, valueAt(raw, path)));
+  }
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: any = raw;
+  for (const p of path) v = v == null ? undefined : v[p as any];
+  return v;
 }
 
 import { closest } from '../engine/suggest.js';

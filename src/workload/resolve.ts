@@ -16,13 +16,15 @@ import type { DistributionInputT, ScenarioInput } from './schema.js';
 import type { NodeGroupSpec, PodEventSpec, Scenario, WorkloadSpec } from './scenario.js';
 import type { Problem } from './problems.js';
 
-type Report = (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning') => void;
+type Report = (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning', key?: string) => void;
 
 interface Ctx {
   file: string;
   baseDir: string;
   defaultName: string;
   report: Report;
+  /** Names and counts of every node group written, valid or not (for cross-reference checks). */
+  knownGroups?: { name: string; count: number }[];
 }
 
 const dur = (v: string | number): number => parseDuration(v) as number;
@@ -46,7 +48,9 @@ export function toDistribution(d: DistributionInputT, path: readonly PropertyKey
 
 function envProblems(env: Record<string, EnvValue>, path: PropertyKey[], report: Report): void {
   for (const issue of parseIpamdEnv(env).issues) {
-    report([...path, issue.key], issue.message, issue.severity);
+    // An unknown name is located at the name itself; a bad value at the value.
+    if (issue.message.startsWith('unknown ipamd variable')) report(path, issue.message, issue.severity, issue.key);
+    else report([...path, issue.key], issue.message, issue.severity);
   }
 }
 
@@ -65,15 +69,16 @@ export function resolveScenario(
   const nodeGroups: NodeGroupSpec[] = [];
   const seen = new Set<string>();
   input.nodeGroups.forEach((g, i) => {
+    if (!g) return; // invalid: already reported
     if (seen.has(g.name)) report(['nodeGroups', i, 'name'], `duplicate node group name "${g.name}"`);
     seen.add(g.name);
+    if (g.ipamd) envProblems(g.ipamd, ['nodeGroups', i, 'ipamd'], report);
     const inst = instanceType(g.instanceType);
     if (!inst) {
       const hint = suggestInstanceType(g.instanceType);
       report(['nodeGroups', i, 'instanceType'], `unknown instance type "${g.instanceType}"${hint ? `; did you mean ${hint}?` : ''}`);
       return;
     }
-    if (g.ipamd) envProblems(g.ipamd, ['nodeGroups', i, 'ipamd'], report);
     const merged = { ...env, ...(g.ipamd ?? {}) };
     nodeGroups.push({
       name: g.name,
@@ -84,8 +89,9 @@ export function resolveScenario(
       config: parseIpamdEnv(merged).config,
     });
   });
-  const groupNames = input.nodeGroups.map((g) => g.name);
-  const nodeNames = new Set(input.nodeGroups.flatMap((g) => Array.from({ length: g.count }, (_, k) => `${g.name}-${k}`)));
+  const written = ctx.knownGroups ?? input.nodeGroups.map((g) => ({ name: g.name, count: g.count }));
+  const groupNames = written.map((g) => g.name);
+  const nodeNames = new Set(written.flatMap((g) => Array.from({ length: g.count }, (_, k) => `${g.name}-${k}`)));
 
   const constraint = (nodeGroup: string | undefined, path: PropertyKey[]): string => {
     if (nodeGroup === undefined) return '*';
@@ -104,6 +110,7 @@ export function resolveScenario(
 
   const workload: WorkloadSpec[] = [];
   input.workload.forEach((item, i) => {
+    if (!item) return; // invalid: already reported
     const p: PropertyKey[] = ['workload', i];
     if (item.burst) {
       const b = item.burst;

@@ -49,11 +49,11 @@ export const DistributionInput = z.union([
   ),
 ]);
 
-const EnvMap = z
+export const EnvMap = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
   .meta({ description: 'aws-node container environment, as written in the DaemonSet.' });
 
-const NodeGroup = z.strictObject({
+export const NodeGroup = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "workers"'),
   instanceType: z.string(),
   count: z.number().int().nonnegative(),
@@ -89,7 +89,7 @@ const PodEvent = z.strictObject({
   lifetime: DistributionInput.optional(),
 });
 
-const WorkloadItem = oneOf(
+export const WorkloadItem = oneOf(
   {
     burst: Burst.optional(),
     poisson: Poisson.optional(),
@@ -106,7 +106,7 @@ const LatencyMap = z.strictObject(
   >,
 );
 
-const Model = z.strictObject({
+export const Model = z.strictObject({
   ec2: z
     .strictObject({
       latency: LatencyMap.optional(),
@@ -147,6 +147,16 @@ export const ScenarioSchema = z
     model: Model.optional(),
   })
   .meta({ title: 'warmpool-sim scenario' });
+
+/**
+ * The top level with sections checked separately (nodeGroups, workload items, model): validation runs per piece
+ * so that one bad workload item does not hide the problems of the others.
+ */
+export const TopLevelSchema = ScenarioSchema.extend({
+  nodeGroups: z.array(z.unknown()).min(1),
+  workload: z.array(z.unknown()).default([]),
+  model: z.unknown().optional(),
+});
 
 /** The scenario as written (after schema validation, before resolution). */
 export type ScenarioInput = z.infer<typeof ScenarioSchema>;

@@ -1,0 +1,37 @@
+/**
+ * getDeletableENI (data_store.go) without the choice: every ENI that may be freed now, and, for ENIs blocked
+ * only by their age or a cooling address, the earliest time they could become freeable.
+ */
+import type { Datastore, DsEni } from './datastore.js';
+import { eniFreeBlocker, type EniFacts, type PoolTargets } from './policy.js';
+
+/** The facts getDeletableENI checks for one ENI of a datastore at time `now` (ms). */
+export function eniFacts(ds: Datastore, e: DsEni, now: number): EniFacts {
+  return {
+    primary: e.primary,
+    ageMs: now - e.createdAt,
+    cooling: e.hasCooling(now, ds.cooldownMs),
+    assigned: e.assigned,
+    otherFree: ds.available - e.free,
+    otherTotal: ds.total - e.addrs.length,
+  };
+}
+
+/** ENIs that may be freed at `now`, in datastore order, and when a time-blocked one may become freeable. */
+export function deletableEnis(ds: Datastore, t: PoolTargets, now: number, minEniLifetimeMs: number): { found: DsEni[]; wakeAt: number } {
+  const found: DsEni[] = [];
+  let wakeAt = Infinity;
+  for (const e of ds.enis) {
+    if (e.primary) continue;
+    const facts = eniFacts(ds, e, now);
+    const blocker = eniFreeBlocker(t, facts, minEniLifetimeMs);
+    if (blocker === undefined) found.push(e);
+    else if (blocker === 'too young' || blocker === 'address cooling') {
+      // Freeable later by time alone if nothing else blocks it.
+      if (eniFreeBlocker(t, { ...facts, ageMs: Infinity, cooling: false }, minEniLifetimeMs) === undefined) {
+        wakeAt = Math.min(wakeAt, Math.max(e.createdAt + minEniLifetimeMs, e.coolingEndsAt(ds.cooldownMs)));
+      }
+    }
+  }
+  return { found, wakeAt };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { formatDuration, parseDuration } from '../../src/engine/duration.js';
+import { Rng, Streams } from '../../src/engine/random.js';
+import { sample, mean } from '../../src/engine/distribution.js';
+import { closest, editDistance } from '../../src/engine/suggest.js';
+import { fcParams } from '../fc.js';
+
+describe('durations', () => {
+  it.each([
+    ['500ms', 500],
+    ['90s', 90_000],
+    ['1m30s', 90_000],
+    ['2h', 7_200_000],
+    ['1.5m', 90_000],
+    [45, 45_000],
+    ['45', 45_000],
+    ['1h2m3s4ms', 3_723_004],
+  ])('parses %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', 'abc', '5 minutes', '-3s', '1x', 'm5'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
+
+  it('formats compactly', () => {
+    expect(formatDuration(0)).toBe('0ms');
+    expect(formatDuration(1500)).toBe('1.50s');
+    expect(formatDuration(125_000)).toBe('2m05s');
+    expect(formatDuration(7_260_000)).toBe('2h01m');
+  });
+});
+
+describe('random streams', () => {
+  it('gives the same draws for the same seed and name, different ones otherwise', () => {
+    const a = new Streams(7).stream('x');
+    const b = new Streams(7).stream('x');
+    const c = new Streams(7).stream('y');
+    const d = new Streams(8).stream('x');
+    const da = Array.from({ length: 5 }, () => a.float());
+    expect(Array.from({ length: 5 }, () => b.float())).toEqual(da);
+    expect(Array.from({ length: 5 }, () => c.float())).not.toEqual(da);
+    expect(Array.from({ length: 5 }, () => d.float())).not.toEqual(da);
+  });
+
+  it('keeps draws in range', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.integer({ min: 1, max: 1000 }), (seed, n) => {
+        const r = new Rng(seed);
+        for (let i = 0; i < 50; i++) {
+          const f = r.float();
+          const k = r.int(n);
+          expect(f >= 0 && f < 1).toBe(true);
+          expect(Number.isInteger(k) && k >= 0 && k < n).toBe(true);
+        }
+      }),
+      fcParams(100),
+    );
+  });
+
+  it('samples distributions as integer milliseconds with the right mean', () => {
+    const r = new Rng('dist');
+    const d = { kind: 'exponential', meanMs: 1000 } as const;
+    let sum = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const v = sample(d, r);
+      expect(Number.isInteger(v) && v >= 0).toBe(true);
+      sum += v;
+    }
+    expect(sum / 20_000).toBeGreaterThan(950);
+    expect(sum / 20_000).toBeLessThan(1050);
+    const ln = { kind: 'lognormal', medianMs: 600, p99Ms: 2000 } as const;
+    const vals = Array.from({ length: 20_000 }, () => sample(ln, r)).sort((x, y) => x - y);
+    expect(vals[10_000]).toBeGreaterThan(560);
+    expect(vals[10_000]).toBeLessThan(640);
+    expect(vals[19_800]).toBeGreaterThan(1800);
+    expect(vals[19_800]).toBeLessThan(2200);
+    expect(mean({ kind: 'uniform', minMs: 10, maxMs: 20 })).toBe(15);
+  });
+});
+
+describe('suggestions', () => {
+  it('finds the closest name', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(closest('WARM_IP_TARGETS', ['WARM_IP_TARGET', 'WARM_ENI_TARGET'])).toBe('WARM_IP_TARGET');
+    expect(closest('totally-different', ['WARM_IP_TARGET'])).toBeUndefined();
+  });
+});

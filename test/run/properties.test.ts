@@ -1,0 +1,154 @@
+/**
+ * Properties over random scenarios (instance types, settings, workloads, seeds), checked after every event:
+ * the allocator's invariants, determinism, lazy loop == every-tick loop, and settling at the target.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Cluster } from '../../src/run/cluster.js';
+import { buildReport } from '../../src/run/report.js';
+import { runScenario } from '../../src/index.js';
+import { isPoolTooLow, shouldTryFreeEni, targetState } from '../../src/ipam/policy.js';
+import { deletableEnis } from '../../src/ipam/deletable.js';
+import { scenarioFrom, checkInvariants } from '../helpers.js';
+import { fcParams } from '../fc.js';
+
+const TYPES = ['t3.small', 'm5.large', 't2.micro', 'c5.4xlarge', 'm6i.xlarge', 'hpc6id.32xlarge'];
+
+const settings = fc.record(
+  {
+    WARM_ENI_TARGET: fc.integer({ min: 0, max: 2 }),
+    WARM_IP_TARGET: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
+    MINIMUM_IP_TARGET: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 25 })),
+    MAX_ENI: fc.oneof(fc.constant(-1), fc.integer({ min: 1, max: 4 })),
+    IP_COOLDOWN_PERIOD: fc.constantFrom(0, 5, 30, 60),
+  },
+  { requiredKeys: [] },
+);
+
+const workloadItem = fc.oneof(
+  fc.record({ at: fc.integer({ min: 0, max: 600 }), pods: fc.integer({ min: 1, max: 25 }), life: fc.option(fc.integer({ min: 1, max: 400 })) }).map(
+    (b) => `  - burst: { at: ${b.at}s, pods: ${b.pods}${b.life !== null ? `, lifetime: ${b.life}s` : ''} }`,
+  ),
+  fc.record({ from: fc.integer({ min: 0, max: 300 }), len: fc.integer({ min: 10, max: 600 }), rate: fc.integer({ min: 1, max: 30 }), mean: fc.integer({ min: 5, max: 300 }) }).map(
+    (p) => `  - poisson: { from: ${p.from}s, to: ${p.from + p.len}s, ratePerMinute: ${p.rate}, lifetime: { exponential: ${p.mean}s } }`,
+  ),
+);
+
+const scenarioArb = fc.record({
+  type: fc.constantFrom(...TYPES),
+  count: fc.integer({ min: 1, max: 3 }),
+  env: settings,
+  placement: fc.constantFrom('random', 'first-fit'),
+  items: fc.array(workloadItem, { minLength: 1, maxLength: 3 }),
+  seed: fc.integer({ min: 0, max: 1e6 }),
+  minutes: fc.integer({ min: 5, max: 25 }),
+});
+
+function yamlOf(s: any, tailMinutes = 0): string {
+  const env = Object.entries(s.env).map(([k, v]) => `${k}: ${v}`).join(', ');
+  return `
+seed: ${s.seed}
+duration: ${s.minutes + tailMinutes}m
+nodeGroups: [{ name: g, instanceType: ${s.type}, count: ${s.count} }]
+ipamd: { ${env} }
+workload:
+${s.items.join('\n')}
+model: { ipamd: { placement: ${s.placement} } }
+`;
+}
+
+describe('invariants over random scenarios', () => {
+  it('hold after every event', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const c = new Cluster(scenarioFrom(yamlOf(s)));
+        c.sim.afterEvent = () => checkInvariants(c);
+        c.run();
+        checkInvariants(c);
+      }),
+      fcParams(40),
+    );
+  });
+
+  it('the lazy loop gives exactly the report of a loop that runs every 5 s', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const sc = scenarioFrom(yamlOf(s));
+        const strip = (r: ReturnType<typeof runScenario>) => ({ ...r, ipamd: { ...r.ipamd, passes: 0 }, engine: { events: 0 } });
+        const lazy = strip(runScenario(sc, { loopMode: 'lazy' }));
+        const tick = strip(runScenario(sc, { loopMode: 'every-tick' }));
+        expect(JSON.stringify(lazy)).toBe(JSON.stringify(tick));
+      }),
+      fcParams(40),
+    );
+  });
+
+  it('the same scenario and seed give a byte-identical report, twice in one process', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const sc = scenarioFrom(yamlOf(s));
+        expect(JSON.stringify(runScenario(sc))).toBe(JSON.stringify(runScenario(sc)));
+      }),
+      fcParams(15),
+    );
+  });
+
+  it('with no pods left and enough time, every pool settles at its target', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        // Every pod ends: give bursts a lifetime and let 20 minutes pass after the workload.
+        const items = s.items.map((i: string) => (i.includes('burst') && !i.includes('lifetime') ? i.replace(' }', ', lifetime: 60s }') : i));
+        const lastPodEvent = new Map<string, number>();
+        const sink = { write: (r: Record<string, unknown>) => r.type === 'pod' && r.node && lastPodEvent.set(r.node as string, r.t as number) };
+        const c = new Cluster(scenarioFrom(yamlOf({ ...s, items }, 20)), { events: sink });
+        c.run();
+        const now = c.sim.now;
+        for (const n of c.nodes) {
+          const ip = n.ipamd;
+          const ds = ip.ds;
+          // Only nodes with no pod left and 10 quiet minutes (long exponential lifetimes may end late).
+          if (n.runtime.pods > 0 || now - (lastPodEvent.get(n.runtime.name) ?? 0) < 600_000) continue;
+          checked++;
+          expect(ds.assigned).toBe(0);
+          const snap = { total: ds.total, assigned: 0, maxPods: ip.maxPods, maxIpsPerEni: ip.maxIpsPerEni };
+          const capacity = ip.maxEnis * ip.maxIpsPerEni;
+          const t = ip.targets;
+          if (t.mode === 'ip-target') {
+            const target = Math.max(t.warmIp, t.minIp);
+            if (target <= Math.min(capacity, ip.maxPods)) expect(ds.total).toBe(target);
+            expect(targetState(t, snap).over).toBe(0);
+          } else {
+            const wanted = t.warmEni * ip.maxIpsPerEni;
+            // Not low (unless capped), and no ENI left that ipamd would free.
+            if (isPoolTooLow(t, snap)) expect(ds.enis.length).toBe(ip.maxEnis);
+            else expect(ds.total).toBeGreaterThanOrEqual(Math.min(wanted, capacity));
+            expect(ds.total).toBeLessThan(Math.max((t.warmEni + 1) * ip.maxIpsPerEni, ip.maxIpsPerEni + 1));
+          }
+          if (shouldTryFreeEni(t, snap)) expect(deletableEnis(ds, t, now, 60_000).found).toEqual([]);
+        }
+      }),
+      fcParams(40),
+    );
+    expect(checked).toBeGreaterThan(20); // the property looked at many settled nodes, not none
+  });
+});
+
+describe('report totals', () => {
+  it('are consistent: started = running + deleted after start; requested = started + never started', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const c = new Cluster(scenarioFrom(yamlOf(s)));
+        c.run();
+        const r = buildReport(c);
+        expect(r.pods.requested).toBe(r.pods.started + r.pods.neverStarted);
+        expect(r.pods.started).toBe(r.pods.running + (r.pods.deleted - c.metrics.deletedBeforeStart));
+        expect(r.pods.requested - r.pods.deleted).toBe(r.pods.running + r.pods.pending);
+        expect(r.ips.assignedEnd).toBe(r.pods.running);
+        expect(r.ips.attachedEnd).toBe(r.nodes.reduce((a, n) => a + n.enis.reduce((b, e) => b + e.ips, 0), 0));
+        expect(r.podStartLatencyMs.count).toBe(r.pods.started);
+      }),
+      fcParams(30),
+    );
+  });
+});

@@ -1,0 +1,114 @@
+/** Scenario loading: every problem at once, located by file:line:col and field path, with suggestions. */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseScenarioText, validateScenario, loadScenario } from '../../src/workload/load.js';
+import { formatProblem } from '../../src/workload/problems.js';
+
+function problems(yaml: string, dir = process.cwd()): string[] {
+  return validateScenario(parseScenarioText(yaml, 'bad.yaml'), dir).problems.map(formatProblem);
+}
+
+describe('scenario validation', () => {
+  it('reports every problem in a file at once, each with line, column, path and a suggestion', () => {
+    const out = problems(`duration: 30m
+nodeGroups:
+  - name: workers
+    instanceType: m5.lrge
+    count: 3
+    ipamd: { WARM_IP_TARGETS: 3 }
+ipamd:
+  WARM_IP_TARGET: "-5"
+workload:
+  - bursts: { at: 0s, pods: 20 }
+  - poisson: { from: 5m, to: 1m, ratePerMinute: 30, nodeGroup: worker }
+  - burst: { at: 10 minutes, pods: 2 }
+`);
+    expect(out).toEqual([
+      'bad.yaml:4:19: error: nodeGroups[0].instanceType: unknown instance type "m5.lrge"; did you mean m5.large?',
+      'bad.yaml:6:14: error: nodeGroups[0].ipamd.WARM_IP_TARGETS: unknown ipamd variable "WARM_IP_TARGETS"; did you mean WARM_IP_TARGET?',
+      'bad.yaml:8:19: warning: ipamd.WARM_IP_TARGET: ipamd reads "-5" as 0 (negative or non-integer values mean unset)',
+      'bad.yaml:10:5: error: workload[0].bursts: unknown field "bursts"; did you mean "burst"?',
+      'bad.yaml:11:30: error: workload[1].poisson.to: must be after "from" (5m)',
+      'bad.yaml:11:64: error: workload[1].poisson.nodeGroup: no node group "worker"; did you mean workers?',
+      'bad.yaml:12:18: error: workload[2].burst.at: expected a duration such as "500ms", "90s", "5m" or "1h30m", got string "10 minutes"',
+    ]);
+  });
+
+  it('locates YAML syntax errors', () => {
+    const out = problems('duration: 30m\nnodeGroups: [\n  { name: a\n');
+    expect(out.length).toBeGreaterThan(0);
+    expect(out[0]).toMatch(/^bad\.yaml:\d+:\d+: error: /);
+  });
+
+  it('names missing required fields', () => {
+    expect(problems('name: x\n')).toEqual([
+      'bad.yaml:1:1: error: duration: expected string or number (missing)',
+      'bad.yaml:1:1: error: nodeGroups: expected array (missing)',
+    ]);
+  });
+
+  it('reports a wrong type with what was expected and what was found', () => {
+    const out = problems('duration: 1h\nnodeGroups: [{ name: a, instanceType: m5.large, count: three }]\n');
+    expect(out).toEqual(['bad.yaml:2:56: error: nodeGroups[0].count: expected number, got string "three"']);
+  });
+
+  it('checks distributions and scripted events', () => {
+    const out = problems(`duration: 1h
+nodeGroups: [{ name: a, instanceType: m5.large, count: 2 }]
+workload:
+  - events:
+      - { at: 1s, add: p1, node: a-7 }
+      - { at: 2s }
+  - burst: { at: 0s, pods: 1, lifetime: { uniform: [20s, 10s] } }
+model:
+  ec2:
+    latency: { CreateNetworkInterface: { lognormal: { median: 2s, p99: 1s } } }
+`);
+    expect(out).toEqual([
+      'bad.yaml:5:34: error: workload[0].events[0].node: no node "a-7"; did you mean a-0? (nodes are named <group>-0, <group>-1, ...)',
+      'bad.yaml:6:9: error: workload[0].events[1]: each event needs exactly one of "add" or "delete"',
+      'bad.yaml:7:52: error: workload[1].burst.lifetime.uniform: minimum 20s is above maximum 10s',
+      'bad.yaml:10:72: error: model.ec2.latency.CreateNetworkInterface.lognormal.p99: p99 (1s) must be at least the median (2s)',
+    ]);
+  });
+
+  it('reads JSON scenarios too', () => {
+    const { scenario, problems: p } = validateScenario(
+      parseScenarioText('{"duration": "10m", "nodeGroups": [{"name": "a", "instanceType": "t3.small", "count": 1}]}', 'x.json'),
+      '.',
+    );
+    expect(p).toEqual([]);
+    expect(scenario?.nodeGroups[0].maxPods).toBe(11);
+    expect(scenario?.name).toBe('x');
+  });
+
+  it('reads trace files and locates their errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wps-'));
+    writeFileSync(join(dir, 'ok.csv'), 'time,action,pod,node\n0,add,web-1,a-0\n90s,delete,web-1\n1m30s,add,web-2\n');
+    writeFileSync(join(dir, 'bad.csv'), '0,add,web-1\n5,remove,web-1\nsoon,add,x\n');
+    const base = 'duration: 1h\nnodeGroups: [{ name: a, instanceType: m5.large, count: 1 }]\nworkload:\n';
+    const ok = validateScenario(parseScenarioText(base + '  - trace: ok.csv\n', 's.yaml'), dir);
+    expect(ok.problems).toEqual([]);
+    expect(ok.scenario?.workload[0]).toEqual({
+      kind: 'events',
+      index: 0,
+      events: [
+        { atMs: 0, add: 'web-1', node: 'a-0' },
+        { atMs: 90_000, delete: 'web-1' },
+        { atMs: 90_000, add: 'web-2' },
+      ],
+    });
+    const bad = validateScenario(parseScenarioText(base + '  - trace: bad.csv\n  - trace: none.csv\n', 's.yaml'), dir).problems.map(formatProblem);
+    expect(bad).toEqual([
+      's.yaml:5:12: error: workload[1].trace: cannot read trace file "none.csv"',
+      'bad.csv:2:3: error: action "remove" must be add or delete',
+      'bad.csv:3:1: error: time "soon" is not a duration (e.g. "90s", "1m30s", or seconds)',
+    ]);
+  });
+
+  it('loadScenario reports a missing file as a located input error', () => {
+    expect(() => loadScenario('/nonexistent/x.yaml')).toThrow(/no such file/);
+  });
+});
