@@ -20,8 +20,16 @@ export function scenarioFrom(yaml: string, file = 'inline.yaml'): Scenario {
  */
 export function checkInvariants(c: Cluster): void {
   const podIps = new Set<number>();
+  let ec2Addresses = 0;
+  for (const n of c.nodes) for (const e of n.ec2.enis) ec2Addresses += 1 + e.secondaries.length;
+  if (ec2Addresses !== c.subnet.used) throw new Error(`at ${c.sim.now} ms: subnet has ${c.subnet.used} in use, ENIs hold ${ec2Addresses}`);
   for (const n of c.nodes) {
     const ds = n.ipamd.ds;
+    if (n.runtime.drainedAt >= 0) {
+      // Drained: no pod left; once terminated, EC2 holds nothing for it.
+      if (n.runtime.pods !== 0 || n.runtime.boundPods.size !== 0) throw new Error(`${n.runtime.name}: drained node still has pods`);
+      continue;
+    }
     const where = `${n.runtime.name} at ${c.sim.now} ms`;
     let total = 0;
     let assigned = 0;

@@ -7,6 +7,11 @@ import { Priority, type Simulation } from '../engine/sim.js';
 import type { Rng, Streams } from '../engine/random.js';
 import { sample, type Distribution } from '../engine/distribution.js';
 import type { Subnet } from './subnet.js';
+import { defaultBuckets, TokenBucket, type BucketSpec } from './throttle.js';
+import { defaultSdkRetry, SdkRetryState, type SdkRetryParams } from './sdk-retry.js';
+
+/** The error code of a throttled request. */
+export const THROTTLED = 'RequestLimitExceeded';
 
 /** The EC2 APIs ipamd uses. */
 export const EC2_APIS = [
@@ -29,6 +34,14 @@ export interface Ec2Params {
   latency: Record<Ec2ApiName, Distribution>;
   /** Delay from AttachNetworkInterface completing until the ENI and its addresses are visible in IMDS. */
   eniVisibleDelay: Distribution;
+  /** Account-wide token buckets per API; undefined turns throttling off. */
+  throttle: Record<Ec2ApiName, BucketSpec> | undefined;
+  /** Requests per second other tenants of the account send, per API (drains the buckets). */
+  background: Partial<Record<Ec2ApiName, number>>;
+  /** Round trip of a throttled request (RequestLimitExceeded comes back quickly). */
+  throttledLatency: Distribution;
+  /** The AWS SDK standard retryer in front of every call. */
+  sdkRetry: SdkRetryParams;
 }
 
 const ms = (medianMs: number, p99Ms: number): Distribution => ({ kind: 'lognormal', medianMs, p99Ms });
@@ -53,6 +66,10 @@ export function defaultEc2Params(): Ec2Params {
       DeleteNetworkInterface: ms(263, 1000),
     },
     eniVisibleDelay: ms(3000, 10_000),
+    throttle: defaultBuckets(),
+    background: {},
+    throttledLatency: { kind: 'constant', ms: 50 },
+    sdkRetry: defaultSdkRetry(),
   };
 }
 
@@ -74,7 +91,12 @@ export type Ec2Result<T> = { ok: true; value: T } | { ok: false; code: string };
 
 /** Receives EC2-level facts for the report. */
 export interface Ec2Observer {
+  /** One request attempt completed (ok, throttled with RequestLimitExceeded, or another error code). */
   call(api: Ec2ApiName, node: string, now: number, ok: boolean, code?: string): void;
+  /** The SDK retries a throttled request. */
+  retry(api: Ec2ApiName, node: string, now: number): void;
+  /** A call failed after the SDK's retries: the failure ipamd sees. */
+  failure(api: Ec2ApiName, node: string, now: number, code: string): void;
   /** Secondary addresses attached (n > 0) or returned to the subnet (n < 0) on a node's ENIs. */
   secondaries(node: string, delta: number, now: number): void;
   /** ENIs existing for a node changed by delta. */
@@ -85,6 +107,11 @@ export interface Ec2Observer {
 export class Ec2 {
   /** Calls made per API (including failed ones). */
   readonly calls = new Map<Ec2ApiName, number>(EC2_APIS.map((a) => [a, 0]));
+  /** The account's token buckets (empty when throttling is off). */
+  readonly buckets = new Map<Ec2ApiName, TokenBucket>();
+  private readonly sdk = new Map<string, SdkRetryState>();
+  /** Nodes whose instance is terminated: their in-flight calls are dropped. */
+  private readonly terminated = new Set<string>();
   private eniSeq = 0;
 
   constructor(
@@ -92,11 +119,31 @@ export class Ec2 {
     readonly params: Ec2Params,
     readonly subnet: Subnet,
     readonly observer: Ec2Observer,
-  ) {}
+    private readonly streams?: Streams,
+  ) {
+    if (params.throttle) {
+      for (const api of EC2_APIS) this.buckets.set(api, new TokenBucket(params.throttle[api], params.background[api] ?? 0));
+    }
+  }
+
+  /** The SDK retry state of a node's client (its own jitter stream, so retries never shift other draws). */
+  private sdkFor(node: string, rng: Rng): SdkRetryState {
+    let s = this.sdk.get(node);
+    if (!s) {
+      s = new SdkRetryState(this.params.sdkRetry, this.streams ? this.streams.stream(`ec2/${node}/sdk-retry`) : rng);
+      this.sdk.set(node, s);
+    }
+    return s;
+  }
 
   /** A client for one node, with its own latency stream. */
   client(node: string, streams: Streams): Ec2Client {
     return new Ec2Client(this, node, streams.stream(`ec2/${node}/latency`));
+  }
+
+  /** Marks a node's instance terminated (its calls in flight are dropped from now on). */
+  terminate(node: string): void {
+    this.terminated.add(node);
   }
 
   /** A fresh ENI id, in creation order. */
@@ -108,13 +155,37 @@ export class Ec2 {
    * Issues one call: after the sampled latency, `effect` runs (at completion time) and `done` receives its result.
    */
   request<T>(api: Ec2ApiName, node: string, rng: Rng, effect: () => Ec2Result<T>, done: (r: Ec2Result<T>) => void): void {
-    this.calls.set(api, (this.calls.get(api) as number) + 1);
-    const latency = sample(this.params.latency[api], rng);
-    this.sim.after(latency, Priority.ec2, () => {
-      const r = effect();
-      this.observer.call(api, node, this.sim.now, r.ok, r.ok ? undefined : r.code);
-      done(r);
-    }, undefined);
+    const attempt = (n: number): void => {
+      if (this.terminated.has(node)) return;
+      this.calls.set(api, (this.calls.get(api) as number) + 1);
+      const bucket = this.buckets.get(api);
+      if (bucket && !bucket.take(this.sim.now)) {
+        // Throttled: the SDK backs off and retries, until its attempts or retry quota run out.
+        this.sim.after(sample(this.params.throttledLatency, rng), Priority.ec2, () => {
+          if (this.terminated.has(node)) return;
+          this.observer.call(api, node, this.sim.now, false, THROTTLED);
+          const delay = this.sdkFor(node, rng).retryDelay(n);
+          if (delay >= 0) {
+            this.observer.retry(api, node, this.sim.now);
+            this.sim.after(delay, Priority.ec2, () => attempt(n + 1), undefined);
+          } else {
+            this.observer.failure(api, node, this.sim.now, THROTTLED);
+            done({ ok: false, code: THROTTLED });
+          }
+        }, undefined);
+        return;
+      }
+      const latency = sample(this.params.latency[api], rng);
+      this.sim.after(latency, Priority.ec2, () => {
+        if (this.terminated.has(node)) return;
+        const r = effect();
+        this.observer.call(api, node, this.sim.now, r.ok, r.ok ? undefined : r.code);
+        if (r.ok) this.sdk.get(node)?.succeeded();
+        else this.observer.failure(api, node, this.sim.now, r.code);
+        done(r);
+      }, undefined);
+    };
+    attempt(1);
   }
 }
 
@@ -140,6 +211,23 @@ export class Ec2Client {
     this.enis.push(eni);
     this.ec2.observer.enis(this.node, 1, this.ec2.sim.now);
     return eni;
+  }
+
+  /**
+   * TerminateInstances: every ENI of the node is deleted with the instance (DeleteOnTermination) and its
+   * addresses return to the subnet. Not an ipamd call, so it is not counted against the EC2 buckets.
+   */
+  terminateInstance(): void {
+    const ec2 = this.ec2;
+    ec2.terminate(this.node);
+    for (const eni of this.enis) {
+      ec2.subnet.release([eni.primaryIp, ...eni.secondaries]);
+      ec2.observer.secondaries(this.node, -eni.secondaries.length, ec2.sim.now);
+      ec2.observer.enis(this.node, -1, ec2.sim.now);
+      eni.secondaries.length = 0;
+      eni.attached = false;
+    }
+    this.enis.length = 0;
   }
 
   describeSubnets(done: (r: Ec2Result<null>) => void): void {

@@ -59,6 +59,8 @@ export class Ipamd {
   /** Pool loop passes run (acting or not; skipped lazy passes are not counted). */
   passes = 0;
   private busy = false;
+  /** Set when the node is drained and terminated: every pending continuation becomes a no-op. */
+  private stopped = false;
   private anchor = 0;
   private passEvent: SimEvent | undefined;
   private lastDecreaseAt = -Infinity;
@@ -100,11 +102,12 @@ export class Ipamd {
 
   /** Boots the node: the primary ENI exists at once; ipamd's nodeInit starts after the start delay. */
   start(): void {
+    if (this.stopped) return; // removed before its instance came up
     const primary = this.ec2.bootPrimaryEni();
     if (!primary) throw new Error(`node ${this.node}: no address left for its primary ENI`);
     this.records.set(primary.id, primary);
     this.ds.addEni(primary.id, true, 0, this.sim.now);
-    this.sim.after(sample(this.params.startDelay, this.timing), Priority.ec2, () => this.nodeInit(), undefined);
+    this.sim.after(sample(this.params.startDelay, this.timing), Priority.ec2, () => !this.stopped && this.nodeInit(), undefined);
   }
 
   /** nodeInit + handlePreScaling: one INCREASE if the pool is low, then gRPC serves and the loop starts. */
@@ -114,12 +117,21 @@ export class Ipamd {
       this.ready = true;
       this.busy = false;
       this.anchor = this.sim.now + this.period / 2;
+      this.noteTarget();
       this.onReady(this.sim.now);
       this.reschedule(this.sim.now);
     };
     this.busy = true;
     if (!this.config.disableNetworkResourceProvisioning && isPoolTooLow(this.targets, snap)) this.increase(snap, finish);
     else finish();
+  }
+
+  /** ipamd stops with its node (scale-in): no more passes, in-flight EC2 chains are dropped. */
+  stop(): void {
+    this.stopped = true;
+    this.ready = false;
+    if (this.passEvent) this.passEvent.cancelled = true;
+    this.passEvent = undefined;
   }
 
   // ---- pod path (gRPC AddNetwork / DelNetwork): datastore only, never EC2 ----
@@ -134,12 +146,13 @@ export class Ipamd {
   /** DelNetwork: the address starts its cooldown. */
   releasePod(a: Addr): void {
     this.ds.release(a, this.sim.now);
+    if (this.atTargetAt < 0) this.noteTarget();
     this.wake();
   }
 
   /** Re-evaluates the schedule after a pod changed the pool. */
   private wake(): void {
-    if (this.lazy && this.ready && !this.busy) this.reschedule(this.sim.now);
+    if (this.lazy && this.ready && !this.busy && !this.stopped) this.reschedule(this.sim.now);
   }
 
   // ---- loop scheduling ----
@@ -273,8 +286,10 @@ export class Ipamd {
   private assignIps(eni: DsEni, amount: number, next: () => void): void {
     const rec = this.records.get(eni.id) as EniRecord;
     const onResult = (retry: boolean) => (r: { ok: true; value: number[] } | { ok: false; code: string }): void => {
+      if (this.stopped) return;
       if (r.ok) {
         this.ds.addAddresses(eni, r.value);
+        this.noteTarget();
         this.observer.poolAction(this.node, 'assign-ips', { eni: eni.id, count: r.value.length }, this.sim.now);
         return next();
       }
@@ -288,28 +303,131 @@ export class Ipamd {
     this.ec2.assignPrivateIpAddresses(rec, amount, onResult(amount > 1));
   }
 
-  /** AllocENI: (DescribeSubnets) → Create → DescribeInstances → Attach → Modify → IMDS poll → setupENI. */
+  /**
+   * AllocENI: (DescribeSubnets) → Create → DescribeInstances → Attach → Modify → IMDS poll → setupENI. A failed
+   * attach deletes the new ENI; a failed Modify frees it (awsutils.go AllocENI); every failure ends the pass's
+   * growth, to be retried on a later pass.
+   */
   private allocateEni(count: number, next: () => void): void {
     const ec2 = this.ec2;
-    const discovery = this.config.enableSubnetDiscovery;
+    const failed = (code: string, eni?: string): void => {
+      this.observer.poolAction(this.node, 'ec2-error', { ...(eni ? { eni } : {}), code }, this.sim.now);
+    };
     const create = (): void =>
       ec2.createNetworkInterface(count, (r) => {
+        if (this.stopped) return;
         if (!r.ok) {
-          this.observer.poolAction(this.node, 'ec2-error', { code: r.code }, this.sim.now);
+          failed(r.code);
           this.noteInsufficient(r.code);
           return next();
         }
         const rec = r.value;
         this.observer.poolAction(this.node, 'create-eni', { eni: rec.id, count }, this.sim.now);
-        ec2.describeInstances(() =>
-          ec2.attachNetworkInterface(rec, this.timing, () =>
-            ec2.modifyNetworkInterfaceAttribute(() => this.waitForEni(rec, next)),
-          ),
-        );
+        const undo = (code: string, detach: boolean): void => {
+          failed(code, rec.id);
+          this.releaseEni(rec, detach, next);
+        };
+        ec2.describeInstances((d) => {
+          if (this.stopped) return;
+          if (!d.ok) return undo(d.code, false);
+          ec2.attachNetworkInterface(rec, this.timing, (at) => {
+            if (this.stopped) return;
+            if (!at.ok) return undo(at.code, false);
+            ec2.modifyNetworkInterfaceAttribute((m) => {
+              if (this.stopped) return;
+              if (!m.ok) return undo(m.code, true);
+              this.waitForEni(rec, next);
+            });
+          });
+        });
       });
-    if (discovery) ec2.describeSubnets(create);
-    else create();
+    if (this.config.enableSubnetDiscovery) {
+      ec2.describeSubnets((r) => {
+        if (this.stopped) return;
+        if (!r.ok) {
+          failed(r.code);
+          return next();
+        }
+        create();
+      });
+    } else create();
   }
+
+  /**
+   * Calls `call` up to `attempts` times with ipamd's backoff (retry.NWithBackoff / NewSimpleBackoff: `firstMs`
+   * doubling to `maxMs`, +0-15 % jitter), then `done(ok)`.
+   */
+  private withRetries(call: (cb: (r: { ok: boolean }) => void) => void, attempts: number, firstMs: number, done: (ok: boolean) => void): void {
+    let sleep = firstMs;
+    const tm = this.params.timers;
+    const go = (n: number): void =>
+      call((r) => {
+        if (this.stopped) return;
+        if (r.ok) return done(true);
+        if (n >= attempts) return done(false);
+        const wait = Math.round(sleep * (1 + tm.imdsPollJitter * this.timing.float()));
+        sleep = Math.min(sleep * 2, tm.imdsPollMaxMs);
+        this.sim.after(wait, Priority.ec2, () => !this.stopped && go(n + 1), undefined);
+      });
+    go(1);
+  }
+
+  /**
+   * FreeENI (awsutils.go freeENI): (DescribeNetworkInterfaces) → Detach (<= 12 tries, 0.2 s doubling) → 2 s →
+   * Delete (<= 12 tries, 0.5 s doubling), all blocking the loop. If the ENI cannot be detached it stays attached and
+   * the IMDS reconcile re-adopts it; if it cannot be deleted it leaks (leaked-ENI cleanup is not modelled).
+   */
+  private releaseEni(rec: EniRecord, detach: boolean, next: () => void): void {
+    const ec2 = this.ec2;
+    const tm = this.params.timers;
+    const del = (): void =>
+      this.withRetries((cb) => ec2.deleteNetworkInterface(rec, cb), 12, 500, (ok) => {
+        if (!ok) this.leakedEnis++;
+        next();
+      });
+    if (!detach) return del();
+    this.withRetries((cb) => ec2.detachNetworkInterface(rec, cb), 12, 200, (ok) => {
+      if (!ok) {
+        this.readoptLater(rec);
+        return next();
+      }
+      this.sim.after(tm.detachToDeleteMs, Priority.ec2, () => !this.stopped && del(), undefined);
+    });
+  }
+
+  /** The periodic IMDS reconcile finds an attached ENI ipamd does not hold and adds it back. */
+  private readoptLater(rec: EniRecord): void {
+    this.sim.after(this.params.timers.reconcileIntervalMs, Priority.ec2, () => {
+      if (this.stopped || !rec.attached || this.ds.enis.some((e) => e.id === rec.id)) return;
+      this.adopt(rec);
+      this.wake();
+    }, undefined);
+  }
+
+  /** Addresses a failed Unassign left on the ENI come back through the reconcile (after its 60 s ignore window). */
+  private readoptAddressesLater(eni: DsEni, ips: number[]): void {
+    this.sim.after(this.params.timers.reconcileIntervalMs, Priority.ec2, () => {
+      if (this.stopped || !this.ds.enis.includes(eni)) return;
+      this.ds.addAddresses(eni, ips);
+      this.wake();
+    }, undefined);
+  }
+
+  /**
+   * First time (ms) after nodeInit that the pool had nothing left to grow (not too low, or no room to grow);
+   * -1 until then. Checked whenever the datastore gains addresses or a pod leaves, so it is the same in both loop
+   * modes.
+   */
+  atTargetAt = -1;
+
+  private noteTarget(): void {
+    if (this.atTargetAt >= 0 || !this.ready) return;
+    const snap = this.snapshot(this.evalSnap);
+    if (!isPoolTooLow(this.targets, snap) || !this.canGrow(snap)) this.atTargetAt = this.sim.now;
+  }
+
+  /** ENIs ipamd could not delete (left to the leaked-ENI cleanup, which is not modelled). */
+  leakedEnis = 0;
 
   /** waitForENIAndIPsAttached: IMDS polls with doubling backoff; the ENI is seen at the first poll after it is visible. */
   private waitForEni(rec: EniRecord, next: () => void): void {
@@ -318,7 +436,7 @@ export class Ipamd {
     let sleep = tm.imdsPollFirstMs;
     for (let attempt = 1; attempt <= tm.imdsPollAttempts; attempt++) {
       if (t >= rec.visibleAt) {
-        return void this.sim.at(t, Priority.ec2, () => this.setupEni(rec, next), undefined);
+        return void this.sim.at(t, Priority.ec2, () => !this.stopped && this.setupEni(rec, next), undefined);
       }
       if (attempt === tm.imdsPollAttempts) break;
       t += Math.round(sleep * (1 + tm.imdsPollJitter * this.timing.float()));
@@ -326,9 +444,11 @@ export class Ipamd {
     }
     // Gave up: the loop moves on; the node's periodic IMDS reconcile adopts the ENI later.
     this.sim.at(t, Priority.ec2, () => {
+      if (this.stopped) return;
       this.observer.poolAction(this.node, 'ec2-error', { eni: rec.id, code: 'ENIAttachTimeout' }, this.sim.now);
       const adoptAt = Math.max(rec.visibleAt, this.sim.now + tm.reconcileIntervalMs);
       this.sim.at(adoptAt, Priority.ec2, () => {
+        if (this.stopped) return;
         if (!this.ds.enis.some((e) => e.id === rec.id)) this.adopt(rec);
         this.wake();
       }, undefined);
@@ -340,6 +460,7 @@ export class Ipamd {
   private setupEni(rec: EniRecord, next: () => void): void {
     const finish = (): void => {
       this.sim.after(sample(this.params.eniSetup, this.timing), Priority.ec2, () => {
+        if (this.stopped) return;
         this.adopt(rec);
         next();
       }, undefined);
@@ -352,6 +473,7 @@ export class Ipamd {
     this.records.set(rec.id, rec);
     const eni = this.ds.addEni(rec.id, false, rec.deviceIndex, this.sim.now);
     this.ds.addAddresses(eni, rec.secondaries);
+    this.noteTarget();
     this.observer.poolAction(this.node, 'eni-ready', { eni: rec.id, count: rec.secondaries.length }, this.sim.now);
   }
 
@@ -374,7 +496,12 @@ export class Ipamd {
     const step = (i: number): void => {
       if (i >= batches.length) return next();
       const [eni, addrs] = batches[i];
-      this.ec2.unassignPrivateIpAddresses(this.records.get(eni.id) as EniRecord, addrs.map((a) => a.ip), () => step(i + 1));
+      const ips = addrs.map((a) => a.ip);
+      this.ec2.unassignPrivateIpAddresses(this.records.get(eni.id) as EniRecord, ips, (r) => {
+        if (this.stopped) return;
+        if (!r.ok) this.readoptAddressesLater(eni, ips);
+        step(i + 1);
+      });
     };
     step(0);
   }
@@ -388,12 +515,14 @@ export class Ipamd {
     const rec = this.records.get(eni.id) as EniRecord;
     this.records.delete(eni.id);
     this.observer.poolAction(this.node, 'free-eni', { eni: eni.id, count: eni.addrs.length }, this.sim.now);
-    const ec2 = this.ec2;
-    ec2.describeNetworkInterfaces(() =>
-      ec2.detachNetworkInterface(rec, () =>
-        this.sim.after(this.params.timers.detachToDeleteMs, Priority.ec2, () => ec2.deleteNetworkInterface(rec, () => next()), undefined),
-      ),
-    );
+    this.ec2.describeNetworkInterfaces((r) => {
+      if (this.stopped) return;
+      if (!r.ok) {
+        this.readoptLater(rec);
+        return next();
+      }
+      this.releaseEni(rec, true, next);
+    });
   }
 }
 

@@ -56,7 +56,23 @@ export class Kubelet {
   /** The node became Ready: the scheduler may use it. */
   nodeReady(n: NodeRuntime): void {
     n.ready = true;
+    n.readyAt = this.sim.now;
     this.scheduler.refresh(n);
+  }
+
+  /**
+   * Drains a node being removed: it leaves the scheduler, and each of its pods is deleted, or with `reschedule`
+   * replaced by a new pod (same name, remaining lifetime, same constraint) that the scheduler places elsewhere.
+   */
+  drainNode(n: NodeRuntime, reschedule: boolean): void {
+    n.ready = false;
+    n.drainedAt = this.sim.now;
+    this.scheduler.refresh(n);
+    for (const pod of [...n.boundPods]) {
+      const left = pod.lifetimeMs === undefined ? undefined : pod.startedAt >= 0 ? Math.max(0, pod.startedAt + pod.lifetimeMs - this.sim.now) : pod.lifetimeMs;
+      this.deletePod(pod);
+      if (reschedule) this.createPod(pod.nameOrPrefix, pod.index, left, pod.constraint, this.byName.get(pod.name) === pod);
+    }
   }
 
   /**
@@ -79,8 +95,10 @@ export class Kubelet {
 
   private bind(pod: Pod, node: NodeRuntime): void {
     pod.node = node;
+    pod.boundAt = this.sim.now;
     pod.state = PodState.Waiting;
     node.pods++;
+    node.boundPods.add(pod);
     this.scheduler.refresh(node);
     this.observer.podBound(pod, this.sim.now);
     this.cniAdd(pod);
@@ -100,6 +118,7 @@ export class Kubelet {
       pod.addr = addr;
       pod.state = PodState.Running;
       pod.startedAt = now;
+      if (node.firstPodAddressAt < 0) node.firstPodAddressAt = now;
       this.observer.podStarted(pod, now);
       if (pod.lifetimeMs !== undefined) pod.timer = this.sim.after(pod.lifetimeMs, Priority.workload, this.deleteHandler, pod);
       return;
@@ -129,6 +148,7 @@ export class Kubelet {
       node.ipamd.releasePod(pod.addr!);
     }
     node.pods--;
+    node.boundPods.delete(pod);
     this.observer.podDeleted(pod, this.sim.now, state === PodState.Running);
     this.scheduler.refresh(node);
   }

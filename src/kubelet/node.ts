@@ -1,10 +1,18 @@
 import type { Ipamd } from '../ipam/ipamd.js';
+import type { Pod } from './pod.js';
 
 /** A node as kubelet and the scheduler see it. */
 export class NodeRuntime {
   /** Pods bound to the node (waiting or running), host-network pods excluded. */
   pods = 0;
   ready = false;
+  /** Pods bound to the node (waiting or running). */
+  readonly boundPods = new Set<Pod>();
+  /** Lifecycle times (ms; -1 = not yet): instance start, Ready, first pod address, drained. */
+  joinedAt = -1;
+  readyAt = -1;
+  firstPodAddressAt = -1;
+  drainedAt = -1;
   /** Position in the scheduler's cluster heap and group heap (-1: not in it). */
   readonly heapPos: [number, number] = [-1, -1];
   /** Scheduler queues this node can serve, most specific first. */
@@ -13,8 +21,6 @@ export class NodeRuntime {
     readonly name: string,
     readonly index: number,
     readonly group: string,
-    /** Rank of the name in sorted order (scheduler tie-break). */
-    readonly nameRank: number,
     /** Pod capacity, including the 2 host-network pods. */
     readonly maxPods: number,
     readonly ipamd: Ipamd,
@@ -22,12 +28,16 @@ export class NodeRuntime {
     readonly groupIndex: number,
   ) {
     this.queueKeys = [`node:${name}`, `group:${group}`, '*'];
+    this.podCapacity = maxPods - HOST_NETWORK_PODS;
   }
 
-  /** Room for another pod (aws-node and kube-proxy occupy two of maxPods). */
+  /** Room for another pod: below maxPods less aws-node and kube-proxy, and below the group's podsPerNode. */
   get hasRoom(): boolean {
-    return this.pods < this.maxPods - HOST_NETWORK_PODS;
+    return this.pods < this.podCapacity;
   }
+
+  /** Workload pods this node takes. */
+  podCapacity: number;
 }
 
 /** aws-node and kube-proxy: host-network pods that count against maxPods and take no pod address. */

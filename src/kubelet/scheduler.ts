@@ -1,7 +1,7 @@
 /**
  * The scheduler: a pod without a node goes to the Ready node with the fewest pods (ties by name) that is under
  * maxPods; with none, it waits in a FIFO queue until capacity appears. Nodes sit in indexed min-heaps keyed by
- * (pods, name rank), one for the whole cluster and one per node group, so a placement costs O(log nodes).
+ * (pods, name), one for the whole cluster and one per node group, so a placement costs O(log nodes).
  */
 import { NodeRuntime } from './node.js';
 import { PodState, type Pod } from './pod.js';
@@ -51,7 +51,7 @@ class NodeHeap {
     while (i > 0) {
       const p = (i - 1) >> 1;
       const q = h[p];
-      if (!(n.pods < q.pods || (n.pods === q.pods && n.nameRank < q.nameRank))) break;
+      if (!(n.pods < q.pods || (n.pods === q.pods && n.name < q.name))) break;
       h[i] = q;
       q.heapPos[s] = i;
       i = p;
@@ -74,12 +74,12 @@ class NodeHeap {
       let cn = h[l];
       if (r < len) {
         const rn = h[r];
-        if (rn.pods < cn.pods || (rn.pods === cn.pods && rn.nameRank < cn.nameRank)) {
+        if (rn.pods < cn.pods || (rn.pods === cn.pods && rn.name < cn.name)) {
           c = r;
           cn = rn;
         }
       }
-      if (!(cn.pods < n.pods || (cn.pods === n.pods && cn.nameRank < n.nameRank))) break;
+      if (!(cn.pods < n.pods || (cn.pods === n.pods && cn.name < n.name))) break;
       h[i] = cn;
       cn.heapPos[s] = i;
       i = c;

@@ -2,12 +2,16 @@
  * Collects the report's figures from domain events (EC2, ipamd, kubelet observers). Every handler is O(1)
  * amortised: this runs on the hot path of every pod event.
  */
-import type { Ec2ApiName, Ec2Observer } from '../aws/ec2.js';
+import { THROTTLED, type Ec2ApiName, type Ec2Observer } from '../aws/ec2.js';
 import type { IpamObserver, PoolAction } from '../ipam/ipamd.js';
 import type { Addr } from '../ipam/datastore.js';
 import type { PodObserver } from '../kubelet/kubelet.js';
 import type { Pod } from '../kubelet/pod.js';
 import { TimeWeighted } from './tally.js';
+
+function bump(m: Map<string, number>, k: string): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
 
 /** Figures per node group, kept as time-weighted levels. */
 export class GroupMetrics {
@@ -41,9 +45,18 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   private readonly coolingQueue: CoolingEntry[] = [];
   private coolingHead = 0;
   readonly latencies: number[] = [];
+  /** Per started pod: creation to address (scheduling wait included), ms. */
+  readonly createToStart: number[] = [];
+  /** Per bound pod: creation to binding (time without a node), ms. */
+  readonly schedulingWait: number[] = [];
+  /** Time the last pod that had to wait (for a node or an address) got its address; -1 if none waited. */
+  lastWaitedStartAt = -1;
   readonly groups: GroupMetrics[];
   private readonly groupOf = new Map<string, GroupMetrics>();
   readonly calls = new Map<string, number>();
+  readonly throttled = new Map<string, number>();
+  readonly retries = new Map<string, number>();
+  readonly failures = new Map<string, number>();
   readonly errors = new Map<string, number>();
   readonly actions = new Map<PoolAction, number>();
   requested = 0;
@@ -58,10 +71,14 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   /** False with a single node group: its figures are the cluster's, so they are not kept twice. */
   private readonly perGroup: boolean;
 
-  constructor(groups: readonly { name: string; nodes: readonly string[] }[]) {
-    this.groups = groups.map((g) => new GroupMetrics(g.name));
+  constructor(groups: readonly string[]) {
+    this.groups = groups.map((g) => new GroupMetrics(g));
     this.perGroup = groups.length > 1;
-    groups.forEach((g, i) => g.nodes.forEach((n) => this.groupOf.set(n, this.groups[i])));
+  }
+
+  /** Tells which node group a node belongs to (nodes can join during a run). */
+  registerNode(node: string, groupIndex: number): void {
+    this.groupOf.set(node, this.groups[groupIndex]);
   }
 
   /** Figures of node group i (the cluster's own when there is one group). */
@@ -84,9 +101,22 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
 
   // ---- EC2 ----
   call(api: Ec2ApiName, node: string, now: number, ok: boolean, code?: string): void {
-    this.calls.set(api, (this.calls.get(api) ?? 0) + 1);
-    if (!ok && code) this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+    bump(this.calls, api);
+    if (!ok && code) {
+      bump(this.errors, code);
+      if (code === THROTTLED) bump(this.throttled, api);
+    }
     this.sink?.write({ t: now, type: 'ec2', node, api, ok, ...(code ? { code } : {}) });
+  }
+
+  retry(api: Ec2ApiName, node: string, now: number): void {
+    bump(this.retries, api);
+    this.sink?.write({ t: now, type: 'ec2-retry', node, api });
+  }
+
+  failure(api: Ec2ApiName, node: string, now: number, code: string): void {
+    bump(this.failures, api);
+    this.sink?.write({ t: now, type: 'ec2-failure', node, api, code });
   }
 
   secondaries(node: string, delta: number, now: number): void {
@@ -129,6 +159,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   }
 
   podBound(pod: Pod, now: number): void {
+    this.schedulingWait.push(now - pod.createdAt);
     this.sink?.write({ t: now, type: 'pod', event: 'bound', pod: pod.name, node: pod.node?.name });
   }
 
@@ -144,6 +175,9 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     this.started++;
     const latency = now - pod.firstAddAt;
     this.latencies.push(latency);
+    const total = now - pod.createdAt;
+    this.createToStart.push(total);
+    if (total > 0) this.lastWaitedStartAt = now;
     this.assigned.add(1, now);
     this.idle.add(-1, now);
     if (this.perGroup) {

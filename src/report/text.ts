@@ -39,6 +39,21 @@ export function renderText(r: RunReport): string {
   if (p.failedAddAttempts > 0) {
     out.push(`  ${p.podsWithFailedAdd} pods had to wait: ${p.failedAddAttempts} failed CNI ADDs, each retried by kubelet`);
   } else out.push('  every pod got an address at its first CNI ADD');
+  const cs = r.podCreateToStartMs;
+  if (r.podSchedulingWaitMs.max > 0) {
+    out.push(`  creation to address (incl. waiting for a node): p50 ${d(cs.p50)}   p90 ${d(cs.p90)}   p99 ${d(cs.p99)}   max ${d(cs.max)}`);
+  }
+  const nl = r.nodeLifecycle;
+  if (nl.joined > 0 || nl.drained > 0) {
+    out.push('');
+    out.push('Nodes joining and leaving');
+    out.push(`  joined ${nl.joined}   drained ${nl.drained}`);
+    const j = nl.joinToPoolAtTargetMs;
+    const f = nl.readyToFirstPodAddressMs;
+    if (j.count) out.push(`  join to pool at target: p50 ${d(j.p50)}   p90 ${d(j.p90)}   max ${d(j.max)}`);
+    if (f.count) out.push(`  Ready to first pod address: p50 ${d(f.p50)}   p90 ${d(f.p90)}   max ${d(f.max)}`);
+  }
+  if (nl.lastWaitingPodStartedAt !== null) out.push(`  the last pod that had to wait started at ${d(nl.lastWaitingPodStartedAt)}`);
   out.push('');
   out.push('Pods');
   out.push(`  requested ${p.requested}   started ${p.started}   deleted ${p.deleted}   running ${p.running}`);
@@ -54,8 +69,11 @@ export function renderText(r: RunReport): string {
   out.push(`  at end: ${ip.attachedEnd} attached, ${ip.assignedEnd} assigned, ${ip.enisEnd} ENIs (peak ${ip.enisPeak})`);
   out.push('');
   out.push(`EC2 calls (${r.ec2.total})`);
-  const calls = Object.entries(r.ec2.calls).filter(([, n]) => n > 0);
-  out.push(calls.length ? table(['API', 'calls'], calls) : '  none');
+  const e = r.ec2;
+  const calls = Object.entries(e.calls).filter(([, n]) => n > 0);
+  const rows = calls.map(([api, n]) => [api, n, e.throttled[api] ?? 0, e.retries[api] ?? 0, e.failures[api] ?? 0, e.buckets[api] ? e.buckets[api].minTokens.toFixed(0) : '-']);
+  out.push(calls.length ? table(['API', 'calls', 'throttled', 'SDK retries', 'failed', 'min tokens'], rows) : '  none');
+  if (e.leakedEnis > 0) out.push(`  ${e.leakedEnis} ENIs could not be deleted (leaked)`);
   const errs = Object.entries(r.ec2.errors);
   if (errs.length) out.push(`  errors: ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   out.push('');

@@ -28,7 +28,23 @@ export interface NodeReport {
   maxPods: number;
   podsRunning: number;
   podsWaiting: number;
+  /** Lifecycle times in ms (null when it did not happen). */
+  joinedAt: number | null;
+  readyAt: number | null;
+  firstPodAddressAt: number | null;
+  /** First time after Ready that the pool had nothing left to grow. */
+  poolAtTargetAt: number | null;
+  drainedAt: number | null;
   enis: EniReport[];
+}
+
+/** One API's account bucket over the run. */
+export interface BucketReport {
+  capacity: number;
+  refillPerSecond: number;
+  backgroundPerSecond: number;
+  /** Lowest token level reached. */
+  minTokens: number;
 }
 
 export interface NodeGroupReport {
@@ -75,6 +91,21 @@ export interface RunReport {
   };
   /** First CNI ADD to address assigned, over pods that started. */
   podStartLatencyMs: LatencySummary;
+  /** Pod creation to address assigned (includes waiting for a node), over pods that started. */
+  podCreateToStartMs: LatencySummary;
+  /** Pod creation to binding on a node, over bound pods. */
+  podSchedulingWaitMs: LatencySummary;
+  /** Node lifecycle over nodes that got that far. */
+  nodeLifecycle: {
+    joined: number;
+    drained: number;
+    /** Ready to the first pod address on the node. */
+    readyToFirstPodAddressMs: LatencySummary;
+    /** Join (instance start) to the pool first having nothing to grow. */
+    joinToPoolAtTargetMs: LatencySummary;
+    /** Time the last pod that had to wait got its address (null if no pod waited). */
+    lastWaitingPodStartedAt: number | null;
+  };
   ips: {
     attachedPeak: number;
     assignedPeak: number;
@@ -87,7 +118,23 @@ export interface RunReport {
     enisPeak: number;
     enisEnd: number;
   };
-  ec2: { calls: Record<string, number>; errors: Record<string, number>; total: number };
+  ec2: {
+    /** Requests sent per API (every attempt, SDK retries included). */
+    calls: Record<string, number>;
+    /** Requests answered RequestLimitExceeded per API. */
+    throttled: Record<string, number>;
+    /** SDK retries per API. */
+    retries: Record<string, number>;
+    /** Calls that failed after the SDK's retries (what ipamd saw) per API. */
+    failures: Record<string, number>;
+    /** Error responses per code. */
+    errors: Record<string, number>;
+    total: number;
+    /** Account token buckets (absent when throttling is off). */
+    buckets: Record<string, BucketReport>;
+    /** ENIs ipamd could not delete. */
+    leakedEnis: number;
+  };
   ipamd: { actions: Record<string, number>; passes: number };
   nodeGroups: NodeGroupReport[];
   nodes: NodeReport[];

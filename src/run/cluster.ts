@@ -1,23 +1,26 @@
 /**
  * Assembles one simulated cluster from a scenario: the simulation, the account's EC2, every node's ipamd, the
- * kubelet and scheduler, the workload generators and the metrics collector.
+ * kubelet and scheduler, the workload generators and the metrics collector. Nodes join (boot delay, nodeInit,
+ * Ready) and leave (drain, terminate) as the workload's `scale` items say.
  */
-import { Simulation } from '../engine/sim.js';
+import { Priority, Simulation } from '../engine/sim.js';
 import { Streams } from '../engine/random.js';
+import { sample } from '../engine/distribution.js';
 import { Ec2, Ec2Client } from '../aws/ec2.js';
 import { Subnet, parseIp } from '../aws/subnet.js';
 import { Ipamd } from '../ipam/ipamd.js';
+import type { IpamdParams } from '../ipam/params.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NodeRuntime } from '../kubelet/node.js';
-import { installWorkload, type WorkloadStats } from '../workload/generators.js';
-import type { Scenario } from '../workload/scenario.js';
+import { installWorkload, type NodeScaler, type WorkloadStats } from '../workload/generators.js';
+import type { NodeGroupSpec, Scenario } from '../workload/scenario.js';
 import { Metrics, type EventSink } from '../report/metrics.js';
 
 /** Options of one run. */
 export interface RunOptions {
   /** Root seed; overrides the scenario's seed. Default: the scenario's seed, else 1. */
   seed?: number;
-  /** Event log sink (one record per pod, ipamd and EC2 event). */
+  /** Event log sink (one record per pod, node, ipamd and EC2 event). */
   events?: EventSink;
   /** Overrides the ipamd loop mode (tests compare 'lazy' with 'every-tick'). */
   loopMode?: 'lazy' | 'every-tick';
@@ -32,7 +35,7 @@ export interface ClusterNode {
 }
 
 /** A cluster ready to run. */
-export class Cluster {
+export class Cluster implements NodeScaler {
   readonly sim = new Simulation();
   readonly seed: number;
   readonly streams: Streams;
@@ -40,44 +43,92 @@ export class Cluster {
   readonly subnet: Subnet;
   readonly metrics: Metrics;
   readonly kubelet: Kubelet;
+  /** Every node that ever existed, in creation order (drained ones included). */
   readonly nodes: ClusterNode[] = [];
   readonly workloadStats: WorkloadStats;
+  private readonly ipamdParams: IpamdParams;
+  /** Live (not drained) nodes per group, in creation order. */
+  private readonly live = new Map<string, ClusterNode[]>();
+  /** Next node number per group: names are never reused. */
+  private readonly nextIndex = new Map<string, number>();
+  private readonly lifecycleRng;
 
   constructor(
     readonly scenario: Scenario,
-    opts: RunOptions = {},
+    private readonly opts: RunOptions = {},
   ) {
     this.seed = opts.seed ?? scenario.seed ?? 1;
     this.streams = new Streams(this.seed);
-    const names = scenario.nodeGroups.map((g) => ({
-      name: g.name,
-      nodes: Array.from({ length: g.count }, (_, k) => `${g.name}-${k}`),
-    }));
-    this.metrics = new Metrics(names);
+    this.lifecycleRng = this.streams.stream('nodes/lifecycle');
+    this.metrics = new Metrics(scenario.nodeGroups.map((g) => g.name));
     this.metrics.sink = opts.events;
     this.subnet = new Subnet('default', parseIp('10.0.0.0') as number, 8);
-    this.ec2 = new Ec2(this.sim, scenario.model.ec2, this.subnet, this.metrics);
+    this.ec2 = new Ec2(this.sim, scenario.model.ec2, this.subnet, this.metrics, this.streams);
     this.kubelet = new Kubelet(this.sim, scenario.model.kubelet, this.streams, this.metrics);
-    const ipamdParams = { ...scenario.model.ipamd, ...(opts.loopMode ? { loopMode: opts.loopMode } : {}) };
-    const allNames = names.flatMap((g) => g.nodes).sort();
-    const rank = new Map(allNames.map((n, i) => [n, i]));
-    let index = 0;
-    for (const [groupIndex, g] of scenario.nodeGroups.entries()) {
-      for (let k = 0; k < g.count; k++) {
-        const name = `${g.name}-${k}`;
-        const client = this.ec2.client(name, this.streams);
-        let runtime: NodeRuntime | undefined;
-        const ipamd = new Ipamd(this.sim, name, index, g.instance, g.maxPods, g.config, ipamdParams, client, this.streams, this.metrics, () =>
-          this.kubelet.nodeReady(runtime as NodeRuntime),
-        );
-        runtime = new NodeRuntime(name, index, g.name, rank.get(name) as number, g.maxPods, ipamd, groupIndex);
-        this.kubelet.addNode(runtime);
-        this.nodes.push({ runtime, ipamd, ec2: client, group: g.name });
-        index++;
-      }
+    this.ipamdParams = { ...scenario.model.ipamd, ...(opts.loopMode ? { loopMode: opts.loopMode } : {}) };
+    for (const g of scenario.nodeGroups) {
+      this.live.set(g.name, []);
+      this.nextIndex.set(g.name, 0);
+      for (let k = 0; k < g.count; k++) this.addNode(g).ipamd.start();
     }
-    for (const n of this.nodes) n.ipamd.start();
-    this.workloadStats = installWorkload(this.sim, this.kubelet, scenario.workload, this.streams, scenario.durationMs);
+    this.workloadStats = installWorkload(this.sim, this.kubelet, scenario.workload, this.streams, scenario.durationMs, this);
+  }
+
+  private addNode(g: NodeGroupSpec): ClusterNode {
+    const k = this.nextIndex.get(g.name) as number;
+    this.nextIndex.set(g.name, k + 1);
+    const name = `${g.name}-${k}`;
+    const groupIndex = this.scenario.nodeGroups.indexOf(g);
+    const index = this.nodes.length;
+    const client = this.ec2.client(name, this.streams);
+    let runtime: NodeRuntime | undefined;
+    const ipamd = new Ipamd(this.sim, name, index, g.instance, g.maxPods, g.config, this.ipamdParams, client, this.streams, this.metrics, () =>
+      this.kubelet.nodeReady(runtime as NodeRuntime),
+    );
+    runtime = new NodeRuntime(name, index, g.name, g.maxPods, ipamd, groupIndex);
+    runtime.joinedAt = this.sim.now;
+    runtime.podCapacity = g.podsPerNode;
+    this.metrics.registerNode(name, groupIndex);
+    this.kubelet.addNode(runtime);
+    const node = { runtime, ipamd, ec2: client, group: g.name };
+    this.nodes.push(node);
+    (this.live.get(g.name) as ClusterNode[]).push(node);
+    return node;
+  }
+
+  /** Scales a node group to `count` live nodes: new nodes boot after the boot delay; removed ones drain. */
+  scaleTo(group: string, count: number, reschedule: boolean): void {
+    const g = this.scenario.nodeGroups.find((x) => x.name === group) as NodeGroupSpec;
+    const live = this.live.get(group) as ClusterNode[];
+    const now = this.sim.now;
+    this.metrics.sink?.write({ t: now, type: 'node', event: 'scale', group, from: live.length, to: count });
+    while (live.length < count) {
+      const node = this.addNode(g);
+      const boot = sample(this.scenario.model.nodes.bootDelay, this.lifecycleRng);
+      node.runtime.joinedAt = now + boot;
+      this.sim.after(boot, Priority.workload, () => {
+        this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'joined', node: node.runtime.name });
+        node.ipamd.start();
+      }, undefined);
+    }
+    while (live.length > count) this.removeNode(live.pop() as ClusterNode, reschedule);
+  }
+
+  /** Drains a node (its pods deleted or rescheduled), stops ipamd, and terminates the instance after a delay. */
+  private removeNode(node: ClusterNode, reschedule: boolean): void {
+    this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'drained', node: node.runtime.name });
+    node.ipamd.stop();
+    this.kubelet.drainNode(node.runtime, reschedule);
+    const delay = sample(this.scenario.model.nodes.terminateDelay, this.lifecycleRng);
+    this.sim.after(delay, Priority.workload, () => {
+      node.ec2.terminateInstance();
+      this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'terminated', node: node.runtime.name });
+    }, undefined);
+  }
+
+  /** Live nodes of a group (for tests). */
+  liveNodes(group: string): readonly ClusterNode[] {
+    return this.live.get(group) ?? [];
   }
 
   /** Runs to the scenario's end. */

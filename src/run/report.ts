@@ -48,6 +48,7 @@ export function buildReport(c: Cluster): RunReport {
     running += ds.assigned;
     waiting += n.runtime.pods - ds.assigned;
     passes += n.ipamd.passes;
+    const t = (v: number): number | null => (v >= 0 ? v : null);
     return {
       name: n.runtime.name,
       group: n.group,
@@ -55,6 +56,11 @@ export function buildReport(c: Cluster): RunReport {
       maxPods: n.runtime.maxPods,
       podsRunning: ds.assigned,
       podsWaiting: n.runtime.pods - ds.assigned,
+      joinedAt: n.runtime.joinedAt <= end ? t(n.runtime.joinedAt) : null,
+      readyAt: t(n.runtime.readyAt),
+      firstPodAddressAt: t(n.runtime.firstPodAddressAt),
+      poolAtTargetAt: t(n.ipamd.atTargetAt),
+      drainedAt: t(n.runtime.drainedAt),
       enis: n.ec2.enis.map((e) => {
         const d = ds.enis.find((x) => x.id === e.id);
         return { id: e.id, primary: e.deviceIndex === 0, deviceIndex: e.deviceIndex, ips: e.secondaries.length, assigned: d?.assigned ?? 0, inDatastore: !!d };
@@ -100,6 +106,10 @@ export function buildReport(c: Cluster): RunReport {
   const model = s.model;
   const fmt = (d: Parameters<typeof describe>[0]): string => describe(d, formatDuration);
   const modelSummary: Record<string, string> = {
+    'nodes.bootDelay': fmt(model.nodes.bootDelay),
+    'nodes.terminateDelay': fmt(model.nodes.terminateDelay),
+    'ec2.throttle': model.ec2.throttle ? 'account token buckets per API' : 'none',
+    'ec2.sdkRetry': `${model.ec2.sdkRetry.maxAttempts} attempts, backoff up to ${formatDuration(model.ec2.sdkRetry.maxBackoffMs)}, quota ${model.ec2.sdkRetry.quota}`,
     'kubelet.retryBackoff': fmt(model.kubelet.retryBackoff),
     'ec2.eniVisibleDelay': fmt(model.ec2.eniVisibleDelay),
     ...Object.fromEntries(EC2_APIS.map((a) => [`ec2.latency.${a}`, fmt(model.ec2.latency[a])])),
@@ -128,6 +138,15 @@ export function buildReport(c: Cluster): RunReport {
       podsWithFailedAdd: m.podsWithFailedAdd,
     },
     podStartLatencyMs: summarise(m.latencies),
+    podCreateToStartMs: summarise(m.createToStart),
+    podSchedulingWaitMs: summarise(m.schedulingWait),
+    nodeLifecycle: {
+      joined: c.nodes.length - s.nodeGroups.reduce((a, g) => a + g.count, 0),
+      drained: nodes.filter((n) => n.drainedAt !== null).length,
+      readyToFirstPodAddressMs: summarise(nodes.filter((n) => n.readyAt !== null && n.firstPodAddressAt !== null).map((n) => (n.firstPodAddressAt as number) - (n.readyAt as number))),
+      joinToPoolAtTargetMs: summarise(nodes.filter((n) => n.joinedAt !== null && n.poolAtTargetAt !== null).map((n) => (n.poolAtTargetAt as number) - (n.joinedAt as number))),
+      lastWaitingPodStartedAt: m.lastWaitedStartAt >= 0 ? m.lastWaitedStartAt : null,
+    },
     ips: {
       attachedPeak: m.attached.peak,
       assignedPeak: m.assigned.peak,
@@ -141,8 +160,18 @@ export function buildReport(c: Cluster): RunReport {
     },
     ec2: {
       calls: sortedRecord(m.calls, EC2_APIS),
+      throttled: sortedRecord(m.throttled, EC2_APIS),
+      retries: sortedRecord(m.retries, EC2_APIS),
+      failures: sortedRecord(m.failures, EC2_APIS),
       errors: sortedRecord(m.errors),
       total: [...m.calls.values()].reduce((a, b) => a + b, 0),
+      buckets: Object.fromEntries(
+        [...c.ec2.buckets].map(([api, b]) => [
+          api,
+          { capacity: b.spec.capacity, refillPerSecond: b.spec.refillPerSecond, backgroundPerSecond: b.backgroundPerSecond, minTokens: Math.round(b.minTokens * 100) / 100 },
+        ]),
+      ),
+      leakedEnis: c.nodes.reduce((a, n) => a + n.ipamd.leakedEnis, 0),
     },
     ipamd: { actions: sortedRecord(m.actions as Map<string, number>), passes },
     nodeGroups: groups,

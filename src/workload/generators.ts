@@ -15,6 +15,14 @@ export interface WorkloadStats {
   duplicateAdds: number;
 }
 
+/** What a `scale` item acts on: the cluster's node groups. */
+export interface NodeScaler {
+  /** Live nodes of a group now. */
+  liveNodes(group: string): readonly unknown[];
+  /** Grows or shrinks a group to `count` nodes; removed nodes' pods are deleted or rescheduled. */
+  scaleTo(group: string, count: number, reschedule: boolean): void;
+}
+
 /** Installs every workload item's first event. */
 export function installWorkload(
   sim: Simulation,
@@ -22,6 +30,7 @@ export function installWorkload(
   items: readonly WorkloadSpec[],
   streams: Streams,
   endMs: number,
+  scaler: NodeScaler,
 ): WorkloadStats {
   const stats: WorkloadStats = { deletesOfUnknownPods: 0, duplicateAdds: 0 };
   for (const item of items) {
@@ -39,6 +48,13 @@ export function installWorkload(
         break;
       case 'events':
         installEvents(sim, kubelet, item.events, life, stats, endMs);
+        break;
+      case 'scale':
+        if (item.atMs > endMs) break;
+        sim.at(item.atMs, Priority.workload, () => {
+          const now = scaler.liveNodes(item.nodeGroup).length;
+          scaler.scaleTo(item.nodeGroup, Math.max(0, item.to ?? now + (item.by as number)), item.reschedule);
+        }, undefined);
         break;
     }
   }

@@ -85,6 +85,7 @@ export function resolveScenario(
       instance: inst,
       count: g.count,
       maxPods: g.maxPods ?? defaultMaxPods(inst),
+      podsPerNode: Math.min(g.podsPerNode ?? Infinity, (g.maxPods ?? defaultMaxPods(inst)) - 2),
       env: merged,
       config: parseIpamdEnv(merged).config,
     });
@@ -161,6 +162,18 @@ export function resolveScenario(
         });
       });
       workload.push({ kind: 'events', index: i, events });
+    } else if (item.scale) {
+      const sc = item.scale;
+      constraint(sc.nodeGroup, [...p, 'scale', 'nodeGroup']);
+      workload.push({
+        kind: 'scale',
+        index: i,
+        atMs: dur(sc.at),
+        nodeGroup: sc.nodeGroup,
+        ...(sc.to !== undefined ? { to: sc.to } : {}),
+        ...(sc.by !== undefined ? { by: sc.by } : {}),
+        reschedule: sc.drain === 'reschedule',
+      });
     } else if (item.trace !== undefined) {
       const traceFile = resolvePath(ctx.baseDir, item.trace);
       const events = readTrace(traceFile, item.trace, extra, (node, line, col, rep) => checkNode(node, [], (m) => rep(m, line, col)));
@@ -189,8 +202,29 @@ function resolveModel(input: ScenarioInput, report: Report): Scenario['model'] {
   const ec2 = defaultEc2Params();
   const kubelet = defaultKubeletParams();
   const ipamd = defaultIpamdParams();
+  const nodes = defaultNodeParams();
   const m = input.model;
   const base = ['model'];
+  if (m?.nodes?.bootDelay !== undefined) nodes.bootDelay = toDistribution(m.nodes.bootDelay, [...base, 'nodes', 'bootDelay'], report);
+  if (m?.nodes?.terminateDelay !== undefined) nodes.terminateDelay = toDistribution(m.nodes.terminateDelay, [...base, 'nodes', 'terminateDelay'], report);
+  const e = m?.ec2;
+  if (e?.throttle === 'none') ec2.throttle = undefined;
+  else if (e?.throttle && ec2.throttle) {
+    for (const api of EC2_APIS) {
+      const b = e.throttle[api];
+      if (b) ec2.throttle[api] = { ...b };
+    }
+  }
+  if (e?.background) for (const api of EC2_APIS) if (e.background[api] !== undefined) ec2.background[api] = e.background[api];
+  if (e?.throttledLatency !== undefined) ec2.throttledLatency = toDistribution(e.throttledLatency, [...base, 'ec2', 'throttledLatency'], report);
+  const sr = e?.sdkRetry;
+  if (sr) {
+    if (sr.maxAttempts !== undefined) ec2.sdkRetry.maxAttempts = sr.maxAttempts;
+    if (sr.baseBackoff !== undefined) ec2.sdkRetry.baseBackoffMs = dur(sr.baseBackoff);
+    if (sr.maxBackoff !== undefined) ec2.sdkRetry.maxBackoffMs = dur(sr.maxBackoff);
+    if (sr.quota !== undefined) ec2.sdkRetry.quota = sr.quota;
+    if (sr.retryCost !== undefined) ec2.sdkRetry.retryCost = sr.retryCost;
+  }
   if (m?.ec2?.latency) {
     for (const api of EC2_APIS) {
       const d = m.ec2.latency[api];
@@ -220,7 +254,19 @@ function resolveModel(input: ScenarioInput, report: Report): Scenario['model'] {
     set(t.detachToDelete, 'detachToDeleteMs', 'detachToDelete');
     set(t.reconcileInterval, 'reconcileIntervalMs', 'reconcileInterval');
   }
-  return { ec2, kubelet, ipamd };
+  return { nodes, ec2, kubelet, ipamd };
+}
+
+/**
+ * Node lifecycle defaults (assumptions): boot to ipamd start lognormal median 60 s, p99 120 s (EC2 launch, OS boot,
+ * kubelet registration and the aws-node pod start; no figure in the reference, typical EKS join times); drain to
+ * termination 30 s.
+ */
+export function defaultNodeParams(): Scenario['model']['nodes'] {
+  return {
+    bootDelay: { kind: 'lognormal', medianMs: 60_000, p99Ms: 120_000 },
+    terminateDelay: { kind: 'constant', ms: 30_000 },
+  };
 }
 
 /**

@@ -16,6 +16,8 @@ export interface NodeGroupSpec {
   count: number;
   /** kubelet max pods (host-network pods included). */
   maxPods: number;
+  /** Workload pods the scheduler puts on one node (resources); at most maxPods - 2. */
+  podsPerNode: number;
   /** The environment as given: cluster-wide merged with the group's override. */
   env: Record<string, EnvValue>;
   config: IpamdConfig;
@@ -43,10 +45,20 @@ export type WorkloadSpec =
       name: string;
       constraint: string;
     }
-  | { kind: 'events'; index: number; events: PodEventSpec[] };
+  | { kind: 'events'; index: number; events: PodEventSpec[] }
+  | { kind: 'scale'; index: number; atMs: number; nodeGroup: string; to?: number; by?: number; reschedule: boolean };
+
+/** Node lifecycle parameters (assumptions). */
+export interface NodeParams {
+  /** From a scale-out to the instance starting ipamd (EC2 launch, boot, kubelet registration). */
+  bootDelay: Distribution;
+  /** From a node's drain to its instance's termination (ENIs and addresses freed). */
+  terminateDelay: Distribution;
+}
 
 /** Every model parameter, defaults filled in. */
 export interface ModelParams {
+  nodes: NodeParams;
   ec2: Ec2Params;
   kubelet: KubeletParams;
   ipamd: IpamdParams;

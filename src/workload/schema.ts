@@ -58,6 +58,12 @@ export const NodeGroup = z.strictObject({
   instanceType: z.string(),
   count: z.number().int().nonnegative(),
   maxPods: z.number().int().min(3).optional().meta({ description: 'kubelet --max-pods; default ENIs*(IPs-1)+2' }),
+  podsPerNode: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'workload pods that fit on a node by CPU/memory (scheduler only); default maxPods - 2' }),
   ipamd: EnvMap.optional(),
 });
 
@@ -89,8 +95,23 @@ const PodEvent = z.strictObject({
   lifetime: DistributionInput.optional(),
 });
 
+const Scale = z
+  .strictObject({
+    at: Duration,
+    nodeGroup: z.string(),
+    to: z.number().int().nonnegative().optional().meta({ description: 'target node count' }),
+    by: z.number().int().optional().meta({ description: 'change in node count, e.g. +120 or -30' }),
+    drain: z.enum(['delete', 'reschedule']).optional().meta({ description: "scale-in: delete the node's pods (default) or recreate them elsewhere" }),
+  })
+  .check((ctx) => {
+    if ((ctx.value.to === undefined) === (ctx.value.by === undefined)) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: 'give exactly one of "to" (node count) or "by" (change)' });
+    }
+  });
+
 export const WorkloadItem = oneOf(
   {
+    scale: Scale.optional(),
     burst: Burst.optional(),
     poisson: Poisson.optional(),
     events: z.array(PodEvent).optional(),
@@ -106,11 +127,36 @@ const LatencyMap = z.strictObject(
   >,
 );
 
+const Bucket = z.strictObject({ capacity: z.number().positive(), refillPerSecond: z.number().positive() });
+const ApiMap = <T extends z.ZodType>(v: T) =>
+  z.strictObject(Object.fromEntries(EC2_APIS.map((a) => [a, v.optional()])) as Record<(typeof EC2_APIS)[number], z.ZodOptional<T>>);
+
 export const Model = z.strictObject({
+  nodes: z
+    .strictObject({
+      bootDelay: DistributionInput.optional().meta({ description: 'scale-out to ipamd start' }),
+      terminateDelay: DistributionInput.optional().meta({ description: 'drain to instance termination' }),
+    })
+    .optional(),
   ec2: z
     .strictObject({
       latency: LatencyMap.optional(),
       eniVisibleDelay: DistributionInput.optional(),
+      throttle: z
+        .union([z.literal('none'), ApiMap(Bucket)])
+        .optional()
+        .meta({ description: 'per-API account token buckets { capacity, refillPerSecond }, or "none"' }),
+      background: ApiMap(z.number().nonnegative()).optional().meta({ description: 'other tenants: requests per second per API' }),
+      throttledLatency: DistributionInput.optional(),
+      sdkRetry: z
+        .strictObject({
+          maxAttempts: z.number().int().min(1).optional(),
+          baseBackoff: Duration.optional(),
+          maxBackoff: Duration.optional(),
+          quota: z.number().int().nonnegative().optional(),
+          retryCost: z.number().int().nonnegative().optional(),
+        })
+        .optional(),
     })
     .optional(),
   kubelet: z.strictObject({ retryBackoff: DistributionInput.optional() }).optional(),
