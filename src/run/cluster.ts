@@ -12,6 +12,8 @@ import { NodeRuntime } from '../kubelet/node.js';
 import { installWorkload, type WorkloadStats } from '../workload/generators.js';
 import type { Scenario } from '../workload/scenario.js';
 import { Metrics, type EventSink } from '../report/metrics.js';
+import { TimeSeriesRecorder, autoSampleEvery } from '../report/timeseries.js';
+import { clusterProbes } from './series.js';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -21,6 +23,13 @@ export interface RunOptions {
   events?: EventSink;
   /** Overrides the ipamd loop mode (tests compare 'lazy' with 'every-tick'). */
   loopMode?: 'lazy' | 'every-tick';
+  /** Records time series (see src/run/series.ts); sampling never changes the report. */
+  timeseries?: {
+    /** Sampling interval (ms). Default: {@link autoSampleEvery} of the duration. */
+    everyMs?: number;
+    /** Most nodes for which per-node series are kept (default 16); larger clusters get per-group spreads. */
+    nodeLimit?: number;
+  };
 }
 
 /** One node: its kubelet view, ipamd and EC2 client. */
@@ -42,6 +51,8 @@ export class Cluster {
   readonly kubelet: Kubelet;
   readonly nodes: ClusterNode[] = [];
   readonly workloadStats: WorkloadStats;
+  /** The time series recorder, when {@link RunOptions.timeseries} asked for one. */
+  readonly timeseries: TimeSeriesRecorder | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -78,6 +89,10 @@ export class Cluster {
     }
     for (const n of this.nodes) n.ipamd.start();
     this.workloadStats = installWorkload(this.sim, this.kubelet, scenario.workload, this.streams, scenario.durationMs);
+    const ts = opts.timeseries;
+    this.timeseries = ts
+      ? new TimeSeriesRecorder(this.sim, clusterProbes(this, ts.nodeLimit), ts.everyMs ?? autoSampleEvery(scenario.durationMs), scenario.durationMs)
+      : undefined;
   }
 
   /** Runs to the scenario's end. */

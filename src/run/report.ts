@@ -147,6 +147,7 @@ export function buildReport(c: Cluster): RunReport {
     nodeGroups: groups,
     nodes,
     warnings,
-    engine: { events: c.sim.eventsProcessed },
+    // Sampling events only observe the run: leave them out so the report is the same with or without them.
+    engine: { events: c.sim.eventsProcessed - (c.timeseries?.samplesTaken ?? 0) },
   };
 }
