@@ -15,7 +15,7 @@ export function renderCsv(ts: TimeSeries, report: Pick<RunReport, 'tool' | 'scen
   const oneLine = (s: string): string => s.replace(/[\r\n]+/g, ' ');
   const lines: string[] = [
     `# ${report.tool.name} ${report.tool.version} time series; scenario "${oneLine(report.scenario)}"; seed ${report.seed}; ` +
-      `sampled every ${formatDuration(ts.everyMs)}; columns are described in docs/reports.md`,
+      `sampled every ${ts.everyMs} ms (${formatDuration(ts.everyMs)}); columns are described in docs/reports.md`,
     [TIME_COLUMN, ...ts.series.map((s) => s.name)].join(','),
   ];
   const cols = ts.series.map((s) => s.values);

@@ -6,7 +6,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import { formatDuration } from '../engine/duration.js';
 import { findSeries, type TimeSeries } from './timeseries.js';
 import { lineChart, spreadChart, stepPoints, timeAxis, COLOURS, type Point, type SpreadPoint, type TimeAxis } from './charts.js';
-import { esc } from './html.js';
+import { latencyCharts } from './latency-charts.js';
+import { niceMultiple } from './timeseries.js';
 import type { RunData } from './types.js';
 
 /** One chart of the page. */
@@ -125,11 +126,16 @@ export function runCharts(d: RunData): ChartPlan[] {
   });
   out.push(...latencyCharts(d));
   const ec2 = present(ts, ['ec2Calls', 'ec2Errors', 'ec2Throttled']);
+  const k = niceMultiple(ts.everyMs, (ts.times.length - 1) / COUNT_BINS);
+  const per = formatDuration(k * ts.everyMs);
   out.push({
     id: 'ec2',
     section: 'EC2 API calls',
-    spec: lineChart({ title: `EC2 calls per ${every}`, yTitle: `calls per ${every}`, axis, points: pointsOf(ts, axis, ec2), series: ec2 }),
-    caption: `Calls ipamd made to EC2 in each ${every} interval` + (ec2.includes('ec2Throttled') ? ', those that failed, and those throttled.' : ', and those that failed.'),
+    spec: lineChart({ title: `EC2 calls per ${per}`, yTitle: `calls per ${per}`, axis, points: ec2.flatMap((n) => countPoints(ts, n, k, axis)), series: ec2 }),
+    caption:
+      `Calls ipamd made to EC2 in each ${per} interval` +
+      (ec2.includes('ec2Throttled') ? ', those that failed, and those throttled.' : ', and those that failed.') +
+      (k > 1 ? ` (The CSV has them per ${every}; summed here so bursts stay readable.)` : ''),
   });
   const subnet = ts.series.filter((s) => s.name.startsWith('subnet')).map((s) => s.name);
   if (subnet.length > 0) {
@@ -143,99 +149,22 @@ export function runCharts(d: RunData): ChartPlan[] {
   return out;
 }
 
-/** CDF and histogram of pod start latency, with p50/p90/p99 marked; none when no pod started. */
-function latencyCharts(d: RunData): ChartPlan[] {
-  const l = d.report.podStartLatencyMs;
-  if (l.count === 0) return [];
-  const section = 'Pod start latency';
-  const marks = [
-    { p: 'p50', x: l.p50 / 1000, y: 0.97 },
-    { p: 'p90', x: l.p90 / 1000, y: 0.87 },
-    { p: 'p99', x: l.p99 / 1000, y: 0.77 },
-  ].map((m) => ({ ...m, label: `${m.p} ${formatDuration(m.x * 1000)}` }));
-  const curves = [{ name: 'all pods', values: d.latencies.all }, ...(d.latencies.groups.length > 1 ? d.latencies.groups : [])];
-  const cdf = curves.flatMap((c) => cdfPoints(c.values).map(([x, y]) => ({ x, y, curve: c.name })));
-  const rules = (yMax: number | null) => [
-    { data: { values: marks }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'x', type: 'quantitative' } } },
-    {
-      data: { values: marks },
-      mark: { type: 'text', align: 'left', dx: 3, fontSize: 11, color: '#333' },
-      encoding: { x: { field: 'x', type: 'quantitative' }, ...(yMax === null ? { y: { field: 'y', type: 'quantitative' } } : { y: { value: 10 } }), text: { field: 'label' } },
-    },
-  ];
-  const cdfSpec = {
-    title: 'Pod start latency: cumulative distribution',
-    width: 760,
-    height: 220,
-    layer: [
-      {
-        data: { values: cdf },
-        mark: { type: 'line', interpolate: 'step-after' },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', title: 'latency (s): first CNI ADD to address assigned' },
-          y: { field: 'y', type: 'quantitative', title: 'share of started pods', axis: { format: '%' }, scale: { domain: [0, 1] } },
-          color: { field: 'curve', type: 'nominal', title: null, sort: null },
-        },
-      },
-      ...rules(null),
-    ],
-  } as TopLevelSpec;
-  const bins = histogram(d.latencies.all);
-  const histSpec = {
-    title: 'Pod start latency: histogram',
-    width: 760,
-    height: 180,
-    layer: [
-      {
-        data: { values: bins },
-        mark: { type: 'bar', color: '#4c78a8' },
-        encoding: {
-          x: { field: 'x0', type: 'quantitative', title: 'latency (s)', bin: { binned: true } },
-          x2: { field: 'x1' },
-          y: { field: 'n', type: 'quantitative', title: 'pods (symlog scale)', scale: { type: 'symlog' } },
-        },
-      },
-      ...rules(1),
-    ],
-  } as TopLevelSpec;
-  return [
-    {
-      id: 'latency-cdf',
-      section,
-      spec: cdfSpec,
-      caption:
-        `${l.count} pods started. Read across: the share of pods that had an address within x seconds. Dashed lines mark p50, p90 and p99; ` +
-        'a curve that jumps to 100% at 0 means no pod waited, a long flat step means pods waited for kubelet retries.' +
-        (curves.length > 1 ? ' One curve per node group.' : ''),
-    },
-    { id: 'latency-histogram', section, spec: histSpec, caption: `How many pods started after each latency (${esc(bins.length)} bins; the y scale is compressed so a few slow pods still show).` },
-  ];
-}
+/** Most bars a per-interval count chart draws: finer counts look like a barcode. */
+const COUNT_BINS = 150;
 
-/** At most ~400 (latency s, share) points of the empirical CDF: evenly spaced ranks, always the last one. */
-export function cdfPoints(values: readonly number[]): [number, number][] {
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  if (n === 0) return [];
-  const k = Math.min(n, 400);
-  const out: [number, number][] = [[0, 0]];
-  for (let j = 1; j <= k; j++) {
-    const i = Math.ceil((j * n) / k) - 1;
-    out.push([sorted[i] / 1000, (i + 1) / n]);
+/**
+ * A 'delta' series summed over `k` samples at a time, as steps: each bucket's total is drawn from the start to the
+ * end of the time it covers (a sample's count covers the interval before it).
+ */
+export function countPoints(ts: TimeSeries, name: string, k: number, axis: TimeAxis): Point[] {
+  const v = (findSeries(ts, name) as { values: number[] }).values;
+  const t = (i: number): number => Math.round((ts.times[i] / axis.divisor) * 1000) / 1000;
+  const out: Point[] = [];
+  for (let a = 0; a < v.length; a += k) {
+    let total = 0;
+    for (let i = a; i < Math.min(v.length, a + k); i++) total += v[i];
+    out.push({ t: t(Math.max(0, a - 1)), series: name, v: total });
   }
+  out.push({ t: t(v.length - 1), series: name, v: out[out.length - 1].v });
   return out;
-}
-
-/** About 40 equal-width bins (s) with readable edges, from 0 to the largest latency. */
-export function histogram(values: readonly number[]): { x0: number; x1: number; n: number }[] {
-  let max = 0;
-  for (const v of values) if (v > max) max = v;
-  const raw = Math.max(max / 1000 / 40, 0.001);
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const width = [1, 2, 5, 10].map((m) => m * p).find((w) => w >= raw) as number;
-  const count = Math.floor(max / 1000 / width) + 1;
-  const n = new Array<number>(count).fill(0);
-  for (const v of values) n[Math.min(count - 1, Math.floor(v / 1000 / width))]++;
-  const r = (x: number): number => Math.round(x * 1e6) / 1e6;
-  return n.map((c, i) => ({ x0: r(i * width), x1: r((i + 1) * width), n: c }));
 }

@@ -76,6 +76,16 @@ export function autoSampleEvery(durationMs: number): number {
   return Math.ceil(wanted / (24 * H)) * 24 * H;
 }
 
+/**
+ * How many samples of `everyMs` to sum for bars at least `samples` samples wide, so that the bar width is a
+ * readable interval when one is a multiple of the sampling interval (2 s samples, 16 wanted: 30 s bars, 15).
+ */
+export function niceMultiple(everyMs: number, samples: number): number {
+  const wanted = Math.max(1, Math.ceil(samples)) * everyMs;
+  for (const ms of NICE_MS) if (ms >= wanted && ms % everyMs === 0) return ms / everyMs;
+  return Math.ceil(wanted / everyMs);
+}
+
 /** Records probes on a simulation at 0, every, 2 x every, ... and at `endMs`. */
 export class TimeSeriesRecorder {
   private readonly times: number[] = [];
