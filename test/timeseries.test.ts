@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../src/run/cluster.js';
 import { buildReport } from '../src/run/report.js';
-import { autoSampleEvery, findSeries } from '../src/report/timeseries.js';
+import { autoSampleEvery, findSeries, niceMultiple } from '../src/report/timeseries.js';
 import { CHURN_IP_TARGET, ENI_TARGET, scenarioFrom } from './helpers.js';
 
 function run(yaml: string, seed: number, timeseries?: { everyMs?: number; nodeLimit?: number }) {
@@ -76,5 +76,12 @@ describe('time series sampling', () => {
     for (const d of [1, 999, 60_000, 3_600_000, 7 * 86_400_000, 400 * 86_400_000]) {
       expect(Math.ceil(d / autoSampleEvery(d)) + 1).toBeLessThanOrEqual(1_501);
     }
+  });
+
+  it('sums samples into readable bar widths when it can', () => {
+    expect(niceMultiple(2_000, 8)).toBe(15); // 16 s wanted: 30 s bars (20 s is not a round interval here)
+    expect(niceMultiple(60_000, 9.6)).toBe(10);
+    expect(niceMultiple(7_001, 3)).toBe(3); // no round interval is a multiple of 7.001 s
+    expect(niceMultiple(1_000, 0.2)).toBe(1);
   });
 });
