@@ -1,3 +1,7 @@
+/**
+ * `warmpool-sim report-sweep`: reads a sweep results file (and optionally a summary), validates every line, and
+ * writes the HTML sweep report. The `sweep` command can call {@link renderSweepHtml} directly instead.
+ */
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { z } from 'zod';
