@@ -15,8 +15,13 @@ import type { Scenario } from './workload/scenario.js';
 export { loadScenario, parseScenarioText, validateScenario } from './workload/load.js';
 export { InputError, formatProblem, type Problem } from './workload/problems.js';
 export { Cluster, type RunOptions } from './run/cluster.js';
-export { buildReport } from './run/report.js';
-export type { RunReport } from './report/types.js';
+export { buildReport, buildRunData } from './run/report.js';
+export type { RunData, RunReport } from './report/types.js';
+export type { Series, SeriesProbe, TimeSeries } from './report/timeseries.js';
+export { renderCsv } from './report/csv.js';
+export { renderRunHtml } from './report/run-html.js';
+export { renderSweepHtml, type SweepHtmlOptions } from './report/sweep-html.js';
+export { meanByPoint } from './report/sweep-summary.js';
 export type { Scenario } from './workload/scenario.js';
 
 /** Runs a scenario to its end and returns the report. Same scenario and seed give the same report. */

@@ -87,16 +87,30 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     return { attached: this.attached, assigned: this.assigned, idle: this.idle, latencies: this.latencies, failedAdds: this.groups[0].failedAdds };
   }
 
+  /**
+   * Addresses returned to EC2 while still cooling: already uncounted at release, so their queue entry must not
+   * count them down again. (Testing `addr.gone` instead made the count depend on when entries were expired: an
+   * address released to EC2 after its cooldown ended, but before anything expired its entry, was never counted
+   * down.)
+   */
+  private readonly uncountedEarly = new WeakSet<Addr>();
+
   private expireCooling(now: number): void {
     const q = this.coolingQueue;
     while (this.coolingHead < q.length && q[this.coolingHead].expiresAt <= now) {
       const e = q[this.coolingHead++];
-      if (!e.addr.gone && e.addr.releasedAt === e.stamp) this.cooling--;
+      if (e.addr.releasedAt === e.stamp && !this.uncountedEarly.has(e.addr)) this.cooling--;
     }
     if (this.coolingHead > 4096 && this.coolingHead * 2 > q.length) {
       q.splice(0, this.coolingHead);
       this.coolingHead = 0;
     }
+  }
+
+  /** Addresses cooling at `now` (expires finished cooldowns first; the count does not depend on when that runs). */
+  coolingAt(now: number): number {
+    this.expireCooling(now);
+    return this.cooling;
   }
 
   // ---- EC2 ----
@@ -139,7 +153,10 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       this.expireCooling(now);
       for (const a of detail.addrs) {
         // A decrease may return a still-cooling address to EC2 (FindFreeableCidrs ignores cooldown).
-        if (a.releasedAt !== -Infinity && this.isCooling(a, now)) this.cooling--;
+        if (a.releasedAt !== -Infinity && this.isCooling(a, now)) {
+          this.cooling--;
+          this.uncountedEarly.add(a);
+        }
       }
     }
     if (this.sink) {

@@ -141,3 +141,11 @@ export interface RunReport {
   warnings: string[];
   engine: { events: number };
 }
+
+/** Everything the visual reports draw from one run: the report, its time series and every pod start latency. */
+export interface RunData {
+  report: RunReport;
+  timeseries: import('./timeseries.js').TimeSeries;
+  /** Pod start latencies (ms) of every started pod, in start order: cluster-wide and per node group. */
+  latencies: { all: readonly number[]; groups: readonly { name: string; values: readonly number[] }[] };
+}

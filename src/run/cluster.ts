@@ -15,6 +15,8 @@ import { NodeRuntime } from '../kubelet/node.js';
 import { installWorkload, type NodeScaler, type WorkloadStats } from '../workload/generators.js';
 import type { NodeGroupSpec, Scenario } from '../workload/scenario.js';
 import { Metrics, type EventSink } from '../report/metrics.js';
+import { TimeSeriesRecorder, autoSampleEvery } from '../report/timeseries.js';
+import { clusterProbes } from './series.js';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -24,6 +26,13 @@ export interface RunOptions {
   events?: EventSink;
   /** Overrides the ipamd loop mode (tests compare 'lazy' with 'every-tick'). */
   loopMode?: 'lazy' | 'every-tick';
+  /** Records time series (see src/run/series.ts); sampling never changes the report. */
+  timeseries?: {
+    /** Sampling interval (ms). Default: {@link autoSampleEvery} of the duration. */
+    everyMs?: number;
+    /** Most nodes for which per-node series are kept (default 16); larger clusters get per-group spreads. */
+    nodeLimit?: number;
+  };
 }
 
 /** One node: its kubelet view, ipamd and EC2 client. */
@@ -52,6 +61,8 @@ export class Cluster implements NodeScaler {
   /** Next node number per group: names are never reused. */
   private readonly nextIndex = new Map<string, number>();
   private readonly lifecycleRng;
+  /** The time series recorder, when {@link RunOptions.timeseries} asked for one. */
+  readonly timeseries: TimeSeriesRecorder | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -72,6 +83,10 @@ export class Cluster implements NodeScaler {
       for (let k = 0; k < g.count; k++) this.addNode(g).ipamd.start();
     }
     this.workloadStats = installWorkload(this.sim, this.kubelet, scenario.workload, this.streams, scenario.durationMs, this);
+    const ts = opts.timeseries;
+    this.timeseries = ts
+      ? new TimeSeriesRecorder(this.sim, clusterProbes(this, ts.nodeLimit), ts.everyMs ?? autoSampleEvery(scenario.durationMs), scenario.durationMs)
+      : undefined;
   }
 
   private addNode(g: NodeGroupSpec): ClusterNode {

@@ -4,8 +4,8 @@ import { formatDuration } from '../engine/duration.js';
 import { EC2_APIS } from '../aws/ec2.js';
 import { poolMode } from '../ipam/config.js';
 import { percentile } from '../report/tally.js';
-import type { LatencySummary, NodeReport, RunReport } from '../report/types.js';
-import type { Cluster } from './cluster.js';
+import type { LatencySummary, NodeReport, RunData, RunReport } from '../report/types.js';
+import type { Cluster, RunOptions } from './cluster.js';
 
 /** Version of this tool and of the ipamd behaviour it models. */
 export const TOOL = { name: 'warmpool-sim', version: '0.1.0', models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
@@ -177,6 +177,17 @@ export function buildReport(c: Cluster): RunReport {
     nodeGroups: groups,
     nodes,
     warnings,
-    engine: { events: c.sim.eventsProcessed },
+    // Sampling events only observe the run: leave them out so the report is the same with or without them.
+    engine: { events: c.sim.eventsProcessed - (c.timeseries?.samplesTaken ?? 0) },
+  };
+}
+
+/** The report plus what the charts need. The cluster must have been built with {@link RunOptions.timeseries}. */
+export function buildRunData(c: Cluster): RunData {
+  if (!c.timeseries) throw new Error('buildRunData: the cluster records no time series (set RunOptions.timeseries)');
+  return {
+    report: buildReport(c),
+    timeseries: c.timeseries.result(),
+    latencies: { all: c.metrics.latencies, groups: c.metrics.groups.map((g) => ({ name: g.name, values: g.latencies })) },
   };
 }

@@ -131,7 +131,7 @@ describe('warmpool-sim validate, limits, schema', () => {
 });
 
 describe('the installed binary', () => {
-  const bin = 'dist/warmpool-sim.cjs';
+  const bin = 'dist/warmpool-sim.mjs';
   it.skipIf(!existsSync(bin))('runs the default scenario and exits 0', () => {
     const out = execFileSync('node', [bin, 'run', 'scenarios/default.yaml'], { encoding: 'utf8' });
     expect(out).toContain('scenario "default"');

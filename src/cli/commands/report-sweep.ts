@@ -1,0 +1,143 @@
+/**
+ * `warmpool-sim report-sweep`: reads a sweep results file (and optionally a summary), validates every line, and
+ * writes the HTML sweep report. The `sweep` command can call {@link renderSweepHtml} directly instead.
+ */
+import { readFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { z } from 'zod';
+import { renderSweepHtml } from '../../report/sweep-html.js';
+import { SUMMARY_FIGURES, type SummaryFigure } from '../../report/sweep-summary.js';
+import type { SweepRow, SweepSummaryRow } from '../../sweep/types.js';
+import { TOOL } from '../../run/report.js';
+import { InputError, type Problem } from '../../workload/problems.js';
+import { checkReplaceable, UsageError, writeOutput, type Io } from '../io.js';
+
+interface ReportSweepArgs {
+  results: string;
+  html: string;
+  summary?: string;
+  x?: string;
+  y?: string;
+  figure: SummaryFigure;
+  title?: string;
+  force: boolean;
+}
+
+const Setting = z.union([z.string(), z.number(), z.boolean()]);
+const Figures = z.object({
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  max: z.number(),
+  mean: z.number(),
+  idleMean: z.number(),
+  attachedPeak: z.number(),
+  ec2Calls: z.number(),
+  failedAddAttempts: z.number(),
+  neverStarted: z.number(),
+  started: z.number(),
+});
+const Row = z.object({
+  tool: z.literal('warmpool-sim'),
+  kind: z.literal('sweep-run'),
+  key: z.string(),
+  point: z.number().int().nonnegative(),
+  settings: z.record(z.string(), Setting),
+  seed: z.number(),
+  figures: Figures,
+});
+const Interval = z.object({ mean: z.number(), lo: z.number(), hi: z.number() });
+const SummaryRow = z.object({
+  point: z.number().int().nonnegative(),
+  settings: z.record(z.string(), Setting),
+  runs: z.number(),
+  p50: Interval,
+  p90: Interval,
+  p99: Interval,
+  idleMean: Interval,
+  ec2Calls: Interval,
+  neverStarted: Interval,
+  pareto: z.boolean(),
+});
+
+/** Reads JSON lines (or one JSON array) of `schema` items, reporting every bad line as file:line. */
+function readJsonItems<T>(file: string, schema: z.ZodType<T>, what: string): T[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError([{ file, line: 0, col: 0, path: '', severity: 'error', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code})` }]);
+  }
+  const problems: Problem[] = [];
+  const items: T[] = [];
+  const check = (value: unknown, line: number): void => {
+    const r = schema.safeParse(value);
+    if (r.success) items.push(r.data);
+    else {
+      const issue = r.error.issues[0];
+      problems.push({ file, line, col: 1, path: issue.path.join('.'), severity: 'error', message: `not a ${what}: ${issue.path.join('.') || 'line'}: ${issue.message}` });
+    }
+  };
+  if (text.trimStart().startsWith('[')) {
+    let all: unknown;
+    try {
+      all = JSON.parse(text);
+    } catch (e) {
+      throw new InputError([{ file, line: 1, col: 1, path: '', severity: 'error', message: `not JSON: ${(e as Error).message}` }]);
+    }
+    (all as unknown[]).forEach((v) => check(v, 1));
+  } else {
+    text.split('\n').forEach((raw, i) => {
+      if (raw.trim() === '') return;
+      try {
+        check(JSON.parse(raw), i + 1);
+      } catch (e) {
+        problems.push({ file, line: i + 1, col: 1, path: '', severity: 'error', message: `not JSON: ${(e as Error).message}` });
+      }
+    });
+  }
+  if (problems.length) throw new InputError(problems);
+  return items;
+}
+
+/** `warmpool-sim report-sweep`: renders a sweep results file as an HTML report. */
+export function reportSweepCommand(_io: Io) {
+  return {
+    command: 'report-sweep <results>',
+    describe: 'Render sweep results (JSON lines) as an HTML report',
+    builder: (y: Argv) =>
+      y
+        .positional('results', { type: 'string', demandOption: true, describe: 'sweep results file (.jsonl, one run per line)' })
+        .option('html', { type: 'string', demandOption: true, describe: 'write the HTML report to this file' })
+        .option('summary', { type: 'string', describe: 'per-point summary (JSON array or lines); default: plain means per point' })
+        .option('x', { type: 'string', describe: 'heatmap x setting (default: the setting with most distinct values)' })
+        .option('y', { type: 'string', describe: 'heatmap y setting (default: the next one)' })
+        .option('figure', { choices: SUMMARY_FIGURES, default: 'p99' as const, describe: 'figure the heatmap shows' })
+        .option('title', { type: 'string', describe: 'report heading' })
+        .option('force', { type: 'boolean', default: false, describe: 'allow replacing an output file not written by warmpool-sim' })
+        .example('$0 report-sweep results.jsonl --html sweep.html', 'scatter and heatmap of a sweep')
+        .example('$0 report-sweep results.jsonl --html sweep.html --x WARM_IP_TARGET --y MINIMUM_IP_TARGET --figure idleMean', 'choose the heatmap'),
+    handler: async (a: ReportSweepArgs) => {
+      const outputs = { inputs: [a.results, ...(a.summary ? [a.summary] : [])], force: a.force };
+      checkReplaceable(a.html, outputs);
+      const rows: SweepRow[] = readJsonItems(a.results, Row, 'sweep result row');
+      const summary: SweepSummaryRow[] | undefined = a.summary ? readJsonItems(a.summary, SummaryRow, 'sweep summary row') : undefined;
+      if (rows.length === 0) throw new UsageError(`${a.results} holds no sweep runs`);
+      let html: string;
+      try {
+        html = await renderSweepHtml(rows, summary, {
+          figure: a.figure,
+          generator: `${TOOL.name} ${TOOL.version}`,
+          ...(a.title !== undefined ? { title: a.title } : {}),
+          ...(a.x !== undefined ? { heatmapX: a.x } : {}),
+          ...(a.y !== undefined ? { heatmapY: a.y } : {}),
+        });
+      } catch (e) {
+        if (e instanceof RangeError) throw new UsageError(e.message);
+        throw e;
+      }
+      writeOutput(a.html, html, outputs);
+    },
+  };
+}

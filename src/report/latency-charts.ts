@@ -1,0 +1,108 @@
+/** The pod start latency charts of a run report: cumulative distribution and histogram, p50/p90/p99 marked. */
+import type { TopLevelSpec } from 'vega-lite';
+import { formatDuration } from '../engine/duration.js';
+import { esc } from './html.js';
+import type { ChartPlan } from './run-charts.js';
+import type { RunData } from './types.js';
+
+/** CDF and histogram of pod start latency, with p50/p90/p99 marked; none when no pod started. */
+export function latencyCharts(d: RunData): ChartPlan[] {
+  const l = d.report.podStartLatencyMs;
+  if (l.count === 0) return [];
+  const section = 'Pod start latency';
+  // Percentiles at the same latency share one line and one label ("p50, p90 0ms"), so labels never overprint.
+  const marks: { x: number; y: number; py: number; label: string }[] = [];
+  for (const [p, ms] of [['p50', l.p50], ['p90', l.p90], ['p99', l.p99]] as const) {
+    const same = marks.find((m) => m.x === ms / 1000);
+    if (same) same.label = same.label.replace(/ \S+$/, `, ${p} ${formatDuration(ms)}`);
+    else marks.push({ x: ms / 1000, y: 0.97 - 0.1 * marks.length, py: 10 + 14 * marks.length, label: `${p} ${formatDuration(ms)}` });
+  }
+  const curves = [{ name: 'all pods', values: d.latencies.all }, ...(d.latencies.groups.length > 1 ? d.latencies.groups : [])];
+  const cdf = curves.flatMap((c) => cdfPoints(c.values).map(([x, y]) => ({ x, y, curve: c.name })));
+  const rules = (pixelY: boolean) => [
+    { data: { values: marks }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+    {
+      data: { values: marks },
+      mark: { type: 'text', align: 'left', dx: 3, fontSize: 11, color: '#333' },
+      encoding: { x: { field: 'x', type: 'quantitative' }, ...(pixelY ? { y: { field: 'py', type: 'quantitative', scale: null } } : { y: { field: 'y', type: 'quantitative' } }), text: { field: 'label' } },
+    },
+  ];
+  const cdfSpec = {
+    title: 'Pod start latency: cumulative distribution',
+    width: 760,
+    height: 220,
+    layer: [
+      {
+        data: { values: cdf },
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', title: 'latency (s): first CNI ADD to address assigned' },
+          y: { field: 'y', type: 'quantitative', title: 'share of started pods', axis: { format: '%' }, scale: { domain: [0, 1] } },
+          color: { field: 'curve', type: 'nominal', title: null, sort: null },
+        },
+      },
+      ...rules(false),
+    ],
+  } as TopLevelSpec;
+  const bins = histogram(d.latencies.all);
+  // Symlog's own ticks skip most decades; 0, 1, 10, 100, ... up to the tallest bar read like a log axis.
+  const most = Math.max(...bins.map((b) => b.n));
+  const ticks = [0, ...Array.from({ length: Math.floor(Math.log10(most)) + 1 }, (_, i) => 10 ** i)];
+  const histSpec = {
+    title: 'Pod start latency: histogram',
+    width: 760,
+    height: 180,
+    layer: [
+      {
+        data: { values: bins },
+        mark: { type: 'bar', color: '#4c78a8' },
+        encoding: {
+          x: { field: 'x0', type: 'quantitative', title: 'latency (s)', bin: { binned: true } },
+          x2: { field: 'x1' },
+          y: { field: 'n', type: 'quantitative', title: 'pods (log scale)', scale: { type: 'symlog' }, axis: { values: ticks, format: ',d' } },
+        },
+      },
+      ...rules(true),
+    ],
+  } as TopLevelSpec;
+  return [
+    {
+      id: 'latency-cdf',
+      section,
+      spec: cdfSpec,
+      caption:
+        `${l.count} pods started. Read across: the share of pods that had an address within x seconds. Dashed lines mark p50, p90 and p99 of all pods; ` +
+        'a curve that jumps to 100% at 0 means no pod waited, a long flat step means pods waited for kubelet retries.' +
+        (curves.length > 1 ? ' One curve per node group.' : ''),
+    },
+    { id: 'latency-histogram', section, spec: histSpec, caption: `How many pods started after each latency (${esc(bins.length)} bins; log y scale, so a few slow pods still show next to many fast ones).` },
+  ];
+}
+
+/** At most ~400 (latency s, share) points of the empirical CDF: evenly spaced ranks, always the last one. */
+export function cdfPoints(values: readonly number[]): [number, number][] {
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  if (n === 0) return [];
+  const k = Math.min(n, 400);
+  const out: [number, number][] = [[0, 0]];
+  for (let j = 1; j <= k; j++) {
+    const i = Math.ceil((j * n) / k) - 1;
+    out.push([sorted[i] / 1000, (i + 1) / n]);
+  }
+  return out;
+}
+
+/** About 40 equal-width bins (s) with readable edges, from 0 to the largest latency. */
+export function histogram(values: readonly number[]): { x0: number; x1: number; n: number }[] {
+  let max = 0;
+  for (const v of values) if (v > max) max = v;
+  const raw = Math.max(max / 1000 / 40, 0.001);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const width = [1, 2, 5, 10].map((m) => m * p).find((w) => w >= raw) as number;
+  const count = Math.floor(max / 1000 / width) + 1;
+  const n = new Array<number>(count).fill(0);
+  for (const v of values) n[Math.min(count - 1, Math.floor(v / 1000 / width))]++;
+  const r = (x: number): number => Math.round(x * 1e6) / 1e6;
+  return n.map((c, i) => ({ x0: r(i * width), x1: r((i + 1) * width), n: c }));
+}

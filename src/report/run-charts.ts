@@ -1,0 +1,170 @@
+/**
+ * The charts of a run report, as Vega-Lite specs built from {@link RunData}. Each chart appears only when its
+ * series exist, so series added later (throttled calls, subnet free addresses) show up without changing this.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { formatDuration } from '../engine/duration.js';
+import { findSeries, type TimeSeries } from './timeseries.js';
+import { lineChart, spreadChart, stepPoints, timeAxis, COLOURS, type Point, type SpreadPoint, type TimeAxis } from './charts.js';
+import { latencyCharts } from './latency-charts.js';
+import { niceMultiple } from './timeseries.js';
+import type { RunData } from './types.js';
+
+/** One chart of the page. */
+export interface ChartPlan {
+  id: string;
+  /** Section heading it belongs under. */
+  section: string;
+  spec: TopLevelSpec;
+  /** HTML caption: how to read it. */
+  caption: string;
+}
+
+/** Points of the named series that exist, labelled by `label(name)`. */
+function pointsOf(ts: TimeSeries, axis: TimeAxis, names: readonly string[], label = (n: string) => n, panel?: string): Point[] {
+  return names.flatMap((n) => {
+    const s = findSeries(ts, n);
+    return s ? stepPoints(ts.times, s.values, label(n), axis, panel) : [];
+  });
+}
+
+const present = (ts: TimeSeries, names: readonly string[]): string[] => names.filter((n) => findSeries(ts, n));
+
+/** Panels of series named `${prefix}.<panel>.<field>`, in recorded order. */
+function panels(ts: TimeSeries, prefix: string, field: string): string[] {
+  const out: string[] = [];
+  for (const s of ts.series) {
+    if (s.name.startsWith(`${prefix}.`) && s.name.endsWith(`.${field}`)) out.push(s.name.slice(prefix.length + 1, -field.length - 1));
+  }
+  return out;
+}
+
+const ADDRESS_FIELDS = ['attached', 'assigned', 'idle', 'cooling'];
+
+/** Address charts: the cluster, each node group, and each node or the spread across nodes. */
+function addressCharts(ts: TimeSeries, axis: TimeAxis, every: string): ChartPlan[] {
+  const section = 'Addresses over time';
+  const out: ChartPlan[] = [
+    {
+      id: 'addresses',
+      section,
+      spec: lineChart({ title: 'Secondary addresses, cluster-wide', yTitle: 'addresses', axis, points: pointsOf(ts, axis, ADDRESS_FIELDS), series: present(ts, ADDRESS_FIELDS) }),
+      caption:
+        '<b>attached</b>: on ENIs (what the subnet pays); <b>assigned</b>: held by running pods; <b>idle</b> = attached &minus; assigned, the warm pool; ' +
+        `<b>cooling</b>: idle addresses a pod released less than IP_COOLDOWN_PERIOD ago, not yet reusable. Sampled every ${every}, drawn as steps.`,
+    },
+  ];
+  const groups = panels(ts, 'group', 'attached');
+  if (groups.length > 1) {
+    const pts = groups.flatMap((g) => pointsOf(ts, axis, ADDRESS_FIELDS.map((f) => `group.${g}.${f}`), (n) => n.split('.').pop() as string, g));
+    out.push({
+      id: 'addresses-by-group',
+      section,
+      spec: lineChart({ title: 'Addresses per node group', yTitle: 'addresses', axis, points: pts, series: ADDRESS_FIELDS, columns: 2, independentY: true, width: 340 }),
+      caption: 'The same four lines for each node group (each panel has its own y scale). Cooling here is counted from the datastores.',
+    });
+  }
+  const nodes = panels(ts, 'node', 'attached');
+  if (nodes.length > 0) {
+    const fields = ['attached', 'assigned', 'cooling'];
+    const pts = nodes.flatMap((n) => pointsOf(ts, axis, fields.map((f) => `node.${n}.${f}`), (s) => s.split('.').pop() as string, n));
+    out.push({
+      id: 'addresses-by-node',
+      section,
+      spec: lineChart({ title: 'Addresses per node', yTitle: 'addresses', axis, points: pts, series: fields, columns: 4, width: 170, height: 90 }),
+      caption: 'One small chart per node, same y scale: where the gap between attached and assigned is, the node holds idle addresses.',
+    });
+  }
+  for (const [field, what, colour] of [['Idle', 'idle', COLOURS.idle], ['Attached', 'attached', COLOURS.attached]] as const) {
+    const gs = groups.filter((g) => findSeries(ts, `group.${g}.node${field}.median`));
+    if (gs.length === 0) continue;
+    const pts: SpreadPoint[] = gs.flatMap((g) => spreadPoints(ts, axis, `group.${g}.node${field}`, g));
+    out.push({
+      id: `spread-${what}`,
+      section,
+      spec: spreadChart(`${field} addresses per node, spread across each group's nodes`, `${what} per node`, axis, pts, colour),
+      caption: `For clusters too large to chart node by node: the band runs from the node with the fewest ${what} addresses to the node with the most, the line is the median node.`,
+    });
+  }
+  return out;
+}
+
+/** Spread points of `${base}.min/median/max`, keeping samples where any of the three changes. */
+function spreadPoints(ts: TimeSeries, axis: TimeAxis, base: string, panel: string): SpreadPoint[] {
+  const [lo, mid, hi] = ['min', 'median', 'max'].map((k) => (findSeries(ts, `${base}.${k}`) as { values: number[] }).values);
+  const out: SpreadPoint[] = [];
+  const n = ts.times.length;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && i < n - 1 && lo[i] === lo[i - 1] && mid[i] === mid[i - 1] && hi[i] === hi[i - 1]) continue;
+    out.push({ t: Math.round((ts.times[i] / axis.divisor) * 1000) / 1000, panel, min: lo[i], median: mid[i], max: hi[i] });
+  }
+  return out;
+}
+
+/** Every chart of a run report, in page order. */
+export function runCharts(d: RunData): ChartPlan[] {
+  const ts = d.timeseries;
+  const axis = timeAxis(d.report.simulatedMs);
+  const every = formatDuration(ts.everyMs);
+  const out = addressCharts(ts, axis, every);
+  const groups = panels(ts, 'group', 'enis');
+  const eniNames = ['enis', ...(groups.length > 1 ? groups.map((g) => `group.${g}.enis`) : [])];
+  out.push({
+    id: 'enis',
+    section: 'ENIs over time',
+    spec: lineChart({ title: 'ENIs', yTitle: 'ENIs', axis, points: pointsOf(ts, axis, eniNames, (n) => (n === 'enis' ? 'cluster' : n.split('.')[1])), series: eniNames.map((n) => (n === 'enis' ? 'cluster' : n.split('.')[1])) }),
+    caption: 'ENIs created and not yet deleted (primary ENIs included), cluster-wide' + (groups.length > 1 ? ' and per node group.' : '.'),
+  });
+  const podSeries = ['podsPending', 'podsWaitingForIp'];
+  out.push({
+    id: 'pods',
+    section: 'Pods waiting',
+    spec: lineChart({ title: 'Pods not running', yTitle: 'pods', axis, points: pointsOf(ts, axis, podSeries), series: podSeries }),
+    caption:
+      '<b>podsPending</b>: pods no node can take (every node full or not ready). <b>podsWaitingForIp</b>: pods on a node whose CNI ADD found no free address; ' +
+      'kubelet retries them after a back-off. Anything above zero here is pod start latency.',
+  });
+  out.push(...latencyCharts(d));
+  const ec2 = present(ts, ['ec2Calls', 'ec2Errors', 'ec2Throttled']);
+  const k = niceMultiple(ts.everyMs, (ts.times.length - 1) / COUNT_BINS);
+  const per = formatDuration(k * ts.everyMs);
+  out.push({
+    id: 'ec2',
+    section: 'EC2 API calls',
+    spec: lineChart({ title: `EC2 calls per ${per}`, yTitle: `calls per ${per}`, axis, points: ec2.flatMap((n) => countPoints(ts, n, k, axis)), series: ec2 }),
+    caption:
+      `Calls ipamd made to EC2 in each ${per} interval` +
+      (ec2.includes('ec2Throttled') ? ', those that failed, and those throttled.' : ', and those that failed.') +
+      (k > 1 ? ` (The CSV has them per ${every}; summed here so bursts stay readable.)` : ''),
+  });
+  const subnet = ts.series.filter((s) => s.name.startsWith('subnet')).map((s) => s.name);
+  if (subnet.length > 0) {
+    out.push({
+      id: 'subnet',
+      section: 'Subnet',
+      spec: lineChart({ title: 'Free addresses in the subnet', yTitle: 'free addresses', axis, points: pointsOf(ts, axis, subnet), series: subnet }),
+      caption: 'Addresses the subnet can still hand out. When it reaches zero, ENIs and addresses can no longer be added.',
+    });
+  }
+  return out;
+}
+
+/** Most bars a per-interval count chart draws: finer counts look like a barcode. */
+const COUNT_BINS = 150;
+
+/**
+ * A 'delta' series summed over `k` samples at a time, as steps: each bucket's total is drawn from the start to the
+ * end of the time it covers (a sample's count covers the interval before it).
+ */
+export function countPoints(ts: TimeSeries, name: string, k: number, axis: TimeAxis): Point[] {
+  const v = (findSeries(ts, name) as { values: number[] }).values;
+  const t = (i: number): number => Math.round((ts.times[i] / axis.divisor) * 1000) / 1000;
+  const out: Point[] = [];
+  for (let a = 0; a < v.length; a += k) {
+    let total = 0;
+    for (let i = a; i < Math.min(v.length, a + k); i++) total += v[i];
+    out.push({ t: t(Math.max(0, a - 1)), series: name, v: total });
+  }
+  out.push({ t: t(v.length - 1), series: name, v: out[out.length - 1].v });
+  return out;
+}

@@ -1,0 +1,133 @@
+/**
+ * The series a run records: what each one reads from the cluster. To add a series, add one probe here (for
+ * example a throttled-calls running total as a 'delta' probe); the CSV and the HTML report pick it up by name.
+ *
+ * Per node group, every series is always recorded. Per node, series are recorded only while the cluster has at
+ * most `nodeLimit` nodes; above that, each group gets the spread across its nodes (min, median, max of the
+ * per-node figure), which keeps a 1,000-node run's output small while still showing uneven nodes.
+ */
+import type { SeriesProbe } from '../report/timeseries.js';
+import type { Cluster, ClusterNode } from './cluster.js';
+
+/** Per-node series are recorded for clusters with at most this many nodes, unless told otherwise. */
+export const DEFAULT_NODE_LIMIT = 16;
+
+const sum = (xs: Iterable<number>): number => {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+};
+
+/** Secondary addresses attached to the node's ENIs (EC2's view, as the cluster-wide `attached`). */
+function nodeAttached(n: ClusterNode): number {
+  let s = 0;
+  for (const e of n.ec2.enis) s += e.secondaries.length;
+  return s;
+}
+
+/** Free addresses in the node's datastore still in their cooldown at `now`. */
+function nodeCooling(n: ClusterNode, now: number): number {
+  let s = 0;
+  for (const e of n.ipamd.ds.enis) s += e.released.length - (e.assignable(now, e.cooldownMs) - e.fresh.length);
+  return s;
+}
+
+const nodeWaiting = (n: ClusterNode): number => n.runtime.pods - n.ipamd.ds.assigned;
+
+/** Middle value of a sorted list (lower middle for even lengths, so it is always a real node's figure). */
+const median = (sorted: readonly number[]): number => sorted[(sorted.length - 1) >> 1];
+
+/** The most nodes the scenario can have at once: initial counts raised by every scale-out step. */
+function mostNodes(c: Cluster): number {
+  let total = 0;
+  for (const g of c.scenario.nodeGroups) {
+    let now = g.count;
+    let most = now;
+    const steps = c.scenario.workload.filter((w) => w.kind === 'scale' && w.nodeGroup === g.name);
+    for (const w of steps.sort((a, b) => (a as { atMs: number }).atMs - (b as { atMs: number }).atMs)) {
+      if (w.kind !== 'scale') continue;
+      now = Math.max(0, w.to ?? now + (w.by as number));
+      most = Math.max(most, now);
+    }
+    total += most;
+  }
+  return total;
+}
+
+/** The probes of a cluster run. `nodeLimit`: most nodes for which per-node series are kept. */
+export function clusterProbes(c: Cluster, nodeLimit = DEFAULT_NODE_LIMIT): SeriesProbe[] {
+  const m = c.metrics;
+  const level = (name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe => ({ name, unit, description, kind: 'level', read });
+  const delta = (name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe => ({ name, unit, description, kind: 'delta', read });
+  const probes: SeriesProbe[] = [
+    level('attached', 'addresses', 'secondary addresses attached to ENIs, cluster-wide', () => m.attached.value),
+    level('assigned', 'addresses', 'addresses assigned to running pods', () => m.assigned.value),
+    level('idle', 'addresses', 'attached minus assigned: the warm pool', () => m.idle.value),
+    level('cooling', 'addresses', 'released by a pod less than IP_COOLDOWN_PERIOD ago (part of idle)', (now) => m.coolingAt(now)),
+    level('enis', 'ENIs', 'ENIs created and not yet deleted', () => m.eniCount.value),
+    level('podsPending', 'pods', 'pods with no node yet (unschedulable)', () => c.kubelet.scheduler.pendingCount),
+    level('podsWaitingForIp', 'pods', 'pods on a node whose CNI ADD has not yet got an address', () => sum(c.nodes.map(nodeWaiting))),
+    delta('ec2Calls', 'calls', 'EC2 API calls made in the interval ending at this sample', () => sum(m.calls.values())),
+    delta('ec2Errors', 'calls', 'EC2 API calls that failed in the interval', () => sum(m.errors.values())),
+    delta('ec2Throttled', 'calls', 'EC2 API calls answered RequestLimitExceeded in the interval', () => sum(m.throttled.values())),
+  ];
+  const most = mostNodes(c);
+  c.scenario.nodeGroups.forEach((g, gi) => {
+    const gm = m.group(gi);
+    // Nodes join and leave during a run: read the group's current nodes at each sample.
+    let cached: ClusterNode[] = [];
+    let cachedLen = -1;
+    const groupNodes = (): ClusterNode[] => {
+      if (c.nodes.length !== cachedLen) {
+        cachedLen = c.nodes.length;
+        cached = c.nodes.filter((n) => n.group === g.name);
+      }
+      return cached;
+    };
+    const p = `group.${g.name}`;
+    probes.push(
+      level(`${p}.attached`, 'addresses', `attached in node group ${g.name}`, () => gm.attached.value),
+      level(`${p}.assigned`, 'addresses', `assigned in node group ${g.name}`, () => gm.assigned.value),
+      level(`${p}.idle`, 'addresses', `idle in node group ${g.name}`, () => gm.idle.value),
+      level(`${p}.cooling`, 'addresses', `cooling in node group ${g.name} (datastore view)`, (now) => sum(groupNodes().map((n) => nodeCooling(n, now)))),
+      level(`${p}.enis`, 'ENIs', `ENIs in node group ${g.name}`, () => sum(groupNodes().map((n) => n.ec2.enis.length))),
+      level(`${p}.podsWaitingForIp`, 'pods', `pods waiting for an address in node group ${g.name}`, () => sum(groupNodes().map(nodeWaiting))),
+    );
+    if (most > nodeLimit && (g.count > 0 || most > c.nodes.length)) {
+      // Spread across the group's nodes, computed once per sample time for all six series.
+      let at = -1;
+      let att: number[] = [];
+      let idl: number[] = [];
+      const spread = (now: number): void => {
+        if (now === at) return;
+        at = now;
+        const nodes = groupNodes().filter((n) => n.runtime.drainedAt < 0 && n.runtime.joinedAt <= now);
+        att = nodes.length ? nodes.map(nodeAttached) : [0];
+        idl = nodes.length ? nodes.map((n, i) => att[i] - n.ipamd.ds.assigned) : [0];
+        att.sort((a, b) => a - b);
+        idl.sort((a, b) => a - b);
+      };
+      const stat = (what: string, list: () => number[], pick: (s: number[]) => number, label: string): SeriesProbe =>
+        level(`${p}.node${what}.${label}`, 'addresses', `${label} over the nodes of ${g.name} of each node's ${what.toLowerCase()} addresses`, (now) => {
+          spread(now);
+          return pick(list());
+        });
+      for (const [what, list] of [['Attached', () => att], ['Idle', () => idl]] as const) {
+        probes.push(stat(what, list, (s) => s[0], 'min'), stat(what, list, median, 'median'), stat(what, list, (s) => s[s.length - 1], 'max'));
+      }
+    }
+  });
+  if (most <= nodeLimit) {
+    // Per-node series for the nodes that exist now; nodes that join later (scale-out) have none.
+    for (const n of c.nodes) {
+      const p = `node.${n.runtime.name}`;
+      probes.push(
+        level(`${p}.attached`, 'addresses', `attached on node ${n.runtime.name}`, () => nodeAttached(n)),
+        level(`${p}.assigned`, 'addresses', `assigned on node ${n.runtime.name}`, () => n.ipamd.ds.assigned),
+        level(`${p}.cooling`, 'addresses', `cooling on node ${n.runtime.name} (datastore view)`, (now) => nodeCooling(n, now)),
+        level(`${p}.podsWaitingForIp`, 'pods', `pods waiting for an address on node ${n.runtime.name}`, () => nodeWaiting(n)),
+      );
+    }
+  }
+  return probes;
+}
