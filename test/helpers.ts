@@ -27,7 +27,7 @@ export function checkInvariants(c: Cluster): void {
     const ds = n.ipamd.ds;
     if (n.runtime.drainedAt >= 0) {
       // Drained: no pod left; once terminated, EC2 holds nothing for it.
-      if (n.runtime.pods !== 0 || n.runtime.boundPods.size !== 0) throw new Error(`${n.runtime.name}: drained node still has pods`);
+      if (n.runtime.pods !== 0 || n.runtime.boundPods.length !== 0) throw new Error(`${n.runtime.name}: drained node still has pods`);
       continue;
     }
     const where = `${n.runtime.name} at ${c.sim.now} ms`;

@@ -8,22 +8,28 @@ import seedrandom from 'seedrandom';
  * generator with good statistical quality, because draws sit on the simulator's hot path.
  */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+  private seeded = false;
 
-  constructor(seed: string) {
-    const init = seedrandom(seed);
+  /** The stream is seeded on its first draw: most streams of a large cluster never draw at all. */
+  constructor(private readonly seed: string) {}
+
+  private init(): void {
+    const init = seedrandom(this.seed);
     this.a = init.int32() | 0;
     this.b = init.int32() | 0;
     this.c = init.int32() | 0;
     this.d = init.int32() | 1;
+    this.seeded = true;
     for (let i = 0; i < 12; i++) this.u32();
   }
 
   /** Next raw 32-bit unsigned integer (sfc32). */
   private u32(): number {
+    if (!this.seeded) this.init();
     const a = this.a;
     const b = this.b;
     const c = this.c;

@@ -98,7 +98,7 @@ export class Kubelet {
     pod.boundAt = this.sim.now;
     pod.state = PodState.Waiting;
     node.pods++;
-    node.boundPods.add(pod);
+    node.addPod(pod);
     this.scheduler.refresh(node);
     this.observer.podBound(pod, this.sim.now);
     this.cniAdd(pod);
@@ -148,7 +148,7 @@ export class Kubelet {
       node.ipamd.releasePod(pod.addr!);
     }
     node.pods--;
-    node.boundPods.delete(pod);
+    node.removePod(pod);
     this.observer.podDeleted(pod, this.sim.now, state === PodState.Running);
     this.scheduler.refresh(node);
   }

@@ -6,8 +6,25 @@ export class NodeRuntime {
   /** Pods bound to the node (waiting or running), host-network pods excluded. */
   pods = 0;
   ready = false;
-  /** Pods bound to the node (waiting or running). */
-  readonly boundPods = new Set<Pod>();
+  /** Pods bound to the node (waiting or running); each pod knows its slot, so removal is O(1). */
+  readonly boundPods: Pod[] = [];
+
+  /** Records a pod bound to this node. */
+  addPod(p: Pod): void {
+    p.slot = this.boundPods.length;
+    this.boundPods.push(p);
+  }
+
+  /** Forgets a pod (swap-remove: the last pod takes its slot). */
+  removePod(p: Pod): void {
+    const list = this.boundPods;
+    const last = list.pop() as Pod;
+    if (last !== p) {
+      list[p.slot] = last;
+      last.slot = p.slot;
+    }
+    p.slot = -1;
+  }
   /** Lifecycle times (ms; -1 = not yet): instance start, Ready, first pod address, drained. */
   joinedAt = -1;
   readyAt = -1;

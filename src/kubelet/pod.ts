@@ -19,6 +19,8 @@ export class Pod {
   state = PodState.Pending;
   node: NodeRuntime | undefined;
   addr: Addr | undefined;
+  /** Index in its node's pod list (-1 when not bound). */
+  slot = -1;
   /** Time (ms) the scheduler bound it to a node, -1 before. */
   boundAt = -1;
   /** Time (ms) of the first CNI ADD, -1 before. */

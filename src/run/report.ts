@@ -13,7 +13,9 @@ export const TOOL = { name: 'warmpool-sim', version: '0.1.0', models: 'amazon-vp
 /** Latency summary (ms) of a list of latencies. */
 export function summarise(values: readonly number[]): LatencySummary {
   if (values.length === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
-  const sorted = Float64Array.from(values).sort();
+  // Latencies are whole milliseconds: an Int32Array sorts several times faster than a Float64Array.
+  const fits = values.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31);
+  const sorted = fits ? Int32Array.from(values).sort() : Float64Array.from(values).sort();
   if (sorted.length === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
   let sum = 0;
   for (const v of sorted) sum += v;

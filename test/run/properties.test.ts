@@ -58,10 +58,28 @@ model: { ipamd: { placement: ${s.placement} } }
 }
 
 describe('invariants over random scenarios', () => {
-  it('hold after every event', () => {
+  it('hold after every event, and no address is handed out again within its cooldown', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
-        const c = new Cluster(scenarioFrom(yamlOf(s)));
+        // Per node and address: when a pod released it, and who holds it now.
+        const released = new Map<string, number>();
+        const holder = new Map<string, string>();
+        const cooldownMs = (s.env.IP_COOLDOWN_PERIOD ?? 30) * 1000;
+        const sink = {
+          write: (r: Record<string, unknown>) => {
+            if (r.type !== 'pod') return;
+            if (r.event === 'started') {
+              const key = `${r.node}/${r.ip}`;
+              const at = released.get(key);
+              if (at !== undefined && (r.t as number) - at < cooldownMs) throw new Error(`${key} reused ${(r.t as number) - at} ms after release`);
+              holder.set(r.pod as string, key);
+            } else if (r.event === 'deleted' && holder.has(r.pod as string)) {
+              released.set(holder.get(r.pod as string) as string, r.t as number);
+              holder.delete(r.pod as string);
+            }
+          },
+        };
+        const c = new Cluster(scenarioFrom(yamlOf(s)), { events: sink });
         c.sim.afterEvent = () => checkInvariants(c);
         c.run();
         checkInvariants(c);
