@@ -38,6 +38,14 @@ export interface SweepRow {
   settings: Record<string, string | number | boolean>;
   seed: number;
   figures: RunFigures;
+  /** Optional: the scenario the run came from (its name and a hash of its text), so that results of another scenario are not mixed in. */
+  scenario?: RowScenario;
+}
+
+/** Identity of a scenario file: its `name` and the first 16 hex digits of the SHA-256 of its text. */
+export interface RowScenario {
+  name: string;
+  sha256: string;
 }
 
 /** A 95% confidence interval around a mean. */
@@ -58,6 +66,10 @@ export interface SweepSummaryRow {
   idleMean: Interval;
   ec2Calls: Interval;
   neverStarted: Interval;
-  /** On the Pareto front of (p99 latency, idle addresses, EC2 calls): no other point is at least as good in all and better in one. */
+  /**
+   * On the Pareto front of the means of (p99 latency, idle addresses, EC2 calls, pods never started): no other point
+   * is at least as good in all four and better in one. (Never-started pods are included so that settings which
+   * leave pods without an address — and so have no latency for them — cannot look optimal.)
+   */
   pareto: boolean;
 }
