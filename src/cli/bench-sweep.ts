@@ -7,6 +7,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { main } from './main.js';
 import { defaultWorkers } from './pool.js';
 import type { Io } from './io.js';
@@ -24,6 +25,19 @@ async function timed(scenario: string, workers: number): Promise<{ ms: number; s
   const ms = performance.now() - start;
   if (code !== 0) throw new Error(`sweep failed (exit ${code}):\n${errors}`);
   return { ms, summary };
+}
+
+/** Busy-loop iterations `threads` threads complete in `ms` milliseconds together (how much CPU is really free). */
+async function spin(threads: number, ms: number): Promise<number> {
+  const code = `const { parentPort, workerData } = require('node:worker_threads'); let n = 0; const end = Date.now() + workerData; while (Date.now() < end) n++; parentPort.postMessage(n);`;
+  const one = (): Promise<number> =>
+    new Promise((done, fail) => {
+      const w = new Worker(code, { eval: true, workerData: ms });
+      w.once('message', (n: number) => void w.terminate().then(() => done(n)));
+      w.once('error', fail);
+    });
+  const counts = await Promise.all(Array.from({ length: threads }, one));
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /** Median of a non-empty list. */
@@ -44,6 +58,8 @@ async function bench(): Promise<void> {
   const cores = defaultWorkers();
   process.stdout.write(`sweep benchmark: ${scenario}, 200 runs (10 settings combinations x 20 seeds), ${cores} cores, ${repeat} repeats\n`);
   process.stdout.write(`  load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  const capacity = (await spin(cores, 1000)) / (await spin(1, 1000));
+  process.stdout.write(`  CPU free for parallel work: ${cores} busy threads did x${capacity.toFixed(2)} the work of 1 (x${cores} on an idle machine)\n`);
   const times: Record<'one' | 'all', number[]> = { one: [], all: [] };
   const summaries = new Set<string>();
   for (let k = 0; k < repeat; k++) {

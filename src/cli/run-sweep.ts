@@ -72,6 +72,12 @@ export async function executePlan(io: Io, plan: Plan, opts: ExecOptions): Promis
   const todo = mine.filter((r) => !done.has(r.key));
   io.stderr(describe(plan, mine.length, mine.length - todo.length, todo.length, opts));
   const fresh: SweepRow[] = [];
+  // Ctrl-C: every finished run is already in the file; say how to continue (exit code 130, as for SIGINT).
+  const onInterrupt = (): void => {
+    io.stderr(`\n${opts.label}: interrupted; ${done.size + fresh.length} runs are in ${opts.out}: run the same command with --resume to do the rest\n`);
+    process.exit(130);
+  };
+  if (file) process.once('SIGINT', onInterrupt);
   try {
     const tasks = todo.map((run) => ({ scenario: plan.scenarioPath, settings: plan.points[run.point].settings, seed: run.seed, run }));
     await runWithProgress(io, tasks, opts, (task, figures) => {
@@ -80,6 +86,7 @@ export async function executePlan(io: Io, plan: Plan, opts: ExecOptions): Promis
       fresh.push(row);
     });
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
     file?.close();
   }
   return { rows: planRows(plan, [...done.values(), ...fresh]), ran: todo.length, skipped: mine.length - todo.length, inShard: mine.length };
