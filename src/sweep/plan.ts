@@ -32,7 +32,8 @@ export function dimsFromFlags(flags: readonly SetFlag[]): { dims: Dimension[]; p
       err(parts.name, `${parts.name} is set twice; give all its values in one --set, e.g. --set ${parts.name}=0,2,5`);
       continue;
     }
-    const site: ValueSite = { file: where, line: 0, col: 0, path: parts.name };
+    // The flag itself names the setting: problems with its values need no field path.
+    const site: ValueSite = { file: where, line: 0, col: 0, path: '' };
     dims.push({ name: parts.name, values: values.values, sites: values.values.map(() => site), nameSite: site });
   }
   return { dims, problems };

@@ -94,7 +94,7 @@ describe('sweep', () => {
   it('rejects a bad --set value and refuses to write over files it did not write', async () => {
     const r = await cli(['sweep', scenario, '--set', 'duration=1m,ten', '--seeds', '1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--set duration=1m,ten: error: duration: duration=ten: expected a duration');
+    expect(r.stderr).toContain('--set duration=1m,ten: error: duration=ten: expected a duration');
     const mine = join(dir, 'notes.txt');
     writeFileSync(mine, 'my notes\n');
     const clobber = await cli(['sweep', scenario, '--set', 'WARM_IP_TARGET=1', '--seeds', '1', '--out', mine]);
