@@ -106,7 +106,8 @@ export function judged(c: SloClause, values: readonly number[], basis: SloBasis)
     return upper ? { what: '95% CI upper bound', value: i.hi } : { what: '95% CI lower bound', value: i.lo };
   }
   if (basis === 'every' && (upper || lower)) {
-    return upper ? { what: 'worst run', value: Math.max(...values) } : { what: 'worst run', value: Math.min(...values) };
+    const worst = values.reduce((w, v) => (upper ? Math.max(w, v) : Math.min(w, v)), upper ? -Infinity : Infinity);
+    return { what: 'worst run', value: worst };
   }
   return { what: 'mean', value: mean(values) };
 }

@@ -40,8 +40,13 @@ export function groupByPoint(rows: readonly SweepRow[]): SweepRow[][] {
     else groups.set(k, [r]);
   }
   const out = [...groups.values()].map((g) => [...g].sort((a, b) => a.seed - b.seed));
-  const first = (g: SweepRow[]): number => Math.min(...g.map((r) => r.point));
+  const first = (g: SweepRow[]): number => firstPoint(g);
   return out.sort((a, b) => first(a) - first(b));
+}
+
+/** The lowest grid point of a group's rows (rows of one combination normally share it). */
+function firstPoint(g: readonly SweepRow[]): number {
+  return g.reduce((m, r) => Math.min(m, r.point), Infinity);
 }
 
 /** Values of one figure over a group's runs. */
@@ -52,7 +57,7 @@ export function figure(group: readonly SweepRow[], name: keyof RunFigures): numb
 /** Aggregates rows (one per run; keys unique) into one summary row per settings combination, sorted by point. */
 export function summarise(rows: readonly SweepRow[]): SweepSummaryRow[] {
   const out: SweepSummaryRow[] = groupByPoint(rows).map((g) => ({
-    point: Math.min(...g.map((r) => r.point)),
+    point: firstPoint(g),
     settings: g[0].settings,
     runs: g.length,
     p50: interval(figure(g, 'p50')),
