@@ -11,9 +11,11 @@ const common = {
   format: 'esm',
   logLevel: 'warning',
   legalComments: 'none',
-  external: ['vega', 'vega-lite', 'vega-canvas', 'canvas', 'playwright-core'],
+  external: ['vega', 'vega-lite', 'vega-canvas', 'canvas', 'playwright-core', 'piscina'],
   // CommonJS dependencies bundled into an ES module still call require().
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 };
 await build({ ...common, entryPoints: ['dist/cli/bin.js'], outfile: 'dist/warmpool-sim.mjs' });
 await build({ ...common, entryPoints: ['dist/cli/bench.js'], outfile: 'dist/bench.mjs' });
+// Sweep workers load this once per thread: one file keeps each worker's start-up short.
+await build({ ...common, entryPoints: ['dist/cli/sweep-worker.js'], outfile: 'dist/sweep-worker.mjs' });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const LAYERS = ['engine', 'aws', 'ipam', 'kubelet', 'workload', 'sweep', 'report', 'run', 'cli'];
+const LAYERS = ['engine', 'aws', 'ipam', 'kubelet', 'workload', 'report', 'sweep', 'run', 'cli'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -15,7 +15,7 @@ function files(dir: string): string[] {
 const sources = files('src');
 
 describe('architecture', () => {
-  it('imports point one way: engine <- aws <- ipam <- kubelet <- workload <- sweep <- report <- run <- cli', () => {
+  it('imports point one way: engine <- aws <- ipam <- kubelet <- workload <- report <- sweep <- run <- cli', () => {
     const bad: string[] = [];
     for (const f of sources) {
       const layer = f.split('/')[1];

@@ -6,11 +6,15 @@ import { validateCommand } from './commands/validate.js';
 import { limitsCommand } from './commands/limits.js';
 import { schemaCommand } from './commands/schema.js';
 import { reportSweepCommand } from './commands/report-sweep.js';
+import { sweepCommand } from './commands/sweep.js';
+import { compareCommand } from './commands/compare.js';
+import { recommendCommand } from './commands/recommend.js';
+import { mergeCommand } from './commands/merge.js';
 import { TOOL } from '../run/report.js';
 import { closest } from '../engine/suggest.js';
 
 /** Command names, for "did you mean" on a mistyped command. */
-const COMMANDS = ['run', 'validate', 'limits', 'schema', 'report-sweep'];
+const COMMANDS = ['run', 'validate', 'limits', 'schema', 'sweep', 'compare', 'recommend', 'merge', 'report-sweep'];
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -31,6 +35,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command(validateCommand(io, setExit) as any)
     .command(limitsCommand(io) as any)
     .command(schemaCommand(io) as any)
+    .command(sweepCommand(io) as any)
+    .command(compareCommand(io) as any)
+    .command(recommendCommand(io, setExit) as any)
+    .command(mergeCommand(io) as any)
     .command(reportSweepCommand(io) as any)
     .demandCommand(1, 'name a command, e.g. `warmpool-sim run scenarios/default.yaml`')
     .strict()

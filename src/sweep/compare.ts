@@ -1,0 +1,46 @@
+/**
+ * Comparison of two settings (or scenarios) run on the same seeds: paired differences B - A of every headline
+ * figure, with 95% confidence intervals and whether each difference is significant.
+ */
+import { pairedDifference, type PairedDifference } from './stats.js';
+import type { RunFigures, SweepRow } from './types.js';
+
+/** Figures compared, in report order. */
+export const COMPARED_FIGURES: readonly (keyof RunFigures)[] = [
+  'p50', 'p90', 'p99', 'max', 'mean', 'idleMean', 'attachedPeak', 'ec2Calls', 'failedAddAttempts', 'neverStarted', 'started',
+];
+
+/** The outcome of `compare`. */
+export interface Comparison {
+  /** Seeds both sides ran (the pairs). */
+  seeds: number[];
+  /** One paired difference (B - A) per figure. */
+  figures: { figure: keyof RunFigures; diff: PairedDifference }[];
+}
+
+/** Pairs the runs of side A and side B by seed and computes B - A for every figure. */
+export function compareSides(a: readonly SweepRow[], b: readonly SweepRow[]): Comparison {
+  const bySeed = new Map(b.map((r) => [r.seed, r]));
+  const pairs = [...a]
+    .filter((r) => bySeed.has(r.seed))
+    .sort((x, y) => x.seed - y.seed)
+    .map((r) => [r, bySeed.get(r.seed) as SweepRow] as const);
+  return {
+    seeds: pairs.map(([r]) => r.seed),
+    figures: COMPARED_FIGURES.map((f) => ({
+      figure: f,
+      diff: pairedDifference(
+        pairs.map(([x]) => x.figures[f]),
+        pairs.map(([, y]) => y.figures[f]),
+      ),
+    })),
+  };
+}
+
+/** One word on a paired difference: "identical", "not significant", "B higher" or "B lower". */
+export function verdict(d: PairedDifference): string {
+  if (d.identical) return 'identical';
+  if (d.n < 2) return 'n/a (one seed)';
+  if (!d.significant) return 'not significant';
+  return d.diff.mean > 0 ? 'B higher' : 'B lower';
+}

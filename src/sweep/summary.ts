@@ -1,0 +1,74 @@
+/**
+ * The sweep summary: runs grouped by settings combination, each figure's mean and 95% confidence interval over
+ * seeds, and the Pareto front of the trade-off between start latency, idle addresses, EC2 calls and pods that
+ * never started.
+ */
+import { settingsKey } from './grid.js';
+import { interval } from './stats.js';
+import type { RunFigures, SweepRow, SweepSummaryRow } from './types.js';
+
+/**
+ * Marks the non-dominated vectors (every objective minimised). A vector is dominated when another is at least as
+ * good in every objective and strictly better in one; equal vectors do not dominate each other.
+ */
+export function paretoFront(vectors: readonly (readonly number[])[]): boolean[] {
+  return vectors.map((v, i) => !vectors.some((w, j) => j !== i && dominates(w, v)));
+}
+
+/** Whether `a` dominates `b` (all objectives minimised). */
+export function dominates(a: readonly number[], b: readonly number[]): boolean {
+  let better = false;
+  for (let k = 0; k < a.length; k++) {
+    if (a[k] > b[k]) return false;
+    if (a[k] < b[k]) better = true;
+  }
+  return better;
+}
+
+/** The objectives of the Pareto front, all minimised: p99 latency (ms), idle addresses, EC2 calls, pods never started. */
+export function objectives(r: SweepSummaryRow): number[] {
+  return [r.p99.mean, r.idleMean.mean, r.ec2Calls.mean, r.neverStarted.mean];
+}
+
+/** Rows grouped by settings combination (in order of point, then first appearance), each group sorted by seed. */
+export function groupByPoint(rows: readonly SweepRow[]): SweepRow[][] {
+  const groups = new Map<string, SweepRow[]>();
+  for (const r of rows) {
+    const k = settingsKey(r.settings);
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  const out = [...groups.values()].map((g) => [...g].sort((a, b) => a.seed - b.seed));
+  const first = (g: SweepRow[]): number => firstPoint(g);
+  return out.sort((a, b) => first(a) - first(b));
+}
+
+/** The lowest grid point of a group's rows (rows of one combination normally share it). */
+function firstPoint(g: readonly SweepRow[]): number {
+  return g.reduce((m, r) => Math.min(m, r.point), Infinity);
+}
+
+/** Values of one figure over a group's runs. */
+export function figure(group: readonly SweepRow[], name: keyof RunFigures): number[] {
+  return group.map((r) => r.figures[name]);
+}
+
+/** Aggregates rows (one per run; keys unique) into one summary row per settings combination, sorted by point. */
+export function summarise(rows: readonly SweepRow[]): SweepSummaryRow[] {
+  const out: SweepSummaryRow[] = groupByPoint(rows).map((g) => ({
+    point: firstPoint(g),
+    settings: g[0].settings,
+    runs: g.length,
+    p50: interval(figure(g, 'p50')),
+    p90: interval(figure(g, 'p90')),
+    p99: interval(figure(g, 'p99')),
+    idleMean: interval(figure(g, 'idleMean')),
+    ec2Calls: interval(figure(g, 'ec2Calls')),
+    neverStarted: interval(figure(g, 'neverStarted')),
+    pareto: false,
+  }));
+  const front = paretoFront(out.map(objectives));
+  out.forEach((r, i) => (r.pareto = front[i]));
+  return out;
+}
