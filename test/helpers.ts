@@ -96,6 +96,7 @@ workload:
 
 import { runScenario } from '../src/index.js';
 import type { SweepRow } from '../src/sweep/types.js';
+import { figuresOf } from '../src/sweep/rows.js';
 
 /**
  * Real sweep rows: WARM_IP_TARGET x MINIMUM_IP_TARGET x seeds over a small bursty scenario, built the way
@@ -118,7 +119,6 @@ workload:
 `);
       for (const seed of seeds) {
         const r = runScenario(s, { seed });
-        const l = r.podStartLatencyMs;
         rows.push({
           tool: 'warmpool-sim',
           kind: 'sweep-run',
@@ -126,19 +126,7 @@ workload:
           point,
           settings: { WARM_IP_TARGET: w, MINIMUM_IP_TARGET: m },
           seed,
-          figures: {
-            p50: l.p50,
-            p90: l.p90,
-            p99: l.p99,
-            max: l.max,
-            mean: l.mean,
-            idleMean: r.ips.idleMean,
-            attachedPeak: r.ips.attachedPeak,
-            ec2Calls: r.ec2.total,
-            failedAddAttempts: r.pods.failedAddAttempts,
-            neverStarted: r.pods.neverStarted,
-            started: r.pods.started,
-          },
+          figures: figuresOf(r),
         });
       }
       point++;
