@@ -54,6 +54,13 @@ export class TokenBucket {
     this.minTokens = spec.capacity;
   }
 
+  /** Token level at `now` without updating the bucket (for observers: reading never changes later results). */
+  peek(now: number): number {
+    if (now <= this.last) return this.tokens;
+    const net = this.spec.refillPerSecond - this.backgroundPerSecond;
+    return Math.min(this.spec.capacity, Math.max(0, this.tokens + (net * (now - this.last)) / 1000));
+  }
+
   /** Token level at `now` (ms), after refill and background drain. */
   level(now: number): number {
     if (now > this.last) {

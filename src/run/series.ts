@@ -71,6 +71,10 @@ export function clusterProbes(c: Cluster, nodeLimit = DEFAULT_NODE_LIMIT): Serie
     delta('ec2Errors', 'calls', 'EC2 API calls that failed in the interval', () => sum(m.errors.values())),
     delta('ec2Throttled', 'calls', 'EC2 API calls answered RequestLimitExceeded in the interval', () => sum(m.throttled.values())),
   ];
+  // The account's token buckets, when throttling is on: a bucket at 0 is where calls get RequestLimitExceeded.
+  for (const [api, bucket] of c.ec2.buckets) {
+    probes.push(level(`bucket.${api}`, 'tokens', `tokens left in the account's ${api} bucket`, (now) => Math.floor(bucket.peek(now))));
+  }
   const most = mostNodes(c);
   c.scenario.nodeGroups.forEach((g, gi) => {
     const gm = m.group(gi);
