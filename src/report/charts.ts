@@ -29,7 +29,7 @@ const CONFIG = {
   font: 'sans-serif',
   view: { stroke: '#ddd' },
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eee' },
-  legend: { orient: 'top', labelFontSize: 11, titleFontSize: 11 },
+  legend: { orient: 'top', labelFontSize: 11, titleFontSize: 11, labelLimit: 320 },
   title: { fontSize: 14, anchor: 'start' },
   header: { labelFontSize: 12, titleFontSize: 12 },
   line: { strokeWidth: 1.5 },

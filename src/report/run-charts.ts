@@ -137,6 +137,20 @@ export function runCharts(d: RunData): ChartPlan[] {
       (ec2.includes('ec2Throttled') ? ', those that failed, and those throttled.' : ', and those that failed.') +
       (k > 1 ? ` (The CSV has them per ${every}; summed here so bursts stay readable.)` : ''),
   });
+  // Only the buckets that ran low are worth a line: the others stay at their burst size all run long.
+  const buckets = ts.series
+    .filter((s) => s.name.startsWith('bucket.') && s.values.length > 0 && Math.min(...s.values) < Math.max(...s.values) * 0.5)
+    .map((s) => s.name);
+  if (buckets.length > 0) {
+    out.push({
+      id: 'buckets',
+      section: 'EC2 API calls',
+      spec: lineChart({ title: "Tokens left in the account's buckets", yTitle: 'tokens', axis, points: pointsOf(ts, axis, buckets), series: buckets }),
+      caption:
+        'Each EC2 API has one token bucket for the whole account: a call takes a token, the bucket refills at a fixed rate. ' +
+        'At 0 calls are answered RequestLimitExceeded and the SDK backs off (only buckets that fell below half are drawn).',
+    });
+  }
   const subnet = ts.series.filter((s) => s.name.startsWith('subnet')).map((s) => s.name);
   if (subnet.length > 0) {
     out.push({
