@@ -1,7 +1,7 @@
 /**
  * The scheduler: a pod without a node goes to the Ready node with the fewest pods (ties by name) that is under
  * maxPods; with none, it waits in a FIFO queue until capacity appears. Nodes sit in indexed min-heaps keyed by
- * (pods, name), one for the whole cluster and one per node group, so a placement costs O(log nodes).
+ * (pods, name rank), one for the whole cluster and one per node group, so a placement costs O(log nodes).
  */
 import { NodeRuntime } from './node.js';
 import { PodState, type Pod } from './pod.js';
@@ -43,6 +43,13 @@ class NodeHeap {
     if (i >= 0) this.down(this.up(i));
   }
 
+  /** Restores the heap order after the nodes' ranks changed. */
+  rebuild(): void {
+    const members = this.heap.splice(0);
+    for (const m of members) m.heapPos[this.slot] = -1;
+    for (const m of members) this.insert(m);
+  }
+
   /** Sifts up; returns the final index. */
   private up(i: number): number {
     const h = this.heap;
@@ -51,7 +58,7 @@ class NodeHeap {
     while (i > 0) {
       const p = (i - 1) >> 1;
       const q = h[p];
-      if (!(n.pods < q.pods || (n.pods === q.pods && n.name < q.name))) break;
+      if (!(n.pods < q.pods || (n.pods === q.pods && n.rank < q.rank))) break;
       h[i] = q;
       q.heapPos[s] = i;
       i = p;
@@ -74,12 +81,12 @@ class NodeHeap {
       let cn = h[l];
       if (r < len) {
         const rn = h[r];
-        if (rn.pods < cn.pods || (rn.pods === cn.pods && rn.name < cn.name)) {
+        if (rn.pods < cn.pods || (rn.pods === cn.pods && rn.rank < cn.rank)) {
           c = r;
           cn = rn;
         }
       }
-      if (!(cn.pods < n.pods || (cn.pods === n.pods && cn.name < n.name))) break;
+      if (!(cn.pods < n.pods || (cn.pods === n.pods && cn.rank < n.rank))) break;
       h[i] = cn;
       cn.heapPos[s] = i;
       i = c;
@@ -130,7 +137,25 @@ export class Scheduler {
 
   addNode(n: NodeRuntime): void {
     this.byName.set(n.name, n);
+    this.nodes.push(n);
+    this.ranksDirty = true;
     if (!this.groups.has(n.group)) this.groups.set(n.group, new NodeHeap(1));
+  }
+
+  private readonly nodes: NodeRuntime[] = [];
+  private ranksDirty = false;
+
+  /**
+   * Ties are broken by node name. Heaps compare a numeric rank (the name's place in sorted order) instead of
+   * strings; ranks are recomputed, and the heaps reordered, once after nodes join (a whole scale-out at a time).
+   */
+  private ensureRanks(): void {
+    if (!this.ranksDirty) return;
+    this.ranksDirty = false;
+    const sorted = this.nodes.slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    sorted.forEach((n, i) => (n.rank = i));
+    this.all.rebuild();
+    for (const h of this.groups.values()) h.rebuild();
   }
 
   node(name: string): NodeRuntime | undefined {
@@ -139,6 +164,7 @@ export class Scheduler {
 
   /** Keeps a node's heap membership in line with Ready and room; call after its pod count or readiness changed. */
   refresh(n: NodeRuntime): void {
+    if (this.ranksDirty) this.ensureRanks();
     const eligible = n.ready && n.hasRoom;
     // With a single node group its heap would mirror the cluster heap: keep only the latter.
     const group = this.groups.size > 1 ? (this.groups.get(n.group) as NodeHeap) : undefined;
@@ -168,6 +194,7 @@ export class Scheduler {
 
   /** Places a new pod, or queues it. */
   submit(pod: Pod): void {
+    if (this.ranksDirty) this.ensureRanks();
     if (this.pendingCount === 0) {
       const top = pod.constraint === '*' ? this.all.top() : this.pick(pod.constraint);
       if (top) return this.bind(pod, top);
