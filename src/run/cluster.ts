@@ -5,7 +5,7 @@
 import { Simulation } from '../engine/sim.js';
 import { Streams } from '../engine/random.js';
 import { Ec2, Ec2Client } from '../aws/ec2.js';
-import { Subnet, parseIp } from '../aws/subnet.js';
+import { Subnet } from '../aws/subnet.js';
 import { Ipamd } from '../ipam/ipamd.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NodeRuntime } from '../kubelet/node.js';
@@ -37,7 +37,8 @@ export class Cluster {
   readonly seed: number;
   readonly streams: Streams;
   readonly ec2: Ec2;
-  readonly subnet: Subnet;
+  /** Every subnet, in scenario order. */
+  readonly subnets: Subnet[];
   readonly metrics: Metrics;
   readonly kubelet: Kubelet;
   readonly nodes: ClusterNode[] = [];
@@ -55,8 +56,9 @@ export class Cluster {
     }));
     this.metrics = new Metrics(names);
     this.metrics.sink = opts.events;
-    this.subnet = new Subnet('default', parseIp('10.0.0.0') as number, 8);
-    this.ec2 = new Ec2(this.sim, scenario.model.ec2, this.subnet, this.metrics);
+    this.subnets = scenario.subnets.map((spec) => new Subnet(spec, this.streams.stream(`subnet/${spec.name}/in-use`)));
+    const subnet = (name: string): Subnet => this.subnets.find((x) => x.name === name) as Subnet;
+    this.ec2 = new Ec2(this.sim, scenario.model.ec2, this.subnets, this.metrics);
     this.kubelet = new Kubelet(this.sim, scenario.model.kubelet, this.streams, this.metrics);
     const ipamdParams = { ...scenario.model.ipamd, ...(opts.loopMode ? { loopMode: opts.loopMode } : {}) };
     const allNames = names.flatMap((g) => g.nodes).sort();
@@ -65,11 +67,12 @@ export class Cluster {
     for (const [groupIndex, g] of scenario.nodeGroups.entries()) {
       for (let k = 0; k < g.count; k++) {
         const name = `${g.name}-${k}`;
-        const client = this.ec2.client(name, this.streams);
+        const client = this.ec2.client(name, this.streams, subnet(g.subnet));
         let runtime: NodeRuntime | undefined;
+        const network = g.eniConfigSubnet !== undefined ? { eniConfigSubnet: subnet(g.eniConfigSubnet) } : {};
         const ipamd = new Ipamd(this.sim, name, index, g.instance, g.maxPods, g.config, ipamdParams, client, this.streams, this.metrics, () =>
           this.kubelet.nodeReady(runtime as NodeRuntime),
-        );
+        network);
         runtime = new NodeRuntime(name, index, g.name, rank.get(name) as number, g.maxPods, ipamd, groupIndex);
         this.kubelet.addNode(runtime);
         this.nodes.push({ runtime, ipamd, ec2: client, group: g.name });

@@ -88,7 +88,8 @@ describe('warmpool-sim run', () => {
     expect((await cli('run', 'scenarios/trace-replay.yaml', '--events', file)).code).toBe(0);
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: 'header', tool: 'warmpool-sim' });
-    expect(lines.some((l) => l.type === 'pod' && l.event === 'started' && typeof l.ip === 'number')).toBe(true);
+    expect(lines.some((l) => l.type === 'pod' && l.event === 'started' && /^10\.\d+\.\d+\.\d+$/.test(l.ip))).toBe(true);
+    expect(lines.some((l) => l.type === 'pod' && l.event === 'deleted' && /^10\./.test(l.ip))).toBe(true);
     expect(lines.some((l) => l.type === 'ec2' && l.api === 'AssignPrivateIpAddresses')).toBe(true);
     expect(lines.some((l) => l.type === 'ipamd')).toBe(true);
   });
