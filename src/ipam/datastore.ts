@@ -47,7 +47,7 @@ export class Datastore {
 
   /** Adds an ENI (no addresses yet). */
   addEni(id: string, primary: boolean, deviceIndex: number, now: number, allocatable = true): DsEni {
-    const eni = new DsEni(id, primary, deviceIndex, now, this.cooldownMs, allocatable);
+    const eni = new DsEni(id, primary, deviceIndex, now, this.cooldownMs, allocatable, this.pd);
     this.enis.push(eni);
     return eni;
   }
@@ -114,21 +114,22 @@ export class Datastore {
    */
   assign(pod: number, now: number, placement: Placement, rng: Rng): Addr | undefined {
     if (this.total === this.assigned) return undefined;
+    if (this.pd) return this.assignPd(pod, now, placement, rng);
     const cd = this.cooldownMs;
     const enis = this.enis;
     if (placement === 'first-fit') {
       for (const e of enis) {
-        if (e.assignable(now, cd) > 0) return this.pd ? this.takePd(e, -1, now, pod) : this.take(e, 0, pod);
+        if (e.assignableSip(now, cd) > 0) return this.take(e, 0, pod);
       }
       return undefined;
     }
     // Random: Go map order over ENIs, approximated by a uniform choice among the ENIs that can serve,
-    // then a uniform choice among that ENI's assignable addresses (SIP) or prefixes (PD).
+    // then a uniform choice among that ENI's assignable addresses. (The hot path: kept apart from PD's.)
     if (this.scratch.length < enis.length) this.scratch = new Int32Array(enis.length * 2);
     const counts = this.scratch;
     let candidates = 0;
     for (let i = 0; i < enis.length; i++) {
-      const c = enis[i].assignable(now, cd);
+      const c = enis[i].assignableSip(now, cd);
       counts[i] = c;
       if (c > 0) candidates++;
     }
@@ -137,14 +138,31 @@ export class Datastore {
     for (let i = 0; i < enis.length; i++) {
       const c = counts[i];
       if (c === 0) continue;
-      if (k-- !== 0) continue;
-      if (this.pd) {
-        const m = prefixesWithRoom(enis[i], now, cd);
-        return this.takePd(enis[i], m === 1 ? 0 : rng.int(m), now, pod);
-      }
-      return this.take(enis[i], c === 1 ? 0 : rng.int(c), pod);
+      if (k-- === 0) return this.take(enis[i], c === 1 ? 0 : rng.int(c), pod);
     }
     throw new InvariantError('Datastore.assign: candidate count mismatch');
+  }
+
+  /** PD: a uniformly chosen ENI that can serve, then a uniformly chosen prefix on it that can (first-fit: firsts). */
+  private assignPd(pod: number, now: number, placement: Placement, rng: Rng): Addr | undefined {
+    const cd = this.cooldownMs;
+    const enis = this.enis;
+    if (placement === 'first-fit') {
+      for (const e of enis) {
+        if (e.assignablePd(now, cd) > 0) return this.takePd(e, -1, now, pod);
+      }
+      return undefined;
+    }
+    let candidates = 0;
+    for (const e of enis) if (e.assignablePd(now, cd) > 0) candidates++;
+    if (candidates === 0) return undefined;
+    let k = candidates === 1 ? 0 : rng.int(candidates);
+    for (const e of enis) {
+      if (e.assignablePd(now, cd) === 0 || k-- !== 0) continue;
+      const m = prefixesWithRoom(e, now, cd);
+      return this.takePd(e, m === 1 ? 0 : rng.int(m), now, pod);
+    }
+    throw new InvariantError('Datastore.assignPd: candidate count mismatch');
   }
 
   private scratch = new Int32Array(16);

@@ -1,5 +1,5 @@
 /** One ENI in ipamd's datastore (the ENI entry of data_store.go's eniPool). */
-import { assignableCount, type Addr, type DsPrefix } from './prefix.js';
+import type { Addr, DsPrefix } from './prefix.js';
 
 /** One ENI as the datastore sees it. */
 export class DsEni {
@@ -24,16 +24,18 @@ export class DsEni {
     readonly cooldownMs: number,
     /** False for an ENI that never gets pod addresses (custom networking's primary, an excluded subnet's). */
     readonly allocatable: boolean,
+    /** Prefix-delegation mode: addresses live in `prefixes`. */
+    readonly pd: boolean,
   ) {}
 
   /** CIDRs attached: /32s (SIP) or prefixes (PD); the per-ENI cap applies to this. */
   get cidrs(): number {
-    return this.prefixes.length > 0 ? this.prefixes.length : this.addrs.length;
+    return this.pd ? this.prefixes.length : this.addrs.length;
   }
 
   /** Pod addresses it holds. */
   get size(): number {
-    return this.prefixes.length > 0 ? 16 * this.prefixes.length : this.addrs.length;
+    return this.pd ? 16 * this.prefixes.length : this.addrs.length;
   }
 
   /** Free addresses, cooling or not. */
@@ -43,8 +45,31 @@ export class DsEni {
 
   /** Number of free addresses whose cooldown has ended at `now`. */
   assignable(now: number, cooldownMs: number): number {
+    return this.pd ? this.assignablePd(now, cooldownMs) : this.assignableSip(now, cooldownMs);
+  }
+
+  /**
+   * {@link assignable} in SIP mode. Kept small and separate: it runs for every ENI on every pod ADD, and V8 only
+   * inlines small functions. Released addresses form a time-ordered queue, so the cut is a binary search.
+   */
+  assignableSip(now: number, cooldownMs: number): number {
+    const r = this.released;
+    const n = r.length;
+    if (n === 0 || r[n - 1].releasedAt + cooldownMs <= now) return this.fresh.length + n;
+    const limit = now - cooldownMs; // released at or before `limit` may be reused
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (r[mid].releasedAt <= limit) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.fresh.length + lo;
+  }
+
+  /** {@link assignable} in PD mode: the sum over its prefixes. */
+  assignablePd(now: number, cooldownMs: number): number {
     const ps = this.prefixes;
-    if (ps.length === 0) return assignableCount(this.fresh.length, this.released, now, cooldownMs);
     let n = 0;
     for (let i = 0; i < ps.length; i++) n += ps[i].assignable(now, cooldownMs);
     return n;
@@ -57,11 +82,11 @@ export class DsEni {
 
   /** Time (ms) the last cooling address on it stops cooling (-Infinity if none ever released). */
   coolingEndsAt(cooldownMs: number): number {
-    const ps = this.prefixes;
-    if (ps.length === 0) {
+    if (!this.pd) {
       const r = this.released;
       return r.length > 0 ? r[r.length - 1].releasedAt + cooldownMs : -Infinity;
     }
+    const ps = this.prefixes;
     let end = -Infinity;
     for (let i = 0; i < ps.length; i++) {
       const r = ps[i].released;

@@ -175,7 +175,8 @@ export class Ipamd {
 
   /** A fresh snapshot of the pool (passes keep theirs; evaluations reuse one object to stay allocation-free). */
   private snapshot(into?: PoolSnapshot): PoolSnapshot {
-    const s = into ?? { total: 0, assigned: 0, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni };
+    // One object shape for every snapshot keeps the policy functions monomorphic.
+    const s = into ?? { total: 0, assigned: 0, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni, totalPrefixes: 0, freePrefixes: 0, freeableEni: false };
     const ds = this.ds;
     s.total = ds.total;
     s.assigned = ds.assigned;
