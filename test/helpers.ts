@@ -2,6 +2,7 @@
 import { parseScenarioText, validateScenario } from '../src/workload/load.js';
 import type { Scenario } from '../src/workload/scenario.js';
 import type { Cluster } from '../src/run/cluster.js';
+import type { Addr, DsEni } from '../src/ipam/datastore.js';
 import { formatProblem } from '../src/workload/problems.js';
 
 /** A resolved scenario from YAML text; throws with the problems if it does not validate. */
@@ -11,57 +12,121 @@ export function scenarioFrom(yaml: string, file = 'inline.yaml'): Scenario {
   return scenario;
 }
 
+/** Checks one free/assigned partition: every address is exactly one of assigned, fresh, released. */
+function checkPartition(where: string, addrs: readonly Addr[], fresh: readonly Addr[], released: readonly Addr[], assigned: number): void {
+  const freeSet = new Set([...fresh, ...released]);
+  if (freeSet.size !== fresh.length + released.length) throw new Error(`${where}: an address is both fresh and released`);
+  let pods = 0;
+  for (const a of addrs) {
+    if (a.pod >= 0) {
+      pods++;
+      if (freeSet.has(a)) throw new Error(`${where}: ${a.ip} both assigned and free`);
+    } else if (!freeSet.has(a)) throw new Error(`${where}: ${a.ip} neither assigned nor free`);
+  }
+  if (pods !== assigned) throw new Error(`${where}: counts ${assigned} pods, holds ${pods}`);
+  for (let i = 1; i < released.length; i++) {
+    if (released[i - 1].releasedAt > released[i].releasedAt) throw new Error(`${where}: released queue out of order`);
+  }
+}
+
+/** Checks a datastore ENI against EC2's record of it; returns its addresses. */
+function checkEni(where: string, e: DsEni, rec: { secondaries: number[]; prefixes: number[] }): Addr[] {
+  if (!e.allocatable && e.cidrs > 0) throw new Error(`${where}: ENI ${e.id} gets no pod addresses, yet holds ${e.cidrs} CIDRs`);
+  if (e.prefixes.length === 0) {
+    const onEni = new Set(rec.secondaries);
+    for (const a of e.addrs) if (!onEni.has(a.ip)) throw new Error(`${where}: ${a.ip} in the datastore but not attached to ${e.id}`);
+    checkPartition(`${where} ENI ${e.id}`, e.addrs, e.fresh, e.released, e.assigned);
+    return e.addrs;
+  }
+  if (e.addrs.length > 0) throw new Error(`${where}: ENI ${e.id} mixes /32s and prefixes`);
+  const out: Addr[] = [];
+  let assigned = 0;
+  let free = 0;
+  for (const p of e.prefixes) {
+    if (!rec.prefixes.includes(p.base)) throw new Error(`${where}: prefix ${p.base} not attached to ${e.id}`);
+    if (p.base % 16 !== 0) throw new Error(`${where}: prefix ${p.base} not aligned on 16`);
+    p.addrs.forEach((a, i) => {
+      if (a.ip !== p.base + i) throw new Error(`${where}: prefix ${p.base} holds address ${a.ip} at ${i}`);
+    });
+    for (let i = 1; i < p.fresh.length; i++) if (p.fresh[i - 1].ip < p.fresh[i].ip) throw new Error(`${where}: fresh list not highest-first`);
+    checkPartition(`${where} prefix ${p.base}`, p.addrs, p.fresh, p.released, p.assigned);
+    assigned += p.assigned;
+    if (p.assigned === 0) free++;
+    out.push(...p.addrs);
+  }
+  if (assigned !== e.assigned) throw new Error(`${where}: ENI ${e.id} counts ${e.assigned} pods, its prefixes ${assigned}`);
+  if (free !== e.freePrefixes) throw new Error(`${where}: ENI ${e.id} counts ${e.freePrefixes} free prefixes, has ${free}`);
+  return out;
+}
+
 /**
  * Checks the allocator's invariants on a cluster; throws naming the first violation.
- * - no address is held by two pods, cluster-wide;
+ * - no address is held by two pods, and no address is in two places (two ENIs, an ENI and another tenant),
+ *   cluster-wide;
  * - every datastore address is exactly one of assigned, free-never-used, free-released (cooling or not);
- * - per node: assigned <= total <= ENIs x (IPs - 1), and ENIs <= min(MAX_ENI, instance limit);
- * - ipamd never holds an address EC2 has not attached to that ENI.
+ * - per node: assigned <= total <= ENIs x addresses per ENI, and ENIs <= min(MAX_ENI, instance limit);
+ * - ipamd never holds an address EC2 has not attached to that ENI;
+ * - every prefix is an aligned /28 inside its ENI's subnet, every /32 too, and none uses an address AWS keeps or a
+ *   reservation forbids;
+ * - per subnet: free addresses = size - AWS's five - (tenants + addresses on ENIs).
  */
 export function checkInvariants(c: Cluster): void {
   const podIps = new Set<number>();
-  let ec2Addresses = 0;
-  for (const n of c.nodes) for (const e of n.ec2.enis) ec2Addresses += 1 + e.secondaries.length;
-  if (ec2Addresses !== c.subnet.used) throw new Error(`at ${c.sim.now} ms: subnet has ${c.subnet.used} in use, ENIs hold ${ec2Addresses}`);
+  const placed = new Map<number, string>();
+  const onSubnet = new Map<string, number>();
+  const place = (ip: number, what: string, subnet: Cluster['subnets'][number], prefixed: boolean): void => {
+    const prev = placed.get(ip);
+    if (prev !== undefined) throw new Error(`at ${c.sim.now} ms: address ${ip} is both ${prev} and ${what}`);
+    placed.set(ip, what);
+    if (!subnet.contains(ip)) throw new Error(`${what}: ${ip} outside subnet ${subnet.name}`);
+    if (prefixed ? subnet.isNeverPrefixed(ip) : subnet.isReserved(ip)) throw new Error(`${what}: ${ip} is reserved in ${subnet.name}`);
+    if (!subnet.isUsed(ip) || subnet.isTenant(ip)) throw new Error(`${what}: ${ip} not held for an ENI by ${subnet.name}`);
+    onSubnet.set(subnet.name, (onSubnet.get(subnet.name) ?? 0) + 1);
+  };
   for (const n of c.nodes) {
     const ds = n.ipamd.ds;
+    const where = `${n.runtime.name} at ${c.sim.now} ms`;
+    // Every ENI EC2 holds, drained nodes' too until their instance terminates.
+    for (const rec of n.ec2.enis) {
+      place(rec.primaryIp, `${rec.id} primary`, rec.subnet, false);
+      for (const ip of rec.secondaries) place(ip, `${rec.id} secondary`, rec.subnet, false);
+      for (const base of rec.prefixes) for (let i = 0; i < 16; i++) place(base + i, `${rec.id} prefix ${base}`, rec.subnet, true);
+    }
     if (n.runtime.drainedAt >= 0) {
-      // Drained: no pod left; once terminated, EC2 holds nothing for it.
+      // Drained: no pod left; its ipamd is stopped, its ENIs go with the instance.
       if (n.runtime.pods !== 0 || n.runtime.boundPods.length !== 0) throw new Error(`${n.runtime.name}: drained node still has pods`);
       continue;
     }
-    const where = `${n.runtime.name} at ${c.sim.now} ms`;
     let total = 0;
     let assigned = 0;
+    let prefixes = 0;
+    let freePrefixes = 0;
     for (const e of ds.enis) {
-      total += e.addrs.length;
-      assigned += e.assigned;
       const rec = n.ec2.enis.find((r) => r.id === e.id);
       if (!rec) throw new Error(`${where}: datastore ENI ${e.id} unknown to EC2`);
-      const onEni = new Set(rec.secondaries);
-      let podsHere = 0;
-      const freeSet = new Set([...e.fresh, ...e.released]);
-      if (freeSet.size !== e.fresh.length + e.released.length) throw new Error(`${where}: an address is both fresh and released`);
-      for (const a of e.addrs) {
-        if (!onEni.has(a.ip)) throw new Error(`${where}: ${a.ip} in the datastore but not attached to ${e.id}`);
-        if (a.pod >= 0) {
-          podsHere++;
-          if (freeSet.has(a)) throw new Error(`${where}: ${a.ip} both assigned and free`);
-          if (podIps.has(a.ip)) throw new Error(`${where}: ${a.ip} held by two pods`);
-          podIps.add(a.ip);
-        } else if (!freeSet.has(a)) throw new Error(`${where}: ${a.ip} neither assigned nor free`);
+      for (const a of checkEni(where, e, rec)) {
+        if (a.pod < 0) continue;
+        if (podIps.has(a.ip)) throw new Error(`${where}: ${a.ip} held by two pods`);
+        podIps.add(a.ip);
       }
-      if (podsHere !== e.assigned) throw new Error(`${where}: ENI ${e.id} counts ${e.assigned} pods, holds ${podsHere}`);
-      for (let i = 1; i < e.released.length; i++) {
-        if (e.released[i - 1].releasedAt > e.released[i].releasedAt) throw new Error(`${where}: released queue out of order`);
-      }
+      total += e.size;
+      assigned += e.assigned;
+      prefixes += e.prefixes.length;
+      freePrefixes += e.freePrefixes;
     }
     if (total !== ds.total || assigned !== ds.assigned) throw new Error(`${where}: totals ${ds.total}/${ds.assigned} != ${total}/${assigned}`);
+    if (prefixes !== ds.prefixCount || freePrefixes !== ds.freePrefixes) throw new Error(`${where}: prefix counts off`);
     if (!(ds.assigned <= ds.total && ds.total <= n.ipamd.maxEnis * n.ipamd.maxIpsPerEni)) {
       throw new Error(`${where}: assigned ${ds.assigned} <= total ${ds.total} <= ${n.ipamd.maxEnis} x ${n.ipamd.maxIpsPerEni} fails`);
     }
     if (n.ec2.enis.length > n.ipamd.maxEnis) throw new Error(`${where}: ${n.ec2.enis.length} ENIs > cap ${n.ipamd.maxEnis}`);
     if (ds.assigned > n.runtime.pods) throw new Error(`${where}: more addresses assigned than pods bound`);
+  }
+  for (const s of c.subnets) {
+    const ours = onSubnet.get(s.name) ?? 0;
+    if (s.freeAddresses !== s.size - s.awsReserved - ours - s.tenants) {
+      throw new Error(`subnet ${s.name} at ${c.sim.now} ms: free ${s.freeAddresses} != ${s.size} - 5 - ${ours} - ${s.tenants}`);
+    }
   }
 }
 

@@ -7,11 +7,14 @@ import { Priority, type Simulation } from '../engine/sim.js';
 import type { Rng, Streams } from '../engine/random.js';
 import { sample, type Distribution } from '../engine/distribution.js';
 import type { Subnet } from './subnet.js';
+import { Ec2Client } from './ec2-client.js';
 import { defaultBuckets, TokenBucket, type BucketSpec } from './throttle.js';
 import { defaultSdkRetry, SdkRetryState, type SdkRetryParams } from './sdk-retry.js';
 
 /** The error code of a throttled request. */
 export const THROTTLED = 'RequestLimitExceeded';
+
+export { Ec2Client, INSUFFICIENT_ADDRESSES, INSUFFICIENT_CIDR, isInsufficient } from './ec2-client.js';
 
 /** The EC2 APIs ipamd uses. */
 export const EC2_APIS = [
@@ -77,9 +80,13 @@ export function defaultEc2Params(): Ec2Params {
 export interface EniRecord {
   readonly id: string;
   readonly node: string;
+  /** The subnet it was created in. */
+  readonly subnet: Subnet;
   readonly primaryIp: number;
-  /** Secondary private addresses. */
+  /** Secondary private addresses (SIP mode). */
   readonly secondaries: number[];
+  /** First addresses of its /28 prefixes (PD mode). */
+  readonly prefixes: number[];
   deviceIndex: number;
   attached: boolean;
   /** Time (ms) the ENI and its addresses become visible in the instance metadata (after attach). */
@@ -97,7 +104,7 @@ export interface Ec2Observer {
   retry(api: Ec2ApiName, node: string, now: number): void;
   /** A call failed after the SDK's retries: the failure ipamd sees. */
   failure(api: Ec2ApiName, node: string, now: number, code: string): void;
-  /** Secondary addresses attached (n > 0) or returned to the subnet (n < 0) on a node's ENIs. */
+  /** Pod addresses (secondary /32s, 16 per /28 prefix) attached (n > 0) or returned to the subnet (n < 0) on a node's ENIs. */
   secondaries(node: string, delta: number, now: number): void;
   /** ENIs existing for a node changed by delta. */
   enis(node: string, delta: number, now: number): void;
@@ -117,7 +124,8 @@ export class Ec2 {
   constructor(
     readonly sim: Simulation,
     readonly params: Ec2Params,
-    readonly subnet: Subnet,
+    /** Every subnet of the VPC, in scenario order (DescribeSubnets' order before ipamd sorts). */
+    readonly subnets: readonly Subnet[],
     readonly observer: Ec2Observer,
     private readonly streams?: Streams,
   ) {
@@ -136,9 +144,9 @@ export class Ec2 {
     return s;
   }
 
-  /** A client for one node, with its own latency stream. */
-  client(node: string, streams: Streams): Ec2Client {
-    return new Ec2Client(this, node, streams.stream(`ec2/${node}/latency`));
+  /** A client for one node in `subnet` (its primary ENI's), with its own latency stream. */
+  client(node: string, streams: Streams, subnet: Subnet): Ec2Client {
+    return new Ec2Client(this, node, streams.stream(`ec2/${node}/latency`), subnet);
   }
 
   /** Marks a node's instance terminated (its calls in flight are dropped from now on). */
@@ -186,140 +194,5 @@ export class Ec2 {
       }, undefined);
     };
     attempt(1);
-  }
-}
-
-const ok = <T>(value: T): Ec2Result<T> => ({ ok: true, value });
-const fail = (code: string): Ec2Result<never> => ({ ok: false, code });
-
-/** The EC2 calls one node's ipamd makes. Effects are applied when each call completes. */
-export class Ec2Client {
-  /** The node's ENIs as EC2 knows them, in creation order. */
-  readonly enis: EniRecord[] = [];
-
-  constructor(
-    readonly ec2: Ec2,
-    readonly node: string,
-    private readonly rng: Rng,
-  ) {}
-
-  /** Creates the node's primary ENI at boot (part of RunInstances, not an ipamd call). */
-  bootPrimaryEni(): EniRecord | undefined {
-    const ips = this.ec2.subnet.allocate(1);
-    if (!ips) return undefined;
-    const eni: EniRecord = { id: this.ec2.nextEniId(), node: this.node, primaryIp: ips[0], secondaries: [], deviceIndex: 0, attached: true, visibleAt: this.ec2.sim.now };
-    this.enis.push(eni);
-    this.ec2.observer.enis(this.node, 1, this.ec2.sim.now);
-    return eni;
-  }
-
-  /**
-   * TerminateInstances: every ENI of the node is deleted with the instance (DeleteOnTermination) and its
-   * addresses return to the subnet. Not an ipamd call, so it is not counted against the EC2 buckets.
-   */
-  terminateInstance(): void {
-    const ec2 = this.ec2;
-    ec2.terminate(this.node);
-    for (const eni of this.enis) {
-      ec2.subnet.release([eni.primaryIp, ...eni.secondaries]);
-      ec2.observer.secondaries(this.node, -eni.secondaries.length, ec2.sim.now);
-      ec2.observer.enis(this.node, -1, ec2.sim.now);
-      eni.secondaries.length = 0;
-      eni.attached = false;
-    }
-    this.enis.length = 0;
-  }
-
-  describeSubnets(done: (r: Ec2Result<null>) => void): void {
-    this.ec2.request('DescribeSubnets', this.node, this.rng, () => ok(null), done);
-  }
-
-  describeInstances(done: (r: Ec2Result<null>) => void): void {
-    this.ec2.request('DescribeInstances', this.node, this.rng, () => ok(null), done);
-  }
-
-  describeNetworkInterfaces(done: (r: Ec2Result<null>) => void): void {
-    this.ec2.request('DescribeNetworkInterfaces', this.node, this.rng, () => ok(null), done);
-  }
-
-  modifyNetworkInterfaceAttribute(done: (r: Ec2Result<null>) => void): void {
-    this.ec2.request('ModifyNetworkInterfaceAttribute', this.node, this.rng, () => ok(null), done);
-  }
-
-  /** CreateNetworkInterface with `count` secondary addresses (SecondaryPrivateIpAddressCount). */
-  createNetworkInterface(count: number, done: (r: Ec2Result<EniRecord>) => void): void {
-    const ec2 = this.ec2;
-    this.ec2.request('CreateNetworkInterface', this.node, this.rng, () => {
-      const ips = ec2.subnet.allocate(count + 1);
-      if (!ips) return fail('InsufficientFreeAddressesInSubnet');
-      const eni: EniRecord = { id: ec2.nextEniId(), node: this.node, primaryIp: ips[0], secondaries: ips.slice(1), deviceIndex: -1, attached: false, visibleAt: Infinity };
-      this.enis.push(eni);
-      ec2.observer.enis(this.node, 1, ec2.sim.now);
-      ec2.observer.secondaries(this.node, count, ec2.sim.now);
-      return ok(eni);
-    }, done);
-  }
-
-  /** AttachNetworkInterface at the lowest free device index; sets the time the ENI becomes visible in IMDS. */
-  attachNetworkInterface(eni: EniRecord, visibleDelayRng: Rng, done: (r: Ec2Result<EniRecord>) => void): void {
-    this.ec2.request('AttachNetworkInterface', this.node, this.rng, () => {
-      const used = new Set(this.enis.filter((e) => e.attached).map((e) => e.deviceIndex));
-      let idx = 0;
-      while (used.has(idx)) idx++;
-      eni.deviceIndex = idx;
-      eni.attached = true;
-      eni.visibleAt = this.ec2.sim.now + sample(this.ec2.params.eniVisibleDelay, visibleDelayRng);
-      return ok(eni);
-    }, done);
-  }
-
-  /** AssignPrivateIpAddresses with SecondaryPrivateIpAddressCount = count. */
-  assignPrivateIpAddresses(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
-    const ec2 = this.ec2;
-    this.ec2.request('AssignPrivateIpAddresses', this.node, this.rng, () => {
-      const ips = ec2.subnet.allocate(count);
-      if (!ips) return fail('InsufficientFreeAddressesInSubnet');
-      eni.secondaries.push(...ips);
-      ec2.observer.secondaries(this.node, count, ec2.sim.now);
-      return ok(ips);
-    }, done);
-  }
-
-  /** UnassignPrivateIpAddresses: the addresses go back to the subnet. */
-  unassignPrivateIpAddresses(eni: EniRecord, ips: readonly number[], done: (r: Ec2Result<null>) => void): void {
-    const ec2 = this.ec2;
-    this.ec2.request('UnassignPrivateIpAddresses', this.node, this.rng, () => {
-      const keep = new Set(ips);
-      const before = eni.secondaries.length;
-      const remaining = eni.secondaries.filter((ip) => !keep.has(ip));
-      eni.secondaries.length = 0;
-      eni.secondaries.push(...remaining);
-      const removed = before - remaining.length;
-      ec2.subnet.release(ips);
-      ec2.observer.secondaries(this.node, -removed, ec2.sim.now);
-      return ok(null);
-    }, done);
-  }
-
-  detachNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
-    this.ec2.request('DetachNetworkInterface', this.node, this.rng, () => {
-      eni.attached = false;
-      return ok(null);
-    }, done);
-  }
-
-  /** DeleteNetworkInterface: its primary and secondary addresses go back to the subnet. */
-  deleteNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
-    const ec2 = this.ec2;
-    this.ec2.request('DeleteNetworkInterface', this.node, this.rng, () => {
-      const i = this.enis.indexOf(eni);
-      if (i < 0) return fail('InvalidNetworkInterfaceID.NotFound');
-      this.enis.splice(i, 1);
-      ec2.subnet.release([eni.primaryIp, ...eni.secondaries]);
-      ec2.observer.secondaries(this.node, -eni.secondaries.length, ec2.sim.now);
-      ec2.observer.enis(this.node, -1, ec2.sim.now);
-      eni.secondaries.length = 0;
-      return ok(null);
-    }, done);
   }
 }

@@ -98,8 +98,7 @@ export const IPAMD_ENV: Record<string, EnvSpec> = {
     default: 'false',
     parse: bool(false),
     apply: (c, v) => (c.enablePrefixDelegation = v as boolean),
-    unsupported: 'prefix delegation is not modelled yet',
-    doc: 'Switch to /28 prefix mode (Nitro and bare-metal types only).',
+    doc: 'Switch to /28 prefix mode; honoured on Nitro and bare-metal types only, others fall back to secondary IPs. ipamd.go',
   },
   MAX_ENI: {
     default: '-1',
@@ -144,15 +143,13 @@ export const IPAMD_ENV: Record<string, EnvSpec> = {
     default: 'false',
     parse: bool(false),
     apply: (c, v) => (c.customNetworking = v as boolean),
-    unsupported: 'custom networking is not modelled yet',
-    doc: 'Custom networking: the primary ENI carries no pod addresses.',
+    doc: 'Custom networking: the primary ENI carries no pod addresses; new ENIs go to the node group eniConfig subnet.',
   },
   ENABLE_POD_ENI: {
     default: 'false',
     parse: bool(false),
     apply: (c, v) => (c.enablePodEni = v as boolean),
-    unsupported: 'security groups for pods (trunk ENI reservation) is not modelled yet',
-    doc: 'Reserves one ENI slot for the trunk ENI.',
+    doc: 'Security groups for pods: one ENI slot is reserved for the trunk ENI (hasRoomForEni); branch ENIs are not modelled.',
   },
   ENABLE_IPv4: ignored('IPv4 mode (the only mode modelled).'),
   ENABLE_IPv6: {

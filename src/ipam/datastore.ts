@@ -1,106 +1,44 @@
 /**
- * ipamd's per-node datastore in secondary-IP mode (pkg/ipamd/datastore/data_store.go): the ENIs ipamd
- * manages and, per ENI, the secondary addresses with their pod assignment and cooldown state.
+ * ipamd's per-node datastore (pkg/ipamd/datastore/data_store.go): the ENIs ipamd manages and their addresses with
+ * pod assignment and cooldown state. In secondary-IP (SIP) mode an ENI holds /32s; in prefix-delegation (PD) mode
+ * it holds /28 prefixes of 16 pod addresses each (prefix.ts).
  *
  * Unlike the Go code, time is passed in (never read from a clock) and choices that Go makes by map
  * iteration order are made by an explicit random stream or first-fit rule.
  */
 import { InvariantError } from '../engine/sim.js';
 import type { Rng } from '../engine/random.js';
+import { Addr, DsPrefix, takeFromPrefix } from './prefix.js';
+import { DsEni, removeAt } from './ds-eni.js';
+
+export { Addr, DsPrefix, PREFIX_SIZE } from './prefix.js';
+export { DsEni } from './ds-eni.js';
 
 /** How ipamd picks the ENI and address for a pod among equal candidates. */
 export type Placement = 'random' | 'first-fit';
 
-/** One secondary IPv4 address held by ipamd. */
-export class Addr {
-  /** Pod id holding it, or -1 when free. */
-  pod = -1;
-  /** Time (ms) the last pod released it; -Infinity if never used. */
-  releasedAt = -Infinity;
-  /** Set once the address has left the datastore (released to EC2 or its ENI freed). */
-  gone = false;
-  constructor(
-    readonly ip: number,
-    readonly eni: DsEni,
-  ) {}
-}
-
-/** One ENI as the datastore sees it. */
-export class DsEni {
-  readonly addrs: Addr[] = [];
-  /** Free addresses never used by a pod. */
-  readonly fresh: Addr[] = [];
-  /** Free addresses released by a pod, in release-time order (oldest first). */
-  readonly released: Addr[] = [];
-  assigned = 0;
-  constructor(
-    readonly id: string,
-    readonly primary: boolean,
-    readonly deviceIndex: number,
-    /** Time (ms) it entered the datastore: starts the minimum ENI lifetime. */
-    readonly createdAt: number,
-    /** The node's IP_COOLDOWN_PERIOD (ms). */
-    readonly cooldownMs: number,
-  ) {}
-
-  /** Free addresses, cooling or not. */
-  get free(): number {
-    return this.addrs.length - this.assigned;
-  }
-
-  /** Number of free addresses whose cooldown has ended at `now` (released ones form a time-ordered queue). */
-  assignable(now: number, cooldownMs: number): number {
-    const r = this.released;
-    const n = r.length;
-    if (n === 0 || r[n - 1].releasedAt + cooldownMs <= now) return this.fresh.length + n;
-    let lo = 0;
-    let hi = r.length;
-    const limit = now - cooldownMs; // released at or before `limit` may be reused
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (r[mid].releasedAt <= limit) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.fresh.length + lo;
-  }
-
-  /** Whether any address on it was released by a pod less than `cooldownMs` ago (data_store.go hasIPInCooling). */
-  hasCooling(now: number, cooldownMs: number): boolean {
-    const r = this.released;
-    return r.length > 0 && r[r.length - 1].releasedAt + cooldownMs > now;
-  }
-
-  /** Time (ms) the last cooling address on it stops cooling (-Infinity if none ever released). */
-  coolingEndsAt(cooldownMs: number): number {
-    const r = this.released;
-    return r.length > 0 ? r[r.length - 1].releasedAt + cooldownMs : -Infinity;
-  }
-}
-
-/** Removes and returns list[i], keeping order, without allocating. */
-function removeAt<T>(list: T[], i: number): T {
-  const x = list[i];
-  const n = list.length - 1;
-  for (let k = i; k < n; k++) list[k] = list[k + 1];
-  list.pop();
-  return x;
-}
-
-function removeFrom<T>(list: T[], item: T): void {
+function removeFrom<T>(list: T[], item: T, what: string): void {
   const i = list.indexOf(item);
-  if (i < 0) throw new InvariantError('Datastore: address missing from its free list');
+  if (i < 0) throw new InvariantError(`Datastore: ${what} missing from its list`);
   list.splice(i, 1);
 }
 
 /** The datastore of one node: ENIs in insertion order and pool totals. */
 export class Datastore {
   readonly enis: DsEni[] = [];
-  /** Secondary addresses held (SIP mode). */
+  /** Pod addresses held (SIP: /32s; PD: 16 per prefix). */
   total = 0;
   /** Addresses assigned to pods. */
   assigned = 0;
+  /** PD: prefixes held (TotalPrefixes) and prefixes with no address assigned (GetFreePrefixes). */
+  prefixCount = 0;
+  freePrefixes = 0;
 
-  constructor(readonly cooldownMs: number) {}
+  constructor(
+    readonly cooldownMs: number,
+    /** Prefix-delegation mode. */
+    readonly pd = false,
+  ) {}
 
   /** Free addresses, including those still cooling (AvailableAddresses in Go). */
   get available(): number {
@@ -108,31 +46,53 @@ export class Datastore {
   }
 
   /** Adds an ENI (no addresses yet). */
-  addEni(id: string, primary: boolean, deviceIndex: number, now: number): DsEni {
-    const eni = new DsEni(id, primary, deviceIndex, now, this.cooldownMs);
+  addEni(id: string, primary: boolean, deviceIndex: number, now: number, allocatable = true): DsEni {
+    const eni = new DsEni(id, primary, deviceIndex, now, this.cooldownMs, allocatable, this.pd);
     this.enis.push(eni);
     return eni;
   }
 
-  /** Adds never-used secondary addresses to an ENI. */
+  /** Adds never-used secondary addresses to an ENI (SIP). */
   addAddresses(eni: DsEni, ips: readonly number[]): void {
     for (const ip of ips) {
-      const a = new Addr(ip, eni);
+      const a = new Addr(ip, eni, null);
       eni.addrs.push(a);
       eni.fresh.push(a);
     }
     this.total += ips.length;
   }
 
-  /** Removes free addresses from an ENI (DECREASE). Throws if one is assigned. */
+  /** Adds never-used /28 prefixes (by first address) to an ENI (PD). */
+  addPrefixes(eni: DsEni, bases: readonly number[]): void {
+    for (const base of bases) eni.prefixes.push(new DsPrefix(base, eni));
+    eni.freePrefixes += bases.length;
+    this.prefixCount += bases.length;
+    this.freePrefixes += bases.length;
+    this.total += 16 * bases.length;
+  }
+
+  /** Removes free addresses from an ENI (SIP DECREASE). Throws if one is assigned. */
   removeAddresses(eni: DsEni, addrs: readonly Addr[]): void {
     for (const a of addrs) {
       if (a.pod !== -1) throw new InvariantError(`Datastore.removeAddresses: ${a.ip} is assigned to pod ${a.pod}`);
-      removeFrom(eni.addrs, a);
+      removeFrom(eni.addrs, a, 'address');
       a.gone = true;
-      removeFrom(a.releasedAt === -Infinity ? eni.fresh : eni.released, a);
+      removeFrom(a.releasedAt === -Infinity ? eni.fresh : eni.released, a, 'free address');
     }
     this.total -= addrs.length;
+  }
+
+  /** Removes prefixes with no assigned address from an ENI (PD DECREASE; cooling addresses go with them). */
+  removePrefixes(eni: DsEni, prefixes: readonly DsPrefix[]): void {
+    for (const p of prefixes) {
+      if (p.assigned !== 0) throw new InvariantError(`Datastore.removePrefixes: ${p.base} has ${p.assigned} pods`);
+      removeFrom(eni.prefixes, p, 'prefix');
+      for (const a of p.addrs) a.gone = true;
+    }
+    eni.freePrefixes -= prefixes.length;
+    this.freePrefixes -= prefixes.length;
+    this.prefixCount -= prefixes.length;
+    this.total -= 16 * prefixes.length;
   }
 
   /** Removes an ENI with no assigned address (ENI free). */
@@ -141,8 +101,11 @@ export class Datastore {
     const i = this.enis.indexOf(eni);
     if (i < 0) throw new InvariantError(`Datastore.removeEni: ${eni.id} not in the datastore`);
     this.enis.splice(i, 1);
-    this.total -= eni.addrs.length;
+    this.total -= eni.size;
+    this.prefixCount -= eni.prefixes.length;
+    this.freePrefixes -= eni.freePrefixes;
     for (const a of eni.addrs) a.gone = true;
+    for (const p of eni.prefixes) for (const a of p.addrs) a.gone = true;
   }
 
   /**
@@ -151,21 +114,22 @@ export class Datastore {
    */
   assign(pod: number, now: number, placement: Placement, rng: Rng): Addr | undefined {
     if (this.total === this.assigned) return undefined;
+    if (this.pd) return this.assignPd(pod, now, placement, rng);
     const cd = this.cooldownMs;
     const enis = this.enis;
     if (placement === 'first-fit') {
       for (const e of enis) {
-        if (e.assignable(now, cd) > 0) return this.take(e, 0, pod);
+        if (e.assignableSip(now, cd) > 0) return this.take(e, 0, pod);
       }
       return undefined;
     }
     // Random: Go map order over ENIs, approximated by a uniform choice among the ENIs that can serve,
-    // then a uniform choice among that ENI's assignable addresses.
+    // then a uniform choice among that ENI's assignable addresses. (The hot path: kept apart from PD's.)
     if (this.scratch.length < enis.length) this.scratch = new Int32Array(enis.length * 2);
     const counts = this.scratch;
     let candidates = 0;
     for (let i = 0; i < enis.length; i++) {
-      const c = enis[i].assignable(now, cd);
+      const c = enis[i].assignableSip(now, cd);
       counts[i] = c;
       if (c > 0) candidates++;
     }
@@ -179,9 +143,31 @@ export class Datastore {
     throw new InvariantError('Datastore.assign: candidate count mismatch');
   }
 
+  /** PD: a uniformly chosen ENI that can serve, then a uniformly chosen prefix on it that can (first-fit: firsts). */
+  private assignPd(pod: number, now: number, placement: Placement, rng: Rng): Addr | undefined {
+    const cd = this.cooldownMs;
+    const enis = this.enis;
+    if (placement === 'first-fit') {
+      for (const e of enis) {
+        if (e.assignablePd(now, cd) > 0) return this.takePd(e, -1, now, pod);
+      }
+      return undefined;
+    }
+    let candidates = 0;
+    for (const e of enis) if (e.assignablePd(now, cd) > 0) candidates++;
+    if (candidates === 0) return undefined;
+    let k = candidates === 1 ? 0 : rng.int(candidates);
+    for (const e of enis) {
+      if (e.assignablePd(now, cd) === 0 || k-- !== 0) continue;
+      const m = prefixesWithRoom(e, now, cd);
+      return this.takePd(e, m === 1 ? 0 : rng.int(m), now, pod);
+    }
+    throw new InvariantError('Datastore.assignPd: candidate count mismatch');
+  }
+
   private scratch = new Int32Array(16);
 
-  /** Takes the i-th assignable address of an ENI (fresh ones first, then the oldest released). */
+  /** Takes the i-th assignable address of an ENI (fresh ones first, then the oldest released). SIP. */
   private take(eni: DsEni, i: number, pod: number): Addr {
     const nf = eni.fresh.length;
     const a = i < nf ? removeAt(eni.fresh, i) : removeAt(eni.released, i - nf);
@@ -189,6 +175,25 @@ export class Datastore {
     eni.assigned++;
     this.assigned++;
     return a;
+  }
+
+  /** Takes an address from the j-th prefix of `eni` that can serve (j = -1: the first). PD. */
+  private takePd(eni: DsEni, j: number, now: number, pod: number): Addr {
+    const cd = this.cooldownMs;
+    let k = j < 0 ? 0 : j;
+    for (const p of eni.prefixes) {
+      if (p.assignable(now, cd) === 0 || k-- !== 0) continue;
+      if (p.assigned === 0) {
+        eni.freePrefixes--;
+        this.freePrefixes--;
+      }
+      const a = takeFromPrefix(p, now, cd);
+      a.pod = pod;
+      eni.assigned++;
+      this.assigned++;
+      return a;
+    }
+    throw new InvariantError(`Datastore.takePd: ${eni.id} has no prefix #${j} with room`);
   }
 
   /** Addresses released by a pod less than the cooldown ago, not yet reused or returned (GetIPStats CooldownIPs). */
@@ -203,8 +208,30 @@ export class Datastore {
     if (a.pod === -1) throw new InvariantError(`Datastore.release: ${a.ip} is not assigned`);
     a.pod = -1;
     a.releasedAt = now;
-    a.eni.released.push(a);
-    a.eni.assigned--;
+    const eni = a.eni;
+    const p = a.prefix;
+    if (p === null) eni.released.push(a);
+    else {
+      p.released.push(a);
+      if (--p.assigned === 0) {
+        eni.freePrefixes++;
+        this.freePrefixes++;
+      }
+    }
+    eni.assigned--;
     this.assigned--;
   }
+
+  /** Whether a non-primary ENI has no pod (CheckFreeableENIexists, data_store.go). */
+  hasFreeableEni(): boolean {
+    for (const e of this.enis) if (!e.primary && e.assigned === 0) return true;
+    return false;
+  }
+}
+
+/** Prefixes of `eni` with an assignable address at `now`. */
+function prefixesWithRoom(eni: DsEni, now: number, cd: number): number {
+  let n = 0;
+  for (const p of eni.prefixes) if (p.assignable(now, cd) > 0) n++;
+  return n;
 }

@@ -13,7 +13,8 @@ export function eniFacts(ds: Datastore, e: DsEni, now: number): EniFacts {
     cooling: e.hasCooling(now, ds.cooldownMs),
     assigned: e.assigned,
     otherFree: ds.available - e.free,
-    otherTotal: ds.total - e.addrs.length,
+    otherTotal: ds.total - e.size,
+    otherFreePrefixes: ds.freePrefixes - e.freePrefixes,
   };
 }
 

@@ -13,51 +13,45 @@ import type { SimEvent } from '../engine/queue.js';
 import type { Rng, Streams } from '../engine/random.js';
 import { sample } from '../engine/distribution.js';
 import type { Ec2Client, EniRecord } from '../aws/ec2.js';
-import type { InstanceType } from '../aws/instance-types.js';
-import { Datastore, type Addr, type DsEni } from './datastore.js';
+import type { Subnet } from '../aws/subnet.js';
+import { supportsPrefixDelegation, type InstanceType } from '../aws/instance-types.js';
+import { Datastore, type Addr } from './datastore.js';
 import type { IpamdConfig } from './config.js';
 import type { IpamdParams } from './params.js';
+import type { IpamdCore, IpamObserver } from './core.js';
 import { deletableEnis } from './deletable.js';
-import {
-  isPoolTooHigh,
-  isPoolTooLow,
-  newEniAmount,
-  poolTargets,
-  shouldTryFreeEni,
-  targetState,
-  topUpAmount,
-  type PoolSnapshot,
-  type PoolTargets,
-} from './policy.js';
+import { increase } from './grow.js';
+import { decrease, freeOneEni } from './shrink.js';
+import { isPoolTooHigh, isPoolTooLow, poolTargets, shouldTryFreeEni, type PoolSnapshot, type PoolTargets } from './policy.js';
 
-/** Pool actions reported to observers (event log, metrics). */
-export type PoolAction =
-  | 'assign-ips'
-  | 'create-eni'
-  | 'eni-ready'
-  | 'release-ips'
-  | 'free-eni'
-  | 'ec2-error';
+export type { IpamObserver, PoolAction, PoolActionDetail } from './core.js';
 
-/** Receives ipamd decisions and outcomes. */
-export interface IpamObserver {
-  poolAction(
-    node: string,
-    action: PoolAction,
-    detail: { eni?: string; count?: number; code?: string; addrs?: readonly Addr[] },
-    now: number,
-  ): void;
+/** kubelet's CrashLoopBackOff for a restarting aws-node: 10 s doubling to 5 min (an assumption, kubelet's). */
+const RESTART_FIRST_MS = 10_000;
+const RESTART_MAX_MS = 300_000;
+
+/** Where a node's ENIs go: custom networking's ENIConfig subnet, if any (else the node's subnet or discovery). */
+export interface NodeNetwork {
+  eniConfigSubnet?: Subnet;
 }
 
 /** ipamd on one node. */
 export class Ipamd {
   readonly ds: Datastore;
   readonly targets: PoolTargets;
+  /** Pod addresses one ENI can hold: M - 1 (SIP) or (M - 1) x 16 (PD). */
   readonly maxIpsPerEni: number;
+  /** min(MAX_ENI, instance limit). */
   readonly maxEnis: number;
+  /** ENIs ipamd may hold: maxEnis less the trunk ENI's slot when ENABLE_POD_ENI is on (hasRoomForEni). */
+  readonly eniCap: number;
   ready = false;
   /** Pool loop passes run (acting or not; skipped lazy passes are not counted). */
   passes = 0;
+  /** Times aws-node restarted because nodeInit failed (custom networking with an empty pool). */
+  restarts = 0;
+  /** False when the instance could not launch: its subnet had no address for the primary ENI. */
+  launched = false;
   private busy = false;
   /** Set when the node is drained and terminated: every pending continuation becomes a no-op. */
   private stopped = false;
@@ -72,6 +66,7 @@ export class Ipamd {
   private readonly period: number;
   private readonly lazy: boolean;
   private readonly passPriority: number;
+  private readonly core: IpamdCore;
 
   constructor(
     private readonly sim: Simulation,
@@ -79,17 +74,21 @@ export class Ipamd {
     nodeIndex: number,
     readonly instance: InstanceType,
     readonly maxPods: number,
+    /** The effective configuration (PD already off on types that do not honour it). */
     readonly config: IpamdConfig,
     private readonly params: IpamdParams,
     private readonly ec2: Ec2Client,
     streams: Streams,
     private readonly observer: IpamObserver,
     private readonly onReady: (now: number) => void,
+    network: NodeNetwork = {},
   ) {
-    this.ds = new Datastore(config.ipCooldownMs);
+    this.ds = new Datastore(config.ipCooldownMs, config.enablePrefixDelegation);
     this.targets = poolTargets(config);
-    this.maxIpsPerEni = instance.ipv4PerEni - 1;
+    this.maxIpsPerEni = (instance.ipv4PerEni - 1) * (config.enablePrefixDelegation ? 16 : 1);
     this.maxEnis = config.maxEni > 0 ? Math.min(config.maxEni, instance.maxEnis) : instance.maxEnis;
+    // Assumption: every Nitro or bare-metal type can take a trunk ENI (the branch-ENI table is not embedded).
+    this.eniCap = this.maxEnis - (config.enablePodEni && supportsPrefixDelegation(instance) ? 1 : 0);
     this.choice = streams.stream(`ipam/${node}/choice`);
     this.assignRng = streams.stream(`ipam/${node}/assign`);
     this.timing = streams.stream(`ipam/${node}/timing`);
@@ -98,22 +97,46 @@ export class Ipamd {
     this.evalSnap.maxIpsPerEni = this.maxIpsPerEni;
     this.lazy = params.loopMode === 'lazy';
     this.passPriority = Priority.loop + nodeIndex;
+    const self = this;
+    this.core = {
+      sim, node, ds: this.ds, targets: this.targets, config, params, ec2, observer,
+      records: this.records, choice: this.choice, timing: this.timing, eniConfigSubnet: network.eniConfigSubnet,
+      snapshot: () => self.snapshot(),
+      hasRoomForEni: () => self.ds.enis.length < self.eniCap,
+      noteInsufficient: () => void (self.backoffUntil = sim.now + params.timers.insufficientAddressBackoffMs),
+      adopt: (rec) => self.adopt(rec),
+      wake: () => self.wake(),
+      stopped: () => self.stopped,
+      added: () => self.noteTarget(),
+      leaked: () => void self.leakedEnis++,
+    };
   }
 
-  /** Boots the node: the primary ENI exists at once; ipamd's nodeInit starts after the start delay. */
+  /**
+   * Boots the node: the primary ENI exists at once; ipamd's nodeInit starts after the start delay. The primary ENI
+   * gets no pod addresses with custom networking, or when subnet discovery finds its subnet tagged
+   * `kubernetes.io/role/cni=0` (GetAllocatableENIs skips it).
+   */
   start(): void {
     if (this.stopped) return; // removed before its instance came up
     const primary = this.ec2.bootPrimaryEni();
-    if (!primary) throw new Error(`node ${this.node}: no address left for its primary ENI`);
+    if (!primary) return; // RunInstances failed for want of an address: the node never exists (launched stays false).
+    this.launched = true;
     this.records.set(primary.id, primary);
-    this.ds.addEni(primary.id, true, 0, this.sim.now);
+    const excluded = this.config.enableSubnetDiscovery && this.ec2.subnet.cniTag === 'excluded';
+    this.ds.addEni(primary.id, true, 0, this.sim.now, !this.config.customNetworking && !excluded);
     this.sim.after(sample(this.params.startDelay, this.timing), Priority.ec2, () => !this.stopped && this.nodeInit(), undefined);
   }
 
-  /** nodeInit + handlePreScaling: one INCREASE if the pool is low, then gRPC serves and the loop starts. */
+  /**
+   * nodeInit + handlePreScaling: one INCREASE if the pool is low, then gRPC serves and the loop starts. With custom
+   * networking an empty pool after that fails nodeInit: aws-node exits and kubelet restarts it.
+   */
   private nodeInit(): void {
     const snap = this.snapshot();
+    const low = !this.config.disableNetworkResourceProvisioning && isPoolTooLow(this.targets, snap);
     const finish = (): void => {
+      if (low && this.config.customNetworking && this.ds.total === 0) return this.restart();
       this.ready = true;
       this.busy = false;
       this.anchor = this.sim.now + this.period / 2;
@@ -122,7 +145,7 @@ export class Ipamd {
       this.reschedule(this.sim.now);
     };
     this.busy = true;
-    if (!this.config.disableNetworkResourceProvisioning && isPoolTooLow(this.targets, snap)) this.increase(snap, finish);
+    if (low) increase(this.core, snap, finish);
     else finish();
   }
 
@@ -132,6 +155,15 @@ export class Ipamd {
     this.ready = false;
     if (this.passEvent) this.passEvent.cancelled = true;
     this.passEvent = undefined;
+  }
+
+  /** aws-node exits and restarts after kubelet's back-off; in-memory state such as the backoff starts afresh. */
+  private restart(): void {
+    this.observer.poolAction(this.node, 'init-failed', {}, this.sim.now);
+    const delay = Math.min(RESTART_FIRST_MS * 2 ** this.restarts, RESTART_MAX_MS);
+    this.restarts++;
+    this.backoffUntil = -Infinity;
+    this.sim.after(delay, Priority.ec2, () => !this.stopped && this.nodeInit(), undefined);
   }
 
   // ---- pod path (gRPC AddNetwork / DelNetwork): datastore only, never EC2 ----
@@ -159,13 +191,20 @@ export class Ipamd {
 
   /** A fresh snapshot of the pool (passes keep theirs; evaluations reuse one object to stay allocation-free). */
   private snapshot(into?: PoolSnapshot): PoolSnapshot {
-    if (!into) return { total: this.ds.total, assigned: this.ds.assigned, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni };
-    into.total = this.ds.total;
-    into.assigned = this.ds.assigned;
-    return into;
+    // One object shape for every snapshot keeps the policy functions monomorphic.
+    const s = into ?? { total: 0, assigned: 0, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni, totalPrefixes: 0, freePrefixes: 0, freeableEni: false };
+    const ds = this.ds;
+    s.total = ds.total;
+    s.assigned = ds.assigned;
+    if (ds.pd) {
+      s.totalPrefixes = ds.prefixCount;
+      s.freePrefixes = ds.freePrefixes;
+      s.freeableEni = ds.hasFreeableEni();
+    }
+    return s;
   }
 
-  private readonly evalSnap: PoolSnapshot = { total: 0, assigned: 0, maxPods: 0, maxIpsPerEni: 0 };
+  private readonly evalSnap: PoolSnapshot = { total: 0, assigned: 0, maxPods: 0, maxIpsPerEni: 0, totalPrefixes: 0, freePrefixes: 0, freeableEni: false };
 
   /** First lattice time >= t. */
   private aligned(t: number): number {
@@ -199,7 +238,7 @@ export class Ipamd {
     let wakeAt = Infinity;
     if (isPoolTooLow(t, snap)) {
       if (now < this.backoffUntil) wakeAt = this.backoffUntil; // insufficient-address backoff (TST-COOL)
-      else if (this.canGrow(snap)) return now;
+      else if (this.canGrow()) return now;
     } else if (isPoolTooHigh(t, snap)) {
       const allowedAt = this.lastDecreaseAt + this.params.timers.decreaseIntervalMs;
       if (now >= allowedAt) return now;
@@ -213,19 +252,14 @@ export class Ipamd {
     return wakeAt;
   }
 
-  /** Whether INCREASE would make a call: some ENI has room for more addresses, or another ENI may be attached. */
-  private canGrow(snap: PoolSnapshot): boolean {
-    for (const e of this.ds.enis) if (e.addrs.length < this.maxIpsPerEni) return topUpAmount(this.targets, snap, 0) > 0;
-    return this.hasRoomForEni();
-  }
-
-  private topUpCandidates(): DsEni[] {
-    return this.ds.enis.filter((e) => e.addrs.length < this.maxIpsPerEni);
-  }
-
-  /** hasRoomForEni: ENIs in the datastore below min(MAX_ENI, instance limit). */
-  private hasRoomForEni(): boolean {
-    return this.ds.enis.length < this.maxEnis;
+  /**
+   * Whether INCREASE would make a call: an allocatable ENI has room for another CIDR (a low pool always asks for
+   * at least one), or another ENI may be attached.
+   */
+  private canGrow(): boolean {
+    const max = this.targets.pd ? this.maxIpsPerEni / 16 : this.maxIpsPerEni;
+    for (const e of this.ds.enis) if (e.allocatable && e.cidrs < max) return true;
+    return this.ds.enis.length < this.eniCap;
   }
 
   // ---- one pass: updateIPPoolIfRequired ----
@@ -244,7 +278,9 @@ export class Ipamd {
     const snap = this.snapshot();
     let scaledDown = false;
     const tryFree = (): void => {
-      if (!this.config.disableNetworkResourceProvisioning && shouldTryFreeEni(t, snap)) this.freeOneEni(finish);
+      // shouldRemoveExtraENIs reads the pass's stats but CheckFreeableENIexists reads the datastore as it is now.
+      if (this.ds.pd) snap.freeableEni = this.ds.hasFreeableEni();
+      if (!this.config.disableNetworkResourceProvisioning && shouldTryFreeEni(t, snap)) freeOneEni(this.core, finish);
       else finish();
     };
     const finish = (): void => {
@@ -255,162 +291,12 @@ export class Ipamd {
     };
     if (this.config.disableNetworkResourceProvisioning) return finish();
     if (isPoolTooLow(t, snap)) {
-      if (now >= this.backoffUntil) return this.increase(snap, tryFree);
+      if (now >= this.backoffUntil) return increase(this.core, snap, tryFree);
     } else if (isPoolTooHigh(t, snap) && now >= this.lastDecreaseAt + this.params.timers.decreaseIntervalMs) {
       scaledDown = true;
-      return this.decrease(snap, tryFree);
+      return decrease(this.core, snap, tryFree);
     }
     tryFree();
-  }
-
-  /** increaseDatastorePool: top up an existing ENI (tryAssignIPs), else attach a new one (tryAllocateENI). */
-  private increase(snap: PoolSnapshot, next: () => void): void {
-    const candidates = this.topUpCandidates();
-    if (candidates.length > 0) {
-      const eni = candidates[candidates.length === 1 ? 0 : this.choice.int(candidates.length)];
-      const amount = topUpAmount(this.targets, snap, eni.addrs.length);
-      if (amount <= 0) return next();
-      return this.assignIps(eni, amount, next);
-    }
-    if (this.hasRoomForEni()) return this.allocateEni(newEniAmount(this.targets, snap), next);
-    next();
-  }
-
-  private noteInsufficient(code: string): void {
-    if (code === 'InsufficientFreeAddressesInSubnet' || code === 'InsufficientCidrBlocks') {
-      this.backoffUntil = this.sim.now + this.params.timers.insufficientAddressBackoffMs;
-    }
-  }
-
-  /** One AssignPrivateIpAddresses; on failure (other than the limit error) one retry asking for a single address. */
-  private assignIps(eni: DsEni, amount: number, next: () => void): void {
-    const rec = this.records.get(eni.id) as EniRecord;
-    const onResult = (retry: boolean) => (r: { ok: true; value: number[] } | { ok: false; code: string }): void => {
-      if (this.stopped) return;
-      if (r.ok) {
-        this.ds.addAddresses(eni, r.value);
-        this.noteTarget();
-        this.observer.poolAction(this.node, 'assign-ips', { eni: eni.id, count: r.value.length }, this.sim.now);
-        return next();
-      }
-      this.observer.poolAction(this.node, 'ec2-error', { eni: eni.id, code: r.code }, this.sim.now);
-      if (retry && r.code !== 'PrivateIpAddressLimitExceeded') {
-        return this.ec2.assignPrivateIpAddresses(rec, 1, onResult(false));
-      }
-      this.noteInsufficient(r.code);
-      next();
-    };
-    this.ec2.assignPrivateIpAddresses(rec, amount, onResult(amount > 1));
-  }
-
-  /**
-   * AllocENI: (DescribeSubnets) → Create → DescribeInstances → Attach → Modify → IMDS poll → setupENI. A failed
-   * attach deletes the new ENI; a failed Modify frees it (awsutils.go AllocENI); every failure ends the pass's
-   * growth, to be retried on a later pass.
-   */
-  private allocateEni(count: number, next: () => void): void {
-    const ec2 = this.ec2;
-    const failed = (code: string, eni?: string): void => {
-      this.observer.poolAction(this.node, 'ec2-error', { ...(eni ? { eni } : {}), code }, this.sim.now);
-    };
-    const create = (): void =>
-      ec2.createNetworkInterface(count, (r) => {
-        if (this.stopped) return;
-        if (!r.ok) {
-          failed(r.code);
-          this.noteInsufficient(r.code);
-          return next();
-        }
-        const rec = r.value;
-        this.observer.poolAction(this.node, 'create-eni', { eni: rec.id, count }, this.sim.now);
-        const undo = (code: string, detach: boolean): void => {
-          failed(code, rec.id);
-          this.releaseEni(rec, detach, next);
-        };
-        ec2.describeInstances((d) => {
-          if (this.stopped) return;
-          if (!d.ok) return undo(d.code, false);
-          ec2.attachNetworkInterface(rec, this.timing, (at) => {
-            if (this.stopped) return;
-            if (!at.ok) return undo(at.code, false);
-            ec2.modifyNetworkInterfaceAttribute((m) => {
-              if (this.stopped) return;
-              if (!m.ok) return undo(m.code, true);
-              this.waitForEni(rec, next);
-            });
-          });
-        });
-      });
-    if (this.config.enableSubnetDiscovery) {
-      ec2.describeSubnets((r) => {
-        if (this.stopped) return;
-        if (!r.ok) {
-          failed(r.code);
-          return next();
-        }
-        create();
-      });
-    } else create();
-  }
-
-  /**
-   * Calls `call` up to `attempts` times with ipamd's backoff (retry.NWithBackoff / NewSimpleBackoff: `firstMs`
-   * doubling to `maxMs`, +0-15 % jitter), then `done(ok)`.
-   */
-  private withRetries(call: (cb: (r: { ok: boolean }) => void) => void, attempts: number, firstMs: number, done: (ok: boolean) => void): void {
-    let sleep = firstMs;
-    const tm = this.params.timers;
-    const go = (n: number): void =>
-      call((r) => {
-        if (this.stopped) return;
-        if (r.ok) return done(true);
-        if (n >= attempts) return done(false);
-        const wait = Math.round(sleep * (1 + tm.imdsPollJitter * this.timing.float()));
-        sleep = Math.min(sleep * 2, tm.imdsPollMaxMs);
-        this.sim.after(wait, Priority.ec2, () => !this.stopped && go(n + 1), undefined);
-      });
-    go(1);
-  }
-
-  /**
-   * FreeENI (awsutils.go freeENI): (DescribeNetworkInterfaces) → Detach (<= 12 tries, 0.2 s doubling) → 2 s →
-   * Delete (<= 12 tries, 0.5 s doubling), all blocking the loop. If the ENI cannot be detached it stays attached and
-   * the IMDS reconcile re-adopts it; if it cannot be deleted it leaks (leaked-ENI cleanup is not modelled).
-   */
-  private releaseEni(rec: EniRecord, detach: boolean, next: () => void): void {
-    const ec2 = this.ec2;
-    const tm = this.params.timers;
-    const del = (): void =>
-      this.withRetries((cb) => ec2.deleteNetworkInterface(rec, cb), 12, 500, (ok) => {
-        if (!ok) this.leakedEnis++;
-        next();
-      });
-    if (!detach) return del();
-    this.withRetries((cb) => ec2.detachNetworkInterface(rec, cb), 12, 200, (ok) => {
-      if (!ok) {
-        this.readoptLater(rec);
-        return next();
-      }
-      this.sim.after(tm.detachToDeleteMs, Priority.ec2, () => !this.stopped && del(), undefined);
-    });
-  }
-
-  /** The periodic IMDS reconcile finds an attached ENI ipamd does not hold and adds it back. */
-  private readoptLater(rec: EniRecord): void {
-    this.sim.after(this.params.timers.reconcileIntervalMs, Priority.ec2, () => {
-      if (this.stopped || !rec.attached || this.ds.enis.some((e) => e.id === rec.id)) return;
-      this.adopt(rec);
-      this.wake();
-    }, undefined);
-  }
-
-  /** Addresses a failed Unassign left on the ENI come back through the reconcile (after its 60 s ignore window). */
-  private readoptAddressesLater(eni: DsEni, ips: number[]): void {
-    this.sim.after(this.params.timers.reconcileIntervalMs, Priority.ec2, () => {
-      if (this.stopped || !this.ds.enis.includes(eni)) return;
-      this.ds.addAddresses(eni, ips);
-      this.wake();
-    }, undefined);
   }
 
   /**
@@ -423,117 +309,21 @@ export class Ipamd {
   private noteTarget(): void {
     if (this.atTargetAt >= 0 || !this.ready) return;
     const snap = this.snapshot(this.evalSnap);
-    if (!isPoolTooLow(this.targets, snap) || !this.canGrow(snap)) this.atTargetAt = this.sim.now;
+    if (!isPoolTooLow(this.targets, snap) || !this.canGrow()) this.atTargetAt = this.sim.now;
   }
 
   /** ENIs ipamd could not delete (left to the leaked-ENI cleanup, which is not modelled). */
   leakedEnis = 0;
 
-  /** waitForENIAndIPsAttached: IMDS polls with doubling backoff; the ENI is seen at the first poll after it is visible. */
-  private waitForEni(rec: EniRecord, next: () => void): void {
-    const tm = this.params.timers;
-    let t = this.sim.now;
-    let sleep = tm.imdsPollFirstMs;
-    for (let attempt = 1; attempt <= tm.imdsPollAttempts; attempt++) {
-      if (t >= rec.visibleAt) {
-        return void this.sim.at(t, Priority.ec2, () => !this.stopped && this.setupEni(rec, next), undefined);
-      }
-      if (attempt === tm.imdsPollAttempts) break;
-      t += Math.round(sleep * (1 + tm.imdsPollJitter * this.timing.float()));
-      sleep = Math.min(sleep * 2, tm.imdsPollMaxMs);
-    }
-    // Gave up: the loop moves on; the node's periodic IMDS reconcile adopts the ENI later.
-    this.sim.at(t, Priority.ec2, () => {
-      if (this.stopped) return;
-      this.observer.poolAction(this.node, 'ec2-error', { eni: rec.id, code: 'ENIAttachTimeout' }, this.sim.now);
-      const adoptAt = Math.max(rec.visibleAt, this.sim.now + tm.reconcileIntervalMs);
-      this.sim.at(adoptAt, Priority.ec2, () => {
-        if (this.stopped) return;
-        if (!this.ds.enis.some((e) => e.id === rec.id)) this.adopt(rec);
-        this.wake();
-      }, undefined);
-      next();
-    }, undefined);
-  }
-
-  /** setupENI: (DescribeSubnets for the exclusion check), link and routes, then the ENI joins the datastore. */
-  private setupEni(rec: EniRecord, next: () => void): void {
-    const finish = (): void => {
-      this.sim.after(sample(this.params.eniSetup, this.timing), Priority.ec2, () => {
-        if (this.stopped) return;
-        this.adopt(rec);
-        next();
-      }, undefined);
-    };
-    if (this.config.enableSubnetDiscovery) this.ec2.describeSubnets(finish);
-    else finish();
-  }
-
+  /** setupENI's datastore part (also the IMDS reconcile's adoption of an ENI the poll gave up on). */
   private adopt(rec: EniRecord): void {
     this.records.set(rec.id, rec);
     const eni = this.ds.addEni(rec.id, false, rec.deviceIndex, this.sim.now);
-    this.ds.addAddresses(eni, rec.secondaries);
+    const pd = this.targets.pd;
+    if (pd) this.ds.addPrefixes(eni, rec.prefixes);
+    else this.ds.addAddresses(eni, rec.secondaries);
     this.noteTarget();
-    this.observer.poolAction(this.node, 'eni-ready', { eni: rec.id, count: rec.secondaries.length }, this.sim.now);
+    const count = pd ? rec.prefixes.length : rec.secondaries.length;
+    this.observer.poolAction(this.node, 'eni-ready', { eni: rec.id, count, ...(pd ? { prefixes: rec.prefixes } : {}) }, this.sim.now);
   }
-
-  /** decreaseDatastorePool (IP-target mode): release `over` free addresses, one Unassign call per ENI. */
-  private decrease(snap: PoolSnapshot, next: () => void): void {
-    let over = targetState(this.targets, snap).over;
-    const order = shuffled(this.ds.enis, this.choice);
-    const batches: [DsEni, Addr[]][] = [];
-    for (const eni of order) {
-      if (over <= 0) break;
-      const freeable = [...eni.fresh, ...eni.released];
-      const k = Math.min(over, freeable.length);
-      if (k === 0) continue;
-      const chosen = shuffled(freeable, this.choice).slice(0, k);
-      this.ds.removeAddresses(eni, chosen);
-      this.observer.poolAction(this.node, 'release-ips', { eni: eni.id, count: k, addrs: chosen }, this.sim.now);
-      batches.push([eni, chosen]);
-      over -= k;
-    }
-    const step = (i: number): void => {
-      if (i >= batches.length) return next();
-      const [eni, addrs] = batches[i];
-      const ips = addrs.map((a) => a.ip);
-      this.ec2.unassignPrivateIpAddresses(this.records.get(eni.id) as EniRecord, ips, (r) => {
-        if (this.stopped) return;
-        if (!r.ok) this.readoptAddressesLater(eni, ips);
-        step(i + 1);
-      });
-    };
-    step(0);
-  }
-
-  /** tryFreeENI: remove one deletable ENI from the datastore, then FreeENI (describe, detach, 2 s, delete). */
-  private freeOneEni(next: () => void): void {
-    const { found } = deletableEnis(this.ds, this.targets, this.sim.now, this.params.timers.minEniLifetimeMs);
-    if (found.length === 0) return next();
-    const eni = found[found.length === 1 ? 0 : this.choice.int(found.length)];
-    this.ds.removeEni(eni);
-    const rec = this.records.get(eni.id) as EniRecord;
-    this.records.delete(eni.id);
-    this.observer.poolAction(this.node, 'free-eni', { eni: eni.id, count: eni.addrs.length }, this.sim.now);
-    this.ec2.describeNetworkInterfaces((r) => {
-      if (this.stopped) return;
-      if (!r.ok) {
-        this.readoptLater(rec);
-        return next();
-      }
-      this.releaseEni(rec, true, next);
-    });
-  }
-}
-
-/** A shuffled copy (Fisher-Yates), standing in for Go's random map iteration order. */
-function shuffled<T>(items: readonly T[], rng: Rng): T[] {
-  const a = items.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const x = a[i];
-    a[i] = a[j];
-    a[j] = x;
-  }
-  return a;
 }

@@ -1,71 +1,140 @@
 /**
- * ipamd's pool decisions as pure functions of a pool snapshot (pkg/ipamd/ipamd.go). Each function names the Go
- * function it mirrors. No time, no randomness, no side effects: the reconcile loop owns the mechanics.
+ * ipamd's pool decisions as pure functions of a pool snapshot (pkg/ipamd/ipamd.go, data_store.go). Each function
+ * names the Go function it mirrors. No time, no randomness, no side effects: the reconcile loop owns the mechanics.
+ * Numbers are addresses unless a name says prefixes; in PD mode the pool unit is a /28 prefix of 16 addresses.
  */
 import { poolMode, type IpamdConfig, type PoolMode } from './config.js';
 
+/** Addresses in one /28 prefix. */
+const P = 16;
+
 /** Everything the decisions need to know about one node's pool. */
 export interface PoolSnapshot {
-  /** Secondary addresses in the datastore. */
+  /** Pod addresses in the datastore (PD: 16 per prefix). */
   total: number;
   /** Addresses assigned to pods. */
   assigned: number;
   /** Node capacity in pods (kubelet max-pods). */
   maxPods: number;
-  /** Secondary addresses one ENI can hold (M - 1). */
+  /** Addresses one ENI can hold: M - 1 (SIP), (M - 1) x 16 (PD; ipamd redefines maxIPsPerENI so). */
   maxIpsPerEni: number;
+  /** PD: prefixes held (TotalPrefixes). */
+  totalPrefixes?: number;
+  /** PD: prefixes with no assigned address (GetFreePrefixes). */
+  freePrefixes?: number;
+  /** PD: some non-primary ENI has no pod (CheckFreeableENIexists). */
+  freeableEni?: boolean;
 }
 
 /** The targets that drive the pool, resolved from the configuration. */
 export interface PoolTargets {
   mode: PoolMode;
+  /** Prefix delegation is on (and honoured by the instance type). */
+  pd: boolean;
   warmEni: number;
   warmIp: number;
   minIp: number;
+  warmPrefix: number;
 }
 
 /** Resolves the pool targets (reference section 1.2 precedence). */
 export function poolTargets(c: IpamdConfig): PoolTargets {
-  return { mode: poolMode(c), warmEni: c.warmEniTarget, warmIp: c.warmIpTarget, minIp: c.minimumIpTarget };
+  return {
+    mode: poolMode(c),
+    pd: c.enablePrefixDelegation,
+    warmEni: c.warmEniTarget,
+    warmIp: c.warmIpTarget,
+    minIp: c.minimumIpTarget,
+    warmPrefix: c.warmPrefixTarget,
+  };
 }
 
-/** datastoreTargetState (IP-target mode, SIP): addresses missing and addresses that may be released. */
+/** DivCeil (data_store.go): x / y rounded up, for x >= 0. */
+export function divCeil(x: number, y: number): number {
+  return Math.floor((x + y - 1) / y);
+}
+
+/** CIDRs one ENI can hold: M - 1 secondary addresses (SIP) or M - 1 prefixes (PD). */
+export function cidrsPerEni(t: PoolTargets, s: PoolSnapshot): number {
+  return t.pd ? s.maxIpsPerEni / P : s.maxIpsPerEni;
+}
+
+/** datastoreTargetState's `short` (IP-target mode): addresses missing (SIP) or ceil(that / 16) prefixes (PD). */
+export function shortage(t: PoolTargets, s: PoolSnapshot): number {
+  const short = Math.max(t.warmIp - (s.total - s.assigned), t.minIp - s.total, 0);
+  return t.pd ? divCeil(short, P) : short;
+}
+
+/**
+ * datastoreTargetState's `over` (IP-target mode): addresses that may be released (SIP), or in PD the free prefixes
+ * beyond both ceil((assigned + WARM_IP_TARGET) / 16) and ceil(MINIMUM_IP_TARGET / 16).
+ */
+export function surplus(t: PoolTargets, s: PoolSnapshot): number {
+  if (!t.pd) return Math.max(0, Math.min(s.total - s.assigned - t.warmIp, s.total - t.minIp));
+  const prefixes = s.totalPrefixes ?? 0;
+  const forWarm = divCeil(s.assigned + t.warmIp, P);
+  const forMin = divCeil(t.minIp, P);
+  return Math.max(0, Math.min(s.freePrefixes ?? 0, prefixes - forWarm, prefixes - forMin));
+}
+
+/** datastoreTargetState (IP-target mode): shortage and surplus together. */
 export function targetState(t: PoolTargets, s: PoolSnapshot): { short: number; over: number } {
-  const available = s.total - s.assigned;
-  const short = Math.max(t.warmIp - available, t.minIp - s.total, 0);
-  const over = Math.max(0, Math.min(available - t.warmIp, s.total - t.minIp));
-  return { short, over };
+  return { short: shortage(t, s), over: surplus(t, s) };
 }
 
-/** isDatastorePoolTooLow (SIP). */
+/** isDatastorePoolTooLow: unit = M - 1 addresses and WARM_ENI_TARGET (SIP), 16 and WARM_PREFIX_TARGET (PD). */
 export function isPoolTooLow(t: PoolTargets, s: PoolSnapshot): boolean {
   if (s.total >= s.maxPods) return false;
-  if (t.mode === 'ip-target') return targetState(t, s).short > 0;
+  if (t.mode === 'ip-target') return shortage(t, s) > 0;
   const available = s.total - s.assigned;
-  return available < s.maxIpsPerEni * t.warmEni || (t.warmEni === 0 && available === 0);
+  const unit = t.pd ? P : s.maxIpsPerEni;
+  const warm = t.pd ? t.warmPrefix : t.warmEni;
+  return available < unit * warm || (warm === 0 && available === 0);
 }
 
-/** isDatastorePoolTooHigh (SIP): only IP-target mode ever releases single addresses. */
+/** isDatastorePoolTooHigh: IP-target surplus, or PD free prefixes above WARM_PREFIX_TARGET; never in SIP ENI mode. */
 export function isPoolTooHigh(t: PoolTargets, s: PoolSnapshot): boolean {
-  return t.mode === 'ip-target' && targetState(t, s).over > 0;
+  if (t.mode === 'ip-target') return surplus(t, s) > 0;
+  if (t.mode === 'prefix-target') return (s.freePrefixes ?? 0) > t.warmPrefix;
+  return false;
 }
 
-/** shouldRemoveExtraENIs (SIP): whether to look for an ENI to free at all. */
+/** What a DECREASE releases: IP-target surplus, or computeExtraPrefixesOverWarmTarget in PD prefix mode. */
+export function decreaseAmount(t: PoolTargets, s: PoolSnapshot): number {
+  if (t.mode === 'ip-target') return surplus(t, s);
+  if (t.mode === 'prefix-target') return Math.max((s.freePrefixes ?? 0) - t.warmPrefix, 0);
+  return 0;
+}
+
+/**
+ * shouldRemoveExtraENIs: always in IP-target mode; else available >= (target + 1) x maxIPsPerENI, and in PD also
+ * whenever some non-primary ENI has no pod.
+ */
 export function shouldTryFreeEni(t: PoolTargets, s: PoolSnapshot): boolean {
   if (t.mode === 'ip-target') return true;
-  return s.total - s.assigned >= (t.warmEni + 1) * s.maxIpsPerEni;
+  const warm = t.pd ? t.warmPrefix : t.warmEni;
+  if (s.total - s.assigned >= (warm + 1) * s.maxIpsPerEni) return true;
+  return t.pd && s.freeableEni === true;
 }
 
-/** Addresses to request when topping up an ENI that holds `current` (tryAssignIPs). 0 = nothing to do. */
+/** getPrefixesNeeded: max(1, prefix shortage) in IP-target mode, else max(1, WARM_PREFIX_TARGET - free prefixes). */
+export function prefixesNeeded(t: PoolTargets, s: PoolSnapshot): number {
+  const short = t.mode === 'ip-target' ? shortage(t, s) : t.warmPrefix - (s.freePrefixes ?? 0);
+  return Math.max(1, short);
+}
+
+/** CIDRs to request when topping up an ENI that holds `current` (tryAssignIPs / tryAssignPrefixes). 0 = nothing. */
 export function topUpAmount(t: PoolTargets, s: PoolSnapshot, current: number): number {
-  const room = s.maxIpsPerEni - current;
-  if (t.mode === 'ip-target') return Math.min(room, targetState(t, s).short);
+  const room = cidrsPerEni(t, s) - current;
+  if (t.pd) return Math.min(room, prefixesNeeded(t, s));
+  if (t.mode === 'ip-target') return Math.min(room, shortage(t, s));
   return room;
 }
 
-/** Addresses to request on a new ENI (GetENIResourcesToAllocate, SIP). */
+/** CIDRs to request on a new ENI (GetENIResourcesToAllocate). */
 export function newEniAmount(t: PoolTargets, s: PoolSnapshot): number {
-  if (t.mode === 'ip-target') return Math.min(targetState(t, s).short, s.maxIpsPerEni);
+  if (t.pd) return Math.min(prefixesNeeded(t, s), cidrsPerEni(t, s));
+  if (t.mode === 'ip-target') return Math.min(shortage(t, s), s.maxIpsPerEni);
   return s.maxIpsPerEni;
 }
 
@@ -80,15 +149,37 @@ export interface EniFacts {
   otherFree: number;
   /** Addresses on all other ENIs. */
   otherTotal: number;
+  /** PD: free prefixes on all other ENIs. */
+  otherFreePrefixes: number;
 }
 
-/** Why getDeletableENI skips an ENI, or undefined when it may be freed. */
+/**
+ * Why getDeletableENI skips an ENI, or undefined when it may be freed. In PD the IP targets are rounded up to whole
+ * prefixes (isRequiredForWarmIPTarget, isRequiredForMinimumIPTarget) and WARM_PREFIX_TARGET protects free prefixes
+ * even in IP-target mode (isRequiredForWarmPrefixTarget).
+ */
 export function eniFreeBlocker(t: PoolTargets, e: EniFacts, minEniLifetimeMs: number): string | undefined {
   if (e.primary) return 'primary';
   if (e.ageMs < minEniLifetimeMs) return 'too young';
   if (e.cooling) return 'address cooling';
   if (e.assigned > 0) return 'has pods';
-  if (t.warmIp > 0 && e.otherFree < t.warmIp) return 'needed for WARM_IP_TARGET';
-  if (t.minIp > 0 && e.otherTotal < t.minIp) return 'needed for MINIMUM_IP_TARGET';
+  const round = (n: number): number => (t.pd ? divCeil(n, P) * P : n);
+  if (t.warmIp > 0 && e.otherFree < round(t.warmIp)) return 'needed for WARM_IP_TARGET';
+  if (t.minIp > 0 && e.otherTotal < round(t.minIp)) return 'needed for MINIMUM_IP_TARGET';
+  if (t.pd && t.warmPrefix > 0 && e.otherFreePrefixes < t.warmPrefix) return 'needed for WARM_PREFIX_TARGET';
   return undefined;
+}
+
+/** Outcome of one IMDS poll of a new ENI (waitForENIAndIPsAttached, awsutils.go). */
+export type ImdsPoll = 'ready' | 'wait' | 'partial' | 'fail';
+
+/**
+ * waitForENIAndIPsAttached: `seen` is the number of secondary addresses (SIP) or prefixes (PD) visible, -1 while the
+ * ENI is not. On the last attempt a partial result is accepted with at least one secondary address (SIP) or at
+ * least two prefixes (PD: the Go code checks `len(IPv4Prefixes) > 1`).
+ */
+export function imdsPoll(pd: boolean, wanted: number, seen: number, lastAttempt: boolean): ImdsPoll {
+  if (seen >= 1 && seen >= wanted) return 'ready';
+  if (!lastAttempt) return 'wait';
+  return seen >= (pd ? 2 : 1) ? 'partial' : 'fail';
 }

@@ -2,8 +2,9 @@
  * Collects the report's figures from domain events (EC2, ipamd, kubelet observers). Every handler is O(1)
  * amortised: this runs on the hot path of every pod event.
  */
-import { THROTTLED, type Ec2ApiName, type Ec2Observer } from '../aws/ec2.js';
-import type { IpamObserver, PoolAction } from '../ipam/ipamd.js';
+import { isInsufficient, THROTTLED, type Ec2ApiName, type Ec2Observer } from '../aws/ec2.js';
+import { cidrToString, ipToString } from '../aws/cidr.js';
+import type { IpamObserver, PoolAction, PoolActionDetail } from '../ipam/ipamd.js';
 import type { Addr } from '../ipam/datastore.js';
 import type { PodObserver } from '../kubelet/kubelet.js';
 import type { Pod } from '../kubelet/pod.js';
@@ -67,6 +68,12 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   podsWithFailedAdd = 0;
   /** Optional event log. */
   sink: EventSink | undefined;
+  /** Per node, the time (ms) of its first InsufficientFreeAddressesInSubnet / InsufficientCidrBlocks. */
+  readonly firstInsufficientAt = new Map<string, number>();
+  /** Pods that failed a CNI ADD and have not started (yet). */
+  private readonly waiting = new Set<Pod>();
+  /** Pods deleted before they started, on a node whose subnet had run out by then. */
+  private starvedDeleted = 0;
 
   /** False with a single node group: its figures are the cluster's, so they are not kept twice. */
   private readonly perGroup: boolean;
@@ -147,8 +154,11 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   }
 
   // ---- ipamd ----
-  poolAction(node: string, action: PoolAction, detail: { eni?: string; count?: number; code?: string; addrs?: readonly Addr[] }, now: number): void {
+  poolAction(node: string, action: PoolAction, detail: PoolActionDetail, now: number): void {
     this.actions.set(action, (this.actions.get(action) ?? 0) + 1);
+    if (action === 'ec2-error' && detail.code !== undefined && isInsufficient(detail.code) && !this.firstInsufficientAt.has(node)) {
+      this.firstInsufficientAt.set(node, now);
+    }
     if (action === 'release-ips' && detail.addrs) {
       this.expireCooling(now);
       for (const a of detail.addrs) {
@@ -160,8 +170,13 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       }
     }
     if (this.sink) {
-      const { addrs: _addrs, ...rest } = detail;
-      this.sink.write({ t: now, type: 'ipamd', node, action, ...rest });
+      const { addrs, prefixes, ...rest } = detail;
+      const cidrs = prefixes
+        ? { prefixes: prefixes.map((base) => cidrToString({ base, length: 28 })) }
+        : addrs
+          ? { ips: addrs.map((a) => ipToString(a.ip)) }
+          : {};
+      this.sink.write({ t: now, type: 'ipamd', node, action, ...rest, ...cidrs });
     }
   }
 
@@ -182,7 +197,10 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
 
   podAddFailed(pod: Pod, now: number): void {
     this.failedAddAttempts++;
-    if (pod.failedAdds === 1) this.podsWithFailedAdd++;
+    if (pod.failedAdds === 1) {
+      this.podsWithFailedAdd++;
+      this.waiting.add(pod);
+    }
     this.groups[pod.node!.groupIndex].failedAdds++;
     this.sink?.write({ t: now, type: 'pod', event: 'add-failed', pod: pod.name, node: pod.node?.name });
   }
@@ -190,6 +208,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   podStarted(pod: Pod, now: number): void {
     this.expireCooling(now);
     this.started++;
+    if (pod.failedAdds > 0) this.waiting.delete(pod);
     const latency = now - pod.firstAddAt;
     this.latencies.push(latency);
     const total = now - pod.createdAt;
@@ -203,12 +222,16 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       g.assigned.add(1, now);
       g.idle.add(-1, now);
     }
-    this.sink?.write({ t: now, type: 'pod', event: 'started', pod: pod.name, node: pod.node?.name, ip: pod.addr!.ip, latencyMs: latency });
+    this.sink?.write({ t: now, type: 'pod', event: 'started', pod: pod.name, node: pod.node?.name, ip: ipToString(pod.addr!.ip), latencyMs: latency });
   }
 
   podDeleted(pod: Pod, now: number, wasRunning: boolean): void {
     this.deleted++;
     if (!wasRunning && pod.startedAt < 0) this.deletedBeforeStart++;
+    if (!wasRunning && pod.failedAdds > 0) {
+      this.waiting.delete(pod);
+      if (this.starvedBy(pod, now)) this.starvedDeleted++;
+    }
     if (wasRunning) {
       this.expireCooling(now);
       const a = pod.addr as Addr;
@@ -225,6 +248,29 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
         this.coolingQueue.push({ expiresAt: now + a.eni.cooldownMs, addr: a, stamp: now });
       }
     }
-    this.sink?.write({ t: now, type: 'pod', event: 'deleted', pod: pod.name, ...(pod.node ? { node: pod.node.name } : {}) });
+    this.sink?.write({
+      t: now,
+      type: 'pod',
+      event: 'deleted',
+      pod: pod.name,
+      ...(pod.node ? { node: pod.node.name } : {}),
+      ...(wasRunning ? { ip: ipToString((pod.addr as Addr).ip) } : {}),
+    });
+  }
+
+  /** Whether the pod's node had hit a subnet-exhaustion error by `t`. */
+  private starvedBy(pod: Pod, t: number): boolean {
+    const at = pod.node ? this.firstInsufficientAt.get(pod.node.name) : undefined;
+    return at !== undefined && at <= t;
+  }
+
+  /**
+   * Pods that never started while bound to a node whose subnet had run out (the node had an
+   * InsufficientFreeAddressesInSubnet / InsufficientCidrBlocks error before the pod was deleted or the run ended).
+   */
+  neverStartedSubnetFull(end: number): number {
+    let n = this.starvedDeleted;
+    for (const pod of this.waiting) if (this.starvedBy(pod, end)) n++;
+    return n;
   }
 }

@@ -27,9 +27,18 @@ export function renderText(r: RunReport): string {
     const targets =
       g.mode === 'eni-target'
         ? `WARM_ENI_TARGET=${s.WARM_ENI_TARGET}`
-        : `WARM_IP_TARGET=${s.WARM_IP_TARGET} MINIMUM_IP_TARGET=${s.MINIMUM_IP_TARGET}`;
+        : g.mode === 'prefix-target'
+          ? `WARM_PREFIX_TARGET=${s.WARM_PREFIX_TARGET}`
+          : `WARM_IP_TARGET=${s.WARM_IP_TARGET} MINIMUM_IP_TARGET=${s.MINIMUM_IP_TARGET}`;
     const maxEni = (s.MAX_ENI as number) > 0 ? ` MAX_ENI=${s.MAX_ENI}` : '';
-    out.push(`  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets}${maxEni}, cooldown ${s.IP_COOLDOWN_PERIOD}s)`);
+    const pd = g.prefixDelegation === 'on' ? ', /28 prefixes' : '';
+    out.push(`  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets}${maxEni}, cooldown ${s.IP_COOLDOWN_PERIOD}s${pd})`);
+    const notes: string[] = [];
+    if (g.prefixDelegation === 'fallback') notes.push(`ENABLE_PREFIX_DELEGATION ignored: ${g.instanceType} is neither Nitro nor bare metal, secondary IPs used`);
+    if (g.eniConfigSubnet !== undefined) notes.push(`custom networking: primary ENI carries no pods, secondary ENIs in ${g.eniConfigSubnet}`);
+    if (s.ENABLE_POD_ENI === true) notes.push('ENABLE_POD_ENI: one ENI slot kept for the trunk ENI (branch ENIs not modelled)');
+    if (r.subnets.length > 1) notes.push(`subnet ${g.subnet}`);
+    for (const n of notes) out.push(`    ${n}`);
   }
   out.push(`  kubelet retry ${r.settings.model['kubelet.retryBackoff']}; ENI visible after ${r.settings.model['ec2.eniVisibleDelay']}; placement ${r.settings.model['ipamd.placement']}`);
   out.push('');
@@ -61,13 +70,18 @@ export function renderText(r: RunReport): string {
   if (p.neverStarted > 0) {
     out.push(`  NEVER STARTED: ${p.neverStarted} pods never got an address (pending at the end or deleted first)`);
   }
+  if (p.neverStartedSubnetFull > 0) {
+    out.push(`  SUBNET RAN OUT: ${p.neverStartedSubnetFull} of them waited on nodes whose subnet had no free address or /28 left`);
+  }
   out.push('');
   const ip = r.ips;
-  out.push('IP addresses (secondary, cluster-wide)');
+  out.push('IP addresses (pod addresses on ENIs: secondary /32s, 16 per /28 prefix; cluster-wide)');
   out.push(`  attached peak ${ip.attachedPeak}   assigned peak ${ip.assignedPeak}   cooling peak ${ip.coolingPeak}`);
   out.push(`  idle (attached - assigned): mean ${ip.idleMean} addresses, ${(ip.idleIpSeconds / 3600).toFixed(1)} address-hours`);
   out.push(`  at end: ${ip.attachedEnd} attached, ${ip.assignedEnd} assigned, ${ip.enisEnd} ENIs (peak ${ip.enisPeak})`);
   out.push('');
+  const subnetLines = subnets(r);
+  if (subnetLines.length) out.push(...subnetLines, '');
   out.push(`EC2 calls (${r.ec2.total})`);
   const e = r.ec2;
   const calls = Object.entries(e.calls).filter(([, n]) => n > 0);
@@ -103,4 +117,28 @@ export function renderText(r: RunReport): string {
     for (const w of r.warnings) out.push(`  ${w}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** The subnet table; omitted for the one roomy default subnet when nothing happened in it. */
+function subnets(r: RunReport): string[] {
+  const only = r.subnets.length === 1 ? r.subnets[0] : undefined;
+  if (only && only.name === 'default' && only.firstErrorMs === null) return [];
+  const out = ['Subnets (free addresses and free aligned /28s: start > minimum > end)'];
+  out.push(
+    table(
+      ['subnet', 'CIDR', 'nodes', 'tenants', 'free addresses', 'free /28s', 'fragmentation', 'ran out at', 'errors'],
+      r.subnets.map((s) => [
+        s.name,
+        s.cidr,
+        s.nodes,
+        s.otherTenants,
+        `${s.freeAddresses.start} > ${s.freeAddresses.min} > ${s.freeAddresses.end}`,
+        `${s.freeBlocks.start} > ${s.freeBlocks.min} > ${s.freeBlocks.end}`,
+        `${Math.round(s.fragmentation.start * 100)}% > ${Math.round(s.fragmentation.end * 100)}%`,
+        s.firstErrorMs === null ? '-' : d(s.firstErrorMs),
+        Object.entries(s.errors).map(([k, v]) => `${k} ${v}`).join(', ') || '-',
+      ]),
+    ),
+  );
+  return out;
 }

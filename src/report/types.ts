@@ -13,8 +13,12 @@ export interface EniReport {
   id: string;
   primary: boolean;
   deviceIndex: number;
-  /** Secondary addresses attached (EC2 view). */
+  /** Subnet it was created in. */
+  subnet: string;
+  /** Secondary /32 addresses attached (EC2 view). */
   ips: number;
+  /** /28 prefixes attached (EC2 view; 16 pod addresses each). */
+  prefixes: number;
   /** Addresses assigned to pods. */
   assigned: number;
   /** Whether ipamd has it in its datastore (false while being set up). */
@@ -26,6 +30,10 @@ export interface NodeReport {
   group: string;
   instanceType: string;
   maxPods: number;
+  /** Subnet of its primary ENI. */
+  subnet: string;
+  /** False when the instance never launched (its subnet had no address for the primary ENI). */
+  launched: boolean;
   podsRunning: number;
   podsWaiting: number;
   /** Lifecycle times in ms (null when it did not happen). */
@@ -53,6 +61,11 @@ export interface NodeGroupReport {
   nodes: number;
   maxPods: number;
   mode: string;
+  /** Prefix delegation: on, off, or requested but not honoured by the type ("fallback": secondary IPs). */
+  prefixDelegation: 'on' | 'off' | 'fallback';
+  subnet: string;
+  /** Custom networking: the ENIConfig subnet. */
+  eniConfigSubnet?: string;
   /** Effective ipamd settings after ipamd's parsing. */
   settings: Record<string, number | boolean>;
   podsRunning: number;
@@ -63,6 +76,39 @@ export interface NodeGroupReport {
   idleMean: number;
   failedAddAttempts: number;
   podStartLatencyMs: LatencySummary;
+}
+
+/** Minimum over the run and values at the start (after other tenants, before any node) and at the end. */
+export interface Span {
+  start: number;
+  min: number;
+  end: number;
+}
+
+/** One subnet over the run. */
+export interface SubnetReport {
+  name: string;
+  cidr: string;
+  availabilityZone: string;
+  /** Addresses in the CIDR block. */
+  size: number;
+  /** AWS's five, addresses in prefix / explicit reservations, addresses other tenants hold. */
+  awsReserved: number;
+  reservedPrefix: number;
+  reservedExplicit: number;
+  otherTenants: number;
+  /** Nodes whose primary ENI is here. */
+  nodes: number;
+  /** Addresses neither AWS's nor held (EC2's AvailableIpAddressCount). */
+  freeAddresses: Span;
+  /** Free aligned /28s EC2 could hand out as prefixes (explicit reservations excluded). */
+  freeBlocks: Span;
+  /** Share of free addresses outside those /28s (0 to 1): prefix delegation fails at 1 with addresses left. */
+  fragmentation: { start: number; end: number };
+  /** EC2 errors this subnet caused, by code (including RunInstances for nodes that could not launch). */
+  errors: Record<string, number>;
+  /** Time (ms) of its first such error, null if none: when it ran out. */
+  firstErrorMs: number | null;
 }
 
 export interface RunReport {
@@ -88,6 +134,8 @@ export interface RunReport {
     failedAddAttempts: number;
     /** Pods that failed at least one CNI ADD. */
     podsWithFailedAdd: number;
+    /** Never-started pods bound to a node whose subnet had run out (InsufficientFreeAddressesInSubnet/CidrBlocks). */
+    neverStartedSubnetFull: number;
   };
   /** First CNI ADD to address assigned, over pods that started. */
   podStartLatencyMs: LatencySummary;
@@ -136,6 +184,7 @@ export interface RunReport {
     leakedEnis: number;
   };
   ipamd: { actions: Record<string, number>; passes: number };
+  subnets: SubnetReport[];
   nodeGroups: NodeGroupReport[];
   nodes: NodeReport[];
   warnings: string[];

@@ -7,7 +7,7 @@ import { Priority, Simulation } from '../engine/sim.js';
 import { Streams } from '../engine/random.js';
 import { sample } from '../engine/distribution.js';
 import { Ec2, Ec2Client } from '../aws/ec2.js';
-import { Subnet, parseIp } from '../aws/subnet.js';
+import { Subnet } from '../aws/subnet.js';
 import { Ipamd } from '../ipam/ipamd.js';
 import type { IpamdParams } from '../ipam/params.js';
 import { Kubelet } from '../kubelet/kubelet.js';
@@ -49,7 +49,8 @@ export class Cluster implements NodeScaler {
   readonly seed: number;
   readonly streams: Streams;
   readonly ec2: Ec2;
-  readonly subnet: Subnet;
+  /** Every subnet, in scenario order. */
+  readonly subnets: Subnet[];
   readonly metrics: Metrics;
   readonly kubelet: Kubelet;
   /** Every node that ever existed, in creation order (drained ones included). */
@@ -73,8 +74,8 @@ export class Cluster implements NodeScaler {
     this.lifecycleRng = this.streams.stream('nodes/lifecycle');
     this.metrics = new Metrics(scenario.nodeGroups.map((g) => g.name));
     this.metrics.sink = opts.events;
-    this.subnet = new Subnet('default', parseIp('10.0.0.0') as number, 8);
-    this.ec2 = new Ec2(this.sim, scenario.model.ec2, this.subnet, this.metrics, this.streams);
+    this.subnets = scenario.subnets.map((spec) => new Subnet(spec, this.streams.stream(`subnet/${spec.name}/in-use`)));
+    this.ec2 = new Ec2(this.sim, scenario.model.ec2, this.subnets, this.metrics, this.streams);
     this.kubelet = new Kubelet(this.sim, scenario.model.kubelet, this.streams, this.metrics);
     this.ipamdParams = { ...scenario.model.ipamd, ...(opts.loopMode ? { loopMode: opts.loopMode } : {}) };
     for (const g of scenario.nodeGroups) {
@@ -95,11 +96,12 @@ export class Cluster implements NodeScaler {
     const name = `${g.name}-${k}`;
     const groupIndex = this.scenario.nodeGroups.indexOf(g);
     const index = this.nodes.length;
-    const client = this.ec2.client(name, this.streams);
+    const client = this.ec2.client(name, this.streams, this.subnet(g.subnet));
     let runtime: NodeRuntime | undefined;
+    const network = g.eniConfigSubnet !== undefined ? { eniConfigSubnet: this.subnet(g.eniConfigSubnet) } : {};
     const ipamd = new Ipamd(this.sim, name, index, g.instance, g.maxPods, g.config, this.ipamdParams, client, this.streams, this.metrics, () =>
       this.kubelet.nodeReady(runtime as NodeRuntime),
-    );
+    network);
     runtime = new NodeRuntime(name, index, g.name, g.maxPods, ipamd, groupIndex);
     runtime.joinedAt = this.sim.now;
     runtime.podCapacity = g.podsPerNode;
@@ -139,6 +141,10 @@ export class Cluster implements NodeScaler {
       node.ec2.terminateInstance();
       this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'terminated', node: node.runtime.name });
     }, undefined);
+  }
+
+  private subnet(name: string): Subnet {
+    return this.subnets.find((x) => x.name === name) as Subnet;
   }
 
   /** Live nodes of a group (for tests). */

@@ -4,7 +4,8 @@ import { formatDuration } from '../engine/duration.js';
 import { EC2_APIS } from '../aws/ec2.js';
 import { poolMode } from '../ipam/config.js';
 import { percentile } from '../report/tally.js';
-import type { LatencySummary, NodeReport, RunData, RunReport } from '../report/types.js';
+import type { LatencySummary, NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
+import { cidrToString } from '../aws/cidr.js';
 import type { Cluster, RunOptions } from './cluster.js';
 
 /** Version of this tool and of the ipamd behaviour it models. */
@@ -31,6 +32,7 @@ export function summarise(values: readonly number[]): LatencySummary {
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 function sortedRecord(m: Map<string, number>, order?: readonly string[]): Record<string, number> {
   const keys = order ? [...order.filter((k) => m.has(k)), ...[...m.keys()].filter((k) => !order.includes(k)).sort()] : [...m.keys()].sort();
@@ -56,6 +58,8 @@ export function buildReport(c: Cluster): RunReport {
       group: n.group,
       instanceType: n.ipamd.instance.name,
       maxPods: n.runtime.maxPods,
+      subnet: n.ec2.subnet.name,
+      launched: n.ipamd.launched,
       podsRunning: ds.assigned,
       podsWaiting: n.runtime.pods - ds.assigned,
       joinedAt: n.runtime.joinedAt <= end ? t(n.runtime.joinedAt) : null,
@@ -65,7 +69,16 @@ export function buildReport(c: Cluster): RunReport {
       drainedAt: t(n.runtime.drainedAt),
       enis: n.ec2.enis.map((e) => {
         const d = ds.enis.find((x) => x.id === e.id);
-        return { id: e.id, primary: e.deviceIndex === 0, deviceIndex: e.deviceIndex, ips: e.secondaries.length, assigned: d?.assigned ?? 0, inDatastore: !!d };
+        return {
+          id: e.id,
+          primary: e.deviceIndex === 0,
+          deviceIndex: e.deviceIndex,
+          subnet: e.subnet.name,
+          ips: e.secondaries.length,
+          prefixes: e.prefixes.length,
+          assigned: d?.assigned ?? 0,
+          inDatastore: !!d,
+        };
       }),
     };
   });
@@ -80,13 +93,20 @@ export function buildReport(c: Cluster): RunReport {
       nodes: g.count,
       maxPods: g.maxPods,
       mode: poolMode(cfg),
+      prefixDelegation: g.pdFallback ? ('fallback' as const) : cfg.enablePrefixDelegation ? ('on' as const) : ('off' as const),
+      subnet: g.subnet,
+      ...(g.eniConfigSubnet !== undefined ? { eniConfigSubnet: g.eniConfigSubnet } : {}),
       settings: {
         WARM_ENI_TARGET: cfg.warmEniTarget,
         WARM_IP_TARGET: cfg.warmIpTarget,
         MINIMUM_IP_TARGET: cfg.minimumIpTarget,
+        WARM_PREFIX_TARGET: cfg.warmPrefixTarget,
         MAX_ENI: cfg.maxEni,
         IP_COOLDOWN_PERIOD: cfg.ipCooldownMs / 1000,
+        ENABLE_PREFIX_DELEGATION: cfg.enablePrefixDelegation,
         ENABLE_SUBNET_DISCOVERY: cfg.enableSubnetDiscovery,
+        AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: cfg.customNetworking,
+        ENABLE_POD_ENI: cfg.enablePodEni,
       },
       podsRunning: gn.reduce((a, n) => a + n.podsRunning, 0),
       enis: gn.reduce((a, n) => a + n.enis.length, 0),
@@ -104,6 +124,14 @@ export function buildReport(c: Cluster): RunReport {
   }
   if (c.workloadStats.duplicateAdds > 0) {
     warnings.push(`${c.workloadStats.duplicateAdds} scripted adds named pods that already existed (ignored)`);
+  }
+  const unlaunched = nodes.filter((n) => !n.launched);
+  if (unlaunched.length > 0) {
+    const names = unlaunched.slice(0, 3).map((n) => n.name).join(', ') + (unlaunched.length > 3 ? ', ...' : '');
+    warnings.push(`${unlaunched.length} nodes never launched: no address left in their subnet for the primary ENI (${names})`);
+  }
+  for (const g of s.nodeGroups) {
+    if (g.pdFallback) warnings.push(`${g.name}: ${g.instance.name} is neither Nitro nor bare metal; ipamd ignored ENABLE_PREFIX_DELEGATION and used secondary IPs`);
   }
   const model = s.model;
   const fmt = (d: Parameters<typeof describe>[0]): string => describe(d, formatDuration);
@@ -138,6 +166,7 @@ export function buildReport(c: Cluster): RunReport {
       neverStarted: m.requested - m.started,
       failedAddAttempts: m.failedAddAttempts,
       podsWithFailedAdd: m.podsWithFailedAdd,
+      neverStartedSubnetFull: m.neverStartedSubnetFull(end),
     },
     podStartLatencyMs: summarise(m.latencies),
     podCreateToStartMs: summarise(m.createToStart),
@@ -176,6 +205,22 @@ export function buildReport(c: Cluster): RunReport {
       leakedEnis: c.nodes.reduce((a, n) => a + n.ipamd.leakedEnis, 0),
     },
     ipamd: { actions: sortedRecord(m.actions as Map<string, number>), passes },
+    subnets: c.subnets.map((sn): SubnetReport => ({
+      name: sn.name,
+      cidr: cidrToString({ base: sn.base, length: sn.prefixLength }),
+      availabilityZone: sn.availabilityZone,
+      size: sn.size,
+      awsReserved: sn.awsReserved,
+      reservedPrefix: sn.reservedPrefix,
+      reservedExplicit: sn.reservedExplicit,
+      otherTenants: sn.tenants,
+      nodes: nodes.filter((n) => n.subnet === sn.name).length,
+      freeAddresses: { start: sn.startFree, min: sn.minFree, end: sn.freeAddresses },
+      freeBlocks: { start: sn.startFreeBlocks, min: sn.minFreeBlocks, end: sn.freeBlocks },
+      fragmentation: { start: round3(sn.startFragmentation), end: round3(sn.fragmentation) },
+      errors: sortedRecord(sn.errors),
+      firstErrorMs: sn.firstErrorAt >= 0 ? sn.firstErrorAt : null,
+    })),
     nodeGroups: groups,
     nodes,
     warnings,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath, basename, extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
 import type { z } from 'zod';
-import { Model, NodeGroup, ScenarioSchema, TopLevelSchema, WorkloadItem, type ScenarioInput } from './schema.js';
+import { Model, NodeGroup, ScenarioSchema, SubnetInput, TopLevelSchema, WorkloadItem, type ScenarioInput } from './schema.js';
 import { formatPath, InputError, type Problem } from './problems.js';
 import { resolveScenario } from './resolve.js';
 import type { Scenario } from './scenario.js';
@@ -151,6 +151,7 @@ export function validateScenario(doc: ParsedDoc, baseDir: string): { scenario?: 
   };
   const top = check(TopLevelSchema, raw, []);
   const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const subnets = raw.subnets === undefined ? undefined : arr(raw.subnets).map((x, i) => check(SubnetInput, x, ['subnets', i]));
   const nodeGroups = arr(raw.nodeGroups).map((g, i) => check(NodeGroup, g, ['nodeGroups', i]));
   const workload = arr(raw.workload).map((w, i) => check(WorkloadItem, w, ['workload', i]));
   const model = raw.model === undefined ? undefined : check(Model, raw.model, ['model']);
@@ -160,6 +161,7 @@ export function validateScenario(doc: ParsedDoc, baseDir: string): { scenario?: 
   const input = {
     ...(top as ScenarioInput),
     duration: top?.duration ?? '1h',
+    subnets: subnets as ScenarioInput['subnets'],
     nodeGroups: nodeGroups as ScenarioInput['nodeGroups'],
     workload: workload as ScenarioInput['workload'],
     model,
@@ -171,6 +173,7 @@ export function validateScenario(doc: ParsedDoc, baseDir: string): { scenario?: 
     defaultName: basename(file, extname(file)),
     report: push,
     knownGroups: knownGroups.map((g) => ({ name: String(g.name ?? ''), count: typeof g.count === 'number' ? g.count : 0 })),
+    knownSubnets: arr(raw.subnets).flatMap((x) => (x && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string' ? [(x as { name: string }).name] : [])),
   });
   problems.push(...more);
   const failed = problems.some((p) => p.severity === 'error');

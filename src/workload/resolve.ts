@@ -7,7 +7,7 @@ import { resolve as resolvePath } from 'node:path';
 import { parseDuration } from '../engine/duration.js';
 import type { Distribution } from '../engine/distribution.js';
 import { closest } from '../engine/suggest.js';
-import { defaultMaxPods, instanceType, suggestInstanceType } from '../aws/instance-types.js';
+import { instanceType, suggestInstanceType } from '../aws/instance-types.js';
 import { defaultEc2Params, EC2_APIS } from '../aws/ec2.js';
 import { parseIpamdEnv, type EnvValue } from '../ipam/config.js';
 import { defaultIpamdParams } from '../ipam/params.js';
@@ -15,6 +15,7 @@ import { defaultKubeletParams } from '../kubelet/kubelet.js';
 import type { DistributionInputT, ScenarioInput } from './schema.js';
 import type { NodeGroupSpec, PodEventSpec, Scenario, WorkloadSpec } from './scenario.js';
 import type { Problem } from './problems.js';
+import { groupConfig, resolveGroupNetwork, resolveSubnets } from './resolve-network.js';
 
 type Report = (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning', key?: string) => void;
 
@@ -25,6 +26,8 @@ interface Ctx {
   report: Report;
   /** Names and counts of every node group written, valid or not (for cross-reference checks). */
   knownGroups?: { name: string; count: number }[];
+  /** Names of every subnet written, valid or not. */
+  knownSubnets?: string[];
 }
 
 const dur = (v: string | number): number => parseDuration(v) as number;
@@ -66,6 +69,8 @@ export function resolveScenario(
   const env = input.ipamd ?? {};
   envProblems(env, ['ipamd'], report);
 
+  const subnets = resolveSubnets(input.subnets, report);
+  const writtenSubnets = ctx.knownSubnets ?? (input.subnets ?? []).map((x) => x.name);
   const nodeGroups: NodeGroupSpec[] = [];
   const seen = new Set<string>();
   input.nodeGroups.forEach((g, i) => {
@@ -80,14 +85,19 @@ export function resolveScenario(
       return;
     }
     const merged = { ...env, ...(g.ipamd ?? {}) };
+    const { config, pdFallback, maxPods } = groupConfig(g, i, inst, parseIpamdEnv(merged).config, report);
+    const net = resolveGroupNetwork(g, i, subnets, writtenSubnets, config.customNetworking, report);
     nodeGroups.push({
       name: g.name,
       instance: inst,
       count: g.count,
-      maxPods: g.maxPods ?? defaultMaxPods(inst),
-      podsPerNode: Math.min(g.podsPerNode ?? Infinity, (g.maxPods ?? defaultMaxPods(inst)) - 2),
+      maxPods,
+      podsPerNode: Math.min(g.podsPerNode ?? Infinity, maxPods - 2),
       env: merged,
-      config: parseIpamdEnv(merged).config,
+      config,
+      pdFallback,
+      subnet: net.subnet,
+      ...(net.eniConfigSubnet !== undefined ? { eniConfigSubnet: net.eniConfigSubnet } : {}),
     });
   });
   const written = ctx.knownGroups ?? input.nodeGroups.map((g) => ({ name: g.name, count: g.count }));
@@ -190,6 +200,7 @@ export function resolveScenario(
       ...(input.seed !== undefined ? { seed: input.seed } : {}),
       durationMs,
       env,
+      subnets,
       nodeGroups,
       workload,
       model,

@@ -4,6 +4,7 @@
  */
 import type { Distribution } from '../engine/distribution.js';
 import type { InstanceType } from '../aws/instance-types.js';
+import type { SubnetSpec } from '../aws/subnet.js';
 import type { Ec2Params } from '../aws/ec2.js';
 import type { EnvValue, IpamdConfig } from '../ipam/config.js';
 import type { IpamdParams } from '../ipam/params.js';
@@ -20,7 +21,14 @@ export interface NodeGroupSpec {
   podsPerNode: number;
   /** The environment as given: cluster-wide merged with the group's override. */
   env: Record<string, EnvValue>;
+  /** The effective configuration: prefix delegation is off where the type does not honour it. */
   config: IpamdConfig;
+  /** ENABLE_PREFIX_DELEGATION was set but the type is neither Nitro nor bare metal: secondary IPs instead. */
+  pdFallback: boolean;
+  /** Name of the nodes' subnet. */
+  subnet: string;
+  /** Custom networking: name of the ENIConfig subnet. */
+  eniConfigSubnet?: string;
 }
 
 /** A single scripted pod event. */
@@ -73,6 +81,8 @@ export interface Scenario {
   durationMs: number;
   /** Cluster-wide ipamd environment as given. */
   env: Record<string, EnvValue>;
+  /** VPC subnets (one roomy default when the file gives none). */
+  subnets: SubnetSpec[];
   nodeGroups: NodeGroupSpec[];
   workload: WorkloadSpec[];
   model: ModelParams;

@@ -53,8 +53,10 @@ export const EnvMap = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
   .meta({ description: 'aws-node container environment, as written in the DaemonSet.' });
 
+const DnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "workers"');
+
 export const NodeGroup = z.strictObject({
-  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "workers"'),
+  name: DnsLabel,
   instanceType: z.string(),
   count: z.number().int().nonnegative(),
   maxPods: z.number().int().min(3).optional().meta({ description: 'kubelet --max-pods; default ENIs*(IPs-1)+2' }),
@@ -65,6 +67,42 @@ export const NodeGroup = z.strictObject({
     .optional()
     .meta({ description: 'workload pods that fit on a node by CPU/memory (scheduler only); default maxPods - 2' }),
   ipamd: EnvMap.optional(),
+  subnet: z.string().optional().meta({ description: "the nodes' subnet (their primary ENI's); required when several subnets are given" }),
+  eniConfig: z
+    .strictObject({ subnet: z.string().meta({ description: 'subnet for secondary ENIs' }) })
+    .optional()
+    .meta({ description: 'custom networking (AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true): the ENIConfig of these nodes' }),
+});
+
+/** A subnet of the VPC, at the level of addresses. */
+export const SubnetInput = z.strictObject({
+  name: DnsLabel,
+  cidr: z.string().meta({ description: 'IPv4 CIDR block, /16 to /28, e.g. "10.0.32.0/22"' }),
+  availabilityZone: z.string().optional().meta({ description: 'subnet discovery only looks at subnets of the node subnet zone' }),
+  tags: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .optional()
+    .meta({ description: 'subnet tags; "kubernetes.io/role/cni": "1" makes it discoverable, "0" excludes it' }),
+  inUse: z
+    .strictObject({
+      addresses: z.number().int().nonnegative().optional().meta({ description: 'count of addresses other tenants hold' }),
+      pattern: z.enum(['scattered', 'contiguous']).optional().meta({ description: 'how they lie: scattered (default) or contiguous from the bottom' }),
+      ranges: z.array(z.string()).min(1).optional().meta({ description: 'or exactly these: "10.0.32.10-10.0.32.50", CIDR blocks, single addresses' }),
+    })
+    .check((ctx) => {
+      const v = ctx.value as { addresses?: number; ranges?: string[]; pattern?: string };
+      if ((v.addresses === undefined) === (v.ranges === undefined)) {
+        ctx.issues.push({ code: 'custom', input: v, message: 'give either "addresses" (with an optional "pattern") or "ranges"' });
+      } else if (v.ranges !== undefined && v.pattern !== undefined) {
+        ctx.issues.push({ code: 'custom', input: v, message: '"pattern" goes with "addresses", not with "ranges"' });
+      }
+    })
+    .optional()
+    .meta({ description: "addresses other tenants of the subnet hold for the whole run" }),
+  reservations: z
+    .array(z.strictObject({ cidr: z.string(), type: z.enum(['prefix', 'explicit']) }))
+    .optional()
+    .meta({ description: 'subnet CIDR reservations: prefix (EC2 takes prefixes from here first) or explicit (never used automatically)' }),
 });
 
 const Placement = {
@@ -188,6 +226,7 @@ export const ScenarioSchema = z
     seed: z.number().int().nonnegative().optional(),
     duration: Duration,
     ipamd: EnvMap.optional(),
+    subnets: z.array(SubnetInput).optional().meta({ description: 'VPC subnets; default: one roomy 10.0.0.0/8' }),
     nodeGroups: z.array(NodeGroup).min(1),
     workload: z.array(WorkloadItem).default([]),
     model: Model.optional(),
@@ -199,6 +238,7 @@ export const ScenarioSchema = z
  * so that one bad workload item does not hide the problems of the others.
  */
 export const TopLevelSchema = ScenarioSchema.extend({
+  subnets: z.array(z.unknown()).optional(),
   nodeGroups: z.array(z.unknown()).min(1),
   workload: z.array(z.unknown()).default([]),
   model: z.unknown().optional(),

@@ -37,6 +37,22 @@ describe('warmpool-sim run', () => {
     for (const s of ['Pod start latency', 'IP addresses', 'EC2 calls', 'Node groups', 'workers']) expect(out).toContain(s);
   });
 
+  it('pd-fragmented-subnet: PD finds no /28 where secondary IPs still find addresses', async () => {
+    const r = JSON.parse((await cli('run', 'scenarios/pd-fragmented-subnet.yaml', '--format', 'json')).out);
+    const [pd, sip] = r.nodeGroups;
+    expect([pd.prefixDelegation, pd.podsRunning, sip.prefixDelegation, sip.podsRunning]).toEqual(['on', 0, 'off', 40]);
+    expect(r.subnets[0].freeBlocks.start).toBe(0);
+    expect(r.subnets[0].freeAddresses.end).toBeGreaterThan(100);
+    expect(r.subnets[0].errors.InsufficientCidrBlocks).toBeGreaterThan(0);
+    expect(r.pods.neverStartedSubnetFull).toBe(40);
+  });
+
+  it('small-subnet-exhaustion: the text report says when the subnet ran out and which pods never started', async () => {
+    const { out } = await cli('run', 'scenarios/small-subnet-exhaustion.yaml');
+    expect(out).toMatch(/small\s+10\.1\.4\.0\/24 .* \d+m\d+s\s+InsufficientFreeAddressesInSubnet \d+/);
+    expect(out).toMatch(/SUBNET RAN OUT: \d+ of them waited on nodes whose subnet/);
+  });
+
   it('--seed changes the run and the same seed repeats it byte for byte', async () => {
     const a = await cli('run', 'scenarios/churn.yaml', '--format', 'json', '--seed', '1');
     const b = await cli('run', 'scenarios/churn.yaml', '--format', 'json', '--seed', '1');
@@ -88,7 +104,8 @@ describe('warmpool-sim run', () => {
     expect((await cli('run', 'scenarios/trace-replay.yaml', '--events', file)).code).toBe(0);
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: 'header', tool: 'warmpool-sim' });
-    expect(lines.some((l) => l.type === 'pod' && l.event === 'started' && typeof l.ip === 'number')).toBe(true);
+    expect(lines.some((l) => l.type === 'pod' && l.event === 'started' && /^10\.\d+\.\d+\.\d+$/.test(l.ip))).toBe(true);
+    expect(lines.some((l) => l.type === 'pod' && l.event === 'deleted' && /^10\./.test(l.ip))).toBe(true);
     expect(lines.some((l) => l.type === 'ec2' && l.api === 'AssignPrivateIpAddresses')).toBe(true);
     expect(lines.some((l) => l.type === 'ipamd')).toBe(true);
   });

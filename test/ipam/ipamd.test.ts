@@ -101,6 +101,8 @@ ${fixedLatency}`);
     const holder = new Map<unknown, unknown>();
     let reuses = 0;
     for (const r of log) {
+      // An address returned to EC2 leaves the datastore; EC2 may hand it out again at once.
+      if (r.type === 'ipamd' && r.action === 'release-ips') for (const ip of r.ips as string[]) released.delete(ip);
       if (r.type !== 'pod') continue;
       if (r.event === 'started') {
         const last = released.get(r.ip);

@@ -54,7 +54,8 @@ model: { nodes: { terminateDelay: 15s } }
     expect(drained).toEqual(['w-2', 'w-3']);
     for (const n of r.nodes.filter((x) => x.drainedAt !== null)) expect(n.enis).toEqual([]);
     expect(r.pods.deleted).toBe(r.pods.requested - r.pods.running - r.pods.pending);
-    expect(c.subnet.used).toBe(c.nodes.reduce((a, n) => a + n.ec2.enis.reduce((b, e) => b + 1 + e.secondaries.length, 0), 0));
+    const sn = c.subnets[0];
+    expect(sn.size - sn.awsReserved - sn.freeAddresses).toBe(c.nodes.reduce((a, n) => a + n.ec2.enis.reduce((b, e) => b + 1 + e.secondaries.length, 0), 0));
   });
 
   it('with drain: reschedule, the drained pods are recreated and placed on the remaining nodes', () => {

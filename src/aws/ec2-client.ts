@@ -1,0 +1,213 @@
+/**
+ * The EC2 calls one node's ipamd makes, each through {@link Ec2.request}. Effects (addresses taken from or
+ * returned to a subnet) are applied when a call completes; a subnet that cannot serve a request yields an EC2
+ * error code, counted against the subnet, never an exception.
+ */
+import { sample } from '../engine/distribution.js';
+import type { Rng } from '../engine/random.js';
+import type { Ec2, Ec2Result, EniRecord } from './ec2.js';
+import type { Subnet } from './subnet.js';
+
+/** EC2's error when a subnet has too few free addresses for a /32 request. */
+export const INSUFFICIENT_ADDRESSES = 'InsufficientFreeAddressesInSubnet';
+/** EC2's error when a subnet has no free aligned /28 for a prefix, whatever its free /32s. */
+export const INSUFFICIENT_CIDR = 'InsufficientCidrBlocks';
+
+/** containsInsufficientCIDRsOrSubnetIPs (ipamd.go): the errors that start ipamd's 120 s backoff. */
+export function isInsufficient(code: string): boolean {
+  return code === INSUFFICIENT_ADDRESSES || code === INSUFFICIENT_CIDR;
+}
+
+const ok = <T>(value: T): Ec2Result<T> => ({ ok: true, value });
+
+/** The EC2 calls one node's ipamd makes. Effects are applied when each call completes. */
+export class Ec2Client {
+  /** The node's ENIs as EC2 knows them, in creation order. */
+  readonly enis: EniRecord[] = [];
+
+  constructor(
+    readonly ec2: Ec2,
+    readonly node: string,
+    private readonly rng: Rng,
+    /** The node's own subnet (its primary ENI's). */
+    readonly subnet: Subnet,
+  ) {}
+
+  /** An error a subnet caused: counted against the subnet as well as the call. */
+  private fail(subnet: Subnet, code: string): Ec2Result<never> {
+    subnet.noteError(code, this.ec2.sim.now);
+    return { ok: false, code };
+  }
+
+  /** Creates the node's primary ENI at boot (part of RunInstances, not an ipamd call); undefined if the subnet is full. */
+  bootPrimaryEni(): EniRecord | undefined {
+    const ips = this.subnet.allocateAddresses(1);
+    if (!ips) {
+      this.subnet.noteError(INSUFFICIENT_ADDRESSES, this.ec2.sim.now); // RunInstances' own error
+      return undefined;
+    }
+    const now = this.ec2.sim.now;
+    const eni: EniRecord = { id: this.ec2.nextEniId(), node: this.node, subnet: this.subnet, primaryIp: ips[0], secondaries: [], prefixes: [], deviceIndex: 0, attached: true, visibleAt: now };
+    this.enis.push(eni);
+    this.ec2.observer.enis(this.node, 1, now);
+    return eni;
+  }
+
+  /**
+   * DescribeSubnets as ipamd's subnet discovery uses it (getVpcSubnets, awsutils.go): the subnets a new ENI may
+   * go to, most free addresses first (stable on scenario order). They are the node's own subnet unless tagged
+   * `kubernetes.io/role/cni=0`, and the subnets of its availability zone tagged for the CNI.
+   */
+  describeSubnets(done: (r: Ec2Result<Subnet[]>) => void): void {
+    const own = this.subnet;
+    this.ec2.request('DescribeSubnets', this.node, this.rng, () => {
+      const found = this.ec2.subnets.filter((s) =>
+        s === own ? s.cniTag !== 'excluded' : s.availabilityZone === own.availabilityZone && s.cniTag === 'tagged',
+      );
+      return ok(found.sort((a, b) => b.freeAddresses - a.freeAddresses));
+    }, done);
+  }
+
+  /**
+   * TerminateInstances: every ENI of the node is deleted with the instance (DeleteOnTermination); its addresses
+   * and prefixes return to their subnets. Not an ipamd call, so it draws nothing from the EC2 buckets.
+   */
+  terminateInstance(): void {
+    const ec2 = this.ec2;
+    const now = ec2.sim.now;
+    ec2.terminate(this.node);
+    for (const eni of this.enis) {
+      eni.subnet.releaseAddresses([eni.primaryIp, ...eni.secondaries]);
+      eni.subnet.releasePrefixes(eni.prefixes);
+      ec2.observer.secondaries(this.node, -(eni.secondaries.length + 16 * eni.prefixes.length), now);
+      ec2.observer.enis(this.node, -1, now);
+      eni.secondaries.length = 0;
+      eni.prefixes.length = 0;
+      eni.attached = false;
+    }
+    this.enis.length = 0;
+  }
+
+  describeInstances(done: (r: Ec2Result<null>) => void): void {
+    this.ec2.request('DescribeInstances', this.node, this.rng, () => ok(null), done);
+  }
+
+  describeNetworkInterfaces(done: (r: Ec2Result<null>) => void): void {
+    this.ec2.request('DescribeNetworkInterfaces', this.node, this.rng, () => ok(null), done);
+  }
+
+  modifyNetworkInterfaceAttribute(done: (r: Ec2Result<null>) => void): void {
+    this.ec2.request('ModifyNetworkInterfaceAttribute', this.node, this.rng, () => ok(null), done);
+  }
+
+  /**
+   * CreateNetworkInterface in `subnet` with `count` secondary addresses (SecondaryPrivateIpAddressCount) or, when
+   * `prefixes`, `count` /28s (Ipv4PrefixCount). All or nothing.
+   */
+  createNetworkInterface(subnet: Subnet, count: number, prefixes: boolean, done: (r: Ec2Result<EniRecord>) => void): void {
+    const ec2 = this.ec2;
+    ec2.request('CreateNetworkInterface', this.node, this.rng, () => {
+      // Prefixes first, so that the ENI's primary address does not split a free /28 the request needs.
+      const blocks = prefixes ? subnet.allocatePrefixes(count) : [];
+      if (!blocks) return this.fail(subnet, INSUFFICIENT_CIDR);
+      const ips = subnet.allocateAddresses(prefixes ? 1 : count + 1);
+      if (!ips) {
+        subnet.releasePrefixes(blocks);
+        return this.fail(subnet, INSUFFICIENT_ADDRESSES);
+      }
+      const eni: EniRecord = {
+        id: ec2.nextEniId(),
+        node: this.node,
+        subnet,
+        primaryIp: ips[0],
+        secondaries: ips.slice(1),
+        prefixes: blocks,
+        deviceIndex: -1,
+        attached: false,
+        visibleAt: Infinity,
+      };
+      this.enis.push(eni);
+      ec2.observer.enis(this.node, 1, ec2.sim.now);
+      ec2.observer.secondaries(this.node, prefixes ? 16 * count : count, ec2.sim.now);
+      return ok(eni);
+    }, done);
+  }
+
+  /** AttachNetworkInterface at the lowest free device index; sets the time the ENI becomes visible in IMDS. */
+  attachNetworkInterface(eni: EniRecord, visibleDelayRng: Rng, done: (r: Ec2Result<EniRecord>) => void): void {
+    this.ec2.request('AttachNetworkInterface', this.node, this.rng, () => {
+      const used = new Set(this.enis.filter((e) => e.attached).map((e) => e.deviceIndex));
+      let idx = 0;
+      while (used.has(idx)) idx++;
+      eni.deviceIndex = idx;
+      eni.attached = true;
+      eni.visibleAt = this.ec2.sim.now + sample(this.ec2.params.eniVisibleDelay, visibleDelayRng);
+      return ok(eni);
+    }, done);
+  }
+
+  /** AssignPrivateIpAddresses with SecondaryPrivateIpAddressCount = count: the new addresses. */
+  assignPrivateIpAddresses(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
+    const ec2 = this.ec2;
+    ec2.request('AssignPrivateIpAddresses', this.node, this.rng, () => {
+      const ips = eni.subnet.allocateAddresses(count);
+      if (!ips) return this.fail(eni.subnet, INSUFFICIENT_ADDRESSES);
+      eni.secondaries.push(...ips);
+      ec2.observer.secondaries(this.node, count, ec2.sim.now);
+      return ok(ips);
+    }, done);
+  }
+
+  /** AssignPrivateIpAddresses with Ipv4PrefixCount = count: the new prefixes' first addresses. */
+  assignIpv4Prefixes(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
+    const ec2 = this.ec2;
+    ec2.request('AssignPrivateIpAddresses', this.node, this.rng, () => {
+      const blocks = eni.subnet.allocatePrefixes(count);
+      if (!blocks) return this.fail(eni.subnet, INSUFFICIENT_CIDR);
+      eni.prefixes.push(...blocks);
+      ec2.observer.secondaries(this.node, 16 * count, ec2.sim.now);
+      return ok(blocks);
+    }, done);
+  }
+
+  /** UnassignPrivateIpAddresses (PrivateIpAddresses or Ipv4Prefixes): they go back to the subnet. */
+  unassignPrivateIpAddresses(eni: EniRecord, ips: readonly number[], prefixes: boolean, done: (r: Ec2Result<null>) => void): void {
+    const ec2 = this.ec2;
+    ec2.request('UnassignPrivateIpAddresses', this.node, this.rng, () => {
+      const list = prefixes ? eni.prefixes : eni.secondaries;
+      const drop = new Set(ips);
+      const kept = list.filter((ip) => !drop.has(ip));
+      const removed = list.length - kept.length;
+      list.length = 0;
+      list.push(...kept);
+      if (prefixes) eni.subnet.releasePrefixes(ips);
+      else eni.subnet.releaseAddresses(ips);
+      ec2.observer.secondaries(this.node, -(prefixes ? 16 * removed : removed), ec2.sim.now);
+      return ok(null);
+    }, done);
+  }
+
+  detachNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
+    this.ec2.request('DetachNetworkInterface', this.node, this.rng, () => {
+      eni.attached = false;
+      return ok(null);
+    }, done);
+  }
+
+  /** DeleteNetworkInterface: its primary and secondary addresses and its prefixes go back to the subnet. */
+  deleteNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
+    const ec2 = this.ec2;
+    ec2.request('DeleteNetworkInterface', this.node, this.rng, () => {
+      const i = this.enis.indexOf(eni);
+      if (i < 0) return { ok: false, code: 'InvalidNetworkInterfaceID.NotFound' };
+      this.enis.splice(i, 1);
+      eni.subnet.releaseAddresses([eni.primaryIp, ...eni.secondaries]);
+      eni.subnet.releasePrefixes(eni.prefixes);
+      ec2.observer.secondaries(this.node, -(eni.secondaries.length + 16 * eni.prefixes.length), ec2.sim.now);
+      ec2.observer.enis(this.node, -1, ec2.sim.now);
+      eni.secondaries.length = 0;
+      eni.prefixes.length = 0;
+      return ok(null);
+    }, done);
+  }
+}

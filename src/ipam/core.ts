@@ -1,0 +1,74 @@
+/**
+ * What the pool actions (grow.ts, shrink.ts) share with the loop that schedules them (ipamd.ts): one node's
+ * datastore, targets, EC2 client, streams and observer.
+ */
+import type { Simulation } from '../engine/sim.js';
+import type { Rng } from '../engine/random.js';
+import type { Ec2Client, EniRecord } from '../aws/ec2.js';
+import type { Subnet } from '../aws/subnet.js';
+import type { Addr, Datastore } from './datastore.js';
+import type { IpamdConfig } from './config.js';
+import type { IpamdParams } from './params.js';
+import type { PoolSnapshot, PoolTargets } from './policy.js';
+
+/** Pool actions reported to observers (event log, metrics). */
+export type PoolAction =
+  | 'assign-ips'
+  | 'create-eni'
+  | 'eni-ready'
+  | 'release-ips'
+  | 'free-eni'
+  | 'ec2-error'
+  | 'init-failed';
+
+/** Details of a pool action: `count` is CIDRs (addresses in SIP, prefixes in PD); `prefixes` their first addresses. */
+export interface PoolActionDetail {
+  eni?: string;
+  count?: number;
+  code?: string;
+  /** Pod addresses leaving the datastore (release-ips). */
+  addrs?: readonly Addr[];
+  /** /28 prefixes involved (PD). */
+  prefixes?: readonly number[];
+}
+
+/** Receives ipamd decisions and outcomes. */
+export interface IpamObserver {
+  poolAction(node: string, action: PoolAction, detail: PoolActionDetail, now: number): void;
+}
+
+/** One node's ipamd as the pool actions see it. */
+export interface IpamdCore {
+  readonly sim: Simulation;
+  readonly node: string;
+  readonly ds: Datastore;
+  readonly targets: PoolTargets;
+  readonly config: IpamdConfig;
+  readonly params: IpamdParams;
+  readonly ec2: Ec2Client;
+  readonly observer: IpamObserver;
+  /** EC2's record of every ENI in the datastore, by id. */
+  readonly records: Map<string, EniRecord>;
+  /** Go map-order choices (which ENI, which CIDRs). */
+  readonly choice: Rng;
+  /** IMDS poll jitter, ENI visibility, setup delays. */
+  readonly timing: Rng;
+  /** Custom networking: the ENIConfig subnet new ENIs go to. */
+  readonly eniConfigSubnet: Subnet | undefined;
+  /** A fresh snapshot of the pool. */
+  snapshot(): PoolSnapshot;
+  /** hasRoomForEni: ENIs in the datastore below the cap (MAX_ENI, instance limit, trunk reservation). */
+  hasRoomForEni(): boolean;
+  /** An insufficient-address error: no growth for the next 120 s (lastInsufficientCidrError). */
+  noteInsufficient(): void;
+  /** setupENI's datastore part: the ENI and its addresses or prefixes join the datastore. */
+  adopt(rec: EniRecord): void;
+  /** Re-evaluates the lazy schedule after a change outside a pass. */
+  wake(): void;
+  /** True once the node is drained: every pending continuation must do nothing. */
+  stopped(): boolean;
+  /** The datastore gained addresses or prefixes (the pool may have reached its target). */
+  added(): void;
+  /** An ENI could not be deleted and is left behind. */
+  leaked(): void;
+}

@@ -1,0 +1,107 @@
+/** One ENI in ipamd's datastore (the ENI entry of data_store.go's eniPool). */
+import type { Addr, DsPrefix } from './prefix.js';
+
+/** One ENI as the datastore sees it. */
+export class DsEni {
+  /** SIP: its secondary addresses. PD: empty (addresses live in `prefixes`). */
+  readonly addrs: Addr[] = [];
+  /** SIP: free addresses never used by a pod. */
+  readonly fresh: Addr[] = [];
+  /** SIP: free addresses released by a pod, in release-time order (oldest first). */
+  readonly released: Addr[] = [];
+  /** PD: its /28 prefixes. */
+  readonly prefixes: DsPrefix[] = [];
+  /** PD: prefixes with no address assigned. */
+  freePrefixes = 0;
+  assigned = 0;
+  constructor(
+    readonly id: string,
+    readonly primary: boolean,
+    readonly deviceIndex: number,
+    /** Time (ms) it entered the datastore: starts the minimum ENI lifetime. */
+    readonly createdAt: number,
+    /** The node's IP_COOLDOWN_PERIOD (ms). */
+    readonly cooldownMs: number,
+    /** False for an ENI that never gets pod addresses (custom networking's primary, an excluded subnet's). */
+    readonly allocatable: boolean,
+    /** Prefix-delegation mode: addresses live in `prefixes`. */
+    readonly pd: boolean,
+  ) {}
+
+  /** CIDRs attached: /32s (SIP) or prefixes (PD); the per-ENI cap applies to this. */
+  get cidrs(): number {
+    return this.pd ? this.prefixes.length : this.addrs.length;
+  }
+
+  /** Pod addresses it holds. */
+  get size(): number {
+    return this.pd ? 16 * this.prefixes.length : this.addrs.length;
+  }
+
+  /** Free addresses, cooling or not. */
+  get free(): number {
+    return this.size - this.assigned;
+  }
+
+  /** Number of free addresses whose cooldown has ended at `now`. */
+  assignable(now: number, cooldownMs: number): number {
+    return this.pd ? this.assignablePd(now, cooldownMs) : this.assignableSip(now, cooldownMs);
+  }
+
+  /**
+   * {@link assignable} in SIP mode. Kept small and separate: it runs for every ENI on every pod ADD, and V8 only
+   * inlines small functions. Released addresses form a time-ordered queue, so the cut is a binary search.
+   */
+  assignableSip(now: number, cooldownMs: number): number {
+    const r = this.released;
+    const n = r.length;
+    if (n === 0 || r[n - 1].releasedAt + cooldownMs <= now) return this.fresh.length + n;
+    const limit = now - cooldownMs; // released at or before `limit` may be reused
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (r[mid].releasedAt <= limit) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.fresh.length + lo;
+  }
+
+  /** {@link assignable} in PD mode: the sum over its prefixes. */
+  assignablePd(now: number, cooldownMs: number): number {
+    const ps = this.prefixes;
+    let n = 0;
+    for (let i = 0; i < ps.length; i++) n += ps[i].assignable(now, cooldownMs);
+    return n;
+  }
+
+  /** Whether any free address on it was released by a pod less than `cooldownMs` ago (hasIPInCooling). */
+  hasCooling(now: number, cooldownMs: number): boolean {
+    return this.coolingEndsAt(cooldownMs) > now;
+  }
+
+  /** Time (ms) the last cooling address on it stops cooling (-Infinity if none ever released). */
+  coolingEndsAt(cooldownMs: number): number {
+    if (!this.pd) {
+      const r = this.released;
+      return r.length > 0 ? r[r.length - 1].releasedAt + cooldownMs : -Infinity;
+    }
+    const ps = this.prefixes;
+    let end = -Infinity;
+    for (let i = 0; i < ps.length; i++) {
+      const r = ps[i].released;
+      if (r.length > 0 && r[r.length - 1].releasedAt + cooldownMs > end) end = r[r.length - 1].releasedAt + cooldownMs;
+    }
+    return end;
+  }
+}
+
+/** Removes and returns list[i], keeping order, without allocating. */
+export function removeAt<T>(list: T[], i: number): T {
+  const x = list[i];
+  const n = list.length - 1;
+  for (let k = i; k < n; k++) list[k] = list[k + 1];
+  list.pop();
+  return x;
+}
+

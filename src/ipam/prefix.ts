@@ -1,0 +1,86 @@
+/**
+ * Pod addresses and /28 prefixes as the datastore holds them. In PD mode all 16 addresses of a prefix are pod
+ * addresses (the ENI's primary address is never inside a prefix); a pod gets an address whose cooldown has ended
+ * if the prefix has one, else the lowest never-used one (getUnusedIP, data_store.go), so a fresh prefix is handed
+ * out from its network address upward.
+ */
+import type { DsEni } from './ds-eni.js';
+
+/** Addresses in a /28 prefix (GetPrefixDelegationDefaults: 16 addresses, /28). */
+export const PREFIX_SIZE = 16;
+
+/** One pod address held by ipamd: a secondary /32 (SIP) or one of a prefix's 16 (PD). */
+export class Addr {
+  /** Pod id holding it, or -1 when free. */
+  pod = -1;
+  /** Time (ms) the last pod released it; -Infinity if never used. */
+  releasedAt = -Infinity;
+  /** Set once the address has left the datastore (released to EC2 or its ENI freed). */
+  gone = false;
+  constructor(
+    readonly ip: number,
+    readonly eni: DsEni,
+    /** Its /28 in PD mode; null in SIP mode. */
+    readonly prefix: DsPrefix | null,
+  ) {}
+}
+
+/** One /28 prefix on an ENI (PD mode). */
+export class DsPrefix {
+  /** Its 16 addresses, lowest first. */
+  readonly addrs: Addr[] = [];
+  /** Free addresses never used by a pod, highest first (so pop() yields the lowest). */
+  readonly fresh: Addr[] = [];
+  /** Free addresses released by a pod, oldest release first. */
+  readonly released: Addr[] = [];
+  /** Addresses assigned to pods; 0 makes it a free prefix (releasable). */
+  assigned = 0;
+
+  constructor(
+    /** First address of the /28. */
+    readonly base: number,
+    readonly eni: DsEni,
+  ) {
+    for (let i = 0; i < PREFIX_SIZE; i++) this.addrs.push(new Addr(base + i, eni, this));
+    for (let i = PREFIX_SIZE - 1; i >= 0; i--) this.fresh.push(this.addrs[i]);
+  }
+
+  /** Free addresses whose cooldown has ended at `now`. */
+  assignable(now: number, cooldownMs: number): number {
+    return assignableCount(this.fresh.length, this.released, now, cooldownMs);
+  }
+}
+
+/**
+ * `fresh` plus the released addresses whose cooldown has ended at `now`: `released` is in release-time order, so
+ * a binary search finds the cut.
+ */
+export function assignableCount(fresh: number, released: readonly Addr[], now: number, cooldownMs: number): number {
+  const n = released.length;
+  if (n === 0 || released[n - 1].releasedAt + cooldownMs <= now) return fresh + n;
+  const limit = now - cooldownMs; // released at or before `limit` may be reused
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (released[mid].releasedAt <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return fresh + lo;
+}
+
+/**
+ * Takes an address from a prefix that has an assignable one (getUnusedIP): a released address whose cooldown has
+ * ended (the oldest; Go takes one in map order), else the lowest never-used address.
+ */
+export function takeFromPrefix(p: DsPrefix, now: number, cooldownMs: number): Addr {
+  const r = p.released;
+  let a: Addr;
+  if (r.length > 0 && r[0].releasedAt + cooldownMs <= now) {
+    a = r[0];
+    for (let k = 1; k < r.length; k++) r[k - 1] = r[k];
+    r.pop();
+  } else a = p.fresh.pop() as Addr;
+  p.assigned++;
+  return a;
+}
