@@ -67,6 +67,9 @@ describe('invariants over random scenarios', () => {
         const cooldownMs = (s.env.IP_COOLDOWN_PERIOD ?? 30) * 1000;
         const sink = {
           write: (r: Record<string, unknown>) => {
+            // An address ipamd returned to EC2 leaves its cooldown with it (FindFreeableCidrs ignores cooldown; EC2
+            // may hand the same address out again as a new one): only the datastore's own reuse is checked.
+            if (r.type === 'ipamd' && r.action === 'release-ips') for (const ip of (r.ips as string[]) ?? []) released.delete(`${r.node}/${ip}`);
             if (r.type !== 'pod') return;
             if (r.event === 'started') {
               const key = `${r.node}/${r.ip}`;
