@@ -57,6 +57,7 @@ export class Datastore {
     for (const ip of ips) {
       const a = new Addr(ip, eni, null);
       eni.addrs.push(a);
+      eni.nAddrs++;
       eni.fresh.push(a);
     }
     this.total += ips.length;
@@ -76,6 +77,7 @@ export class Datastore {
     for (const a of addrs) {
       if (a.pod !== -1) throw new InvariantError(`Datastore.removeAddresses: ${a.ip} is assigned to pod ${a.pod}`);
       removeFrom(eni.addrs, a, 'address');
+      eni.nAddrs--;
       a.gone = true;
       removeFrom(a.releasedAt === -Infinity ? eni.fresh : eni.released, a, 'free address');
     }
@@ -210,7 +212,10 @@ export class Datastore {
     a.releasedAt = now;
     const eni = a.eni;
     const p = a.prefix;
-    if (p === null) eni.released.push(a);
+    if (p === null) {
+      eni.released.push(a);
+      eni.lastReleaseAt = now;
+    }
     else {
       p.released.push(a);
       if (--p.assigned === 0) {

@@ -14,6 +14,10 @@ export class DsEni {
   /** PD: prefixes with no address assigned. */
   freePrefixes = 0;
   assigned = 0;
+  /** SIP: addresses it holds (`addrs.length`, kept as a field so the pod path never touches the array). */
+  nAddrs = 0;
+  /** SIP: when the last pod released an address here (no released address is newer). */
+  lastReleaseAt = -Infinity;
   constructor(
     readonly id: string,
     readonly primary: boolean,
@@ -53,6 +57,8 @@ export class DsEni {
    * inlines small functions. Released addresses form a time-ordered queue, so the cut is a binary search.
    */
   assignableSip(now: number, cooldownMs: number): number {
+    // Nothing cooling (the common case): every free address is assignable, read from this object's own fields.
+    if (this.lastReleaseAt + cooldownMs <= now) return this.nAddrs - this.assigned;
     const r = this.released;
     const n = r.length;
     if (n === 0 || r[n - 1].releasedAt + cooldownMs <= now) return this.fresh.length + n;
