@@ -11,15 +11,15 @@ import type { RunTask } from './sweep-worker.js';
 import type { RunFigures } from '../sweep/types.js';
 
 /**
- * Path of the compiled worker entry: the bundled `dist/sweep-worker.mjs` beside the bundled CLI, the tsc output
- * `dist/cli/sweep-worker.js` beside this module, or (from TypeScript sources, in tests) the latter under dist/.
+ * Path of the compiled worker entry: the bundled `dist/sweep-worker.mjs` (one file: each worker thread starts
+ * faster), else the tsc output `dist/cli/sweep-worker.js`; from TypeScript sources (tests), the latter.
  */
 export function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
   const dir = dirname(here);
   const candidates = here.endsWith('.ts')
     ? [join(resolve(dir, '..', '..'), 'dist', 'cli', 'sweep-worker.js')]
-    : [join(dir, 'sweep-worker.mjs'), join(dir, 'sweep-worker.js')];
+    : [join(dir, 'sweep-worker.mjs'), join(dir, '..', 'sweep-worker.mjs'), join(dir, 'sweep-worker.js')];
   const file = candidates.find((f) => existsSync(f));
   if (!file) throw new Error(`the compiled sweep worker ${candidates[0]} is missing; run \`npm run build\``);
   return file;
