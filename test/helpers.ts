@@ -1,9 +1,23 @@
 /** Test helpers: build scenarios from inline YAML and check cluster invariants. */
 import { parseScenarioText, validateScenario } from '../src/workload/load.js';
 import type { Scenario } from '../src/workload/scenario.js';
+import { runScenario, type RunReport } from '../src/index.js';
 import type { Cluster } from '../src/run/cluster.js';
 import type { Addr, DsEni } from '../src/ipam/datastore.js';
 import { formatProblem } from '../src/workload/problems.js';
+
+/** Asserts that the lazy loop gives exactly the report of a loop that runs every 5 s (passes and event counts aside). */
+export function expectLazyEqualsEveryTick(sc: Scenario): void {
+  const strip = (r: RunReport) => JSON.stringify({ ...r, ipamd: { ...r.ipamd, passes: 0 }, engine: { events: 0 } });
+  const lazy = strip(runScenario(sc, { loopMode: 'lazy' }));
+  const tick = strip(runScenario(sc, { loopMode: 'every-tick' }));
+  if (lazy !== tick) throw new Error('lazy and every-tick loops disagree');
+}
+
+/** Asserts that two runs of the same scenario and seed in one process give byte-identical reports. */
+export function expectDeterministic(sc: Scenario): void {
+  if (JSON.stringify(runScenario(sc)) !== JSON.stringify(runScenario(sc))) throw new Error('two runs with one seed differ');
+}
 
 /** A resolved scenario from YAML text; throws with the problems if it does not validate. */
 export function scenarioFrom(yaml: string, file = 'inline.yaml'): Scenario {
@@ -159,7 +173,6 @@ workload:
   - poisson: { from: 1m, to: 20m, ratePerMinute: 3, lifetime: { exponential: 5m }, name: churn }
 `;
 
-import { runScenario } from '../src/index.js';
 import type { SweepRow } from '../src/sweep/types.js';
 import { figuresOf } from '../src/sweep/rows.js';
 

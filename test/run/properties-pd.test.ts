@@ -8,8 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Cluster } from '../../src/run/cluster.js';
 import { buildReport } from '../../src/run/report.js';
-import { runScenario } from '../../src/index.js';
-import { checkInvariants, scenarioFrom } from '../helpers.js';
+import { checkInvariants, expectDeterministic, expectLazyEqualsEveryTick, scenarioFrom } from '../helpers.js';
 import { fcParams } from '../fc.js';
 
 const TYPES = ['m5.large', 't3.small', 'c5.4xlarge', 't2.micro', 'm6i.xlarge'];
@@ -98,11 +97,7 @@ describe('prefix delegation and subnets: invariants over random scenarios', () =
   it('the lazy loop gives exactly the report of a loop that runs every 5 s', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
-        const sc = scenarioFrom(yamlOf(s));
-        const strip = (r: ReturnType<typeof runScenario>) => ({ ...r, ipamd: { ...r.ipamd, passes: 0 }, engine: { events: 0 } });
-        const lazy = strip(runScenario(sc, { loopMode: 'lazy' }));
-        const tick = strip(runScenario(sc, { loopMode: 'every-tick' }));
-        expect(JSON.stringify(lazy)).toBe(JSON.stringify(tick));
+        expectLazyEqualsEveryTick(scenarioFrom(yamlOf(s)));
       }),
       fcParams(30),
     );
@@ -111,8 +106,7 @@ describe('prefix delegation and subnets: invariants over random scenarios', () =
   it('give a byte-identical report for the same seed, scattered tenants included', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
-        const sc = scenarioFrom(yamlOf(s));
-        expect(JSON.stringify(runScenario(sc))).toBe(JSON.stringify(runScenario(sc)));
+        expectDeterministic(scenarioFrom(yamlOf(s)));
       }),
       fcParams(10),
     );

@@ -6,10 +6,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Cluster } from '../../src/run/cluster.js';
 import { buildReport } from '../../src/run/report.js';
-import { runScenario } from '../../src/index.js';
 import { isPoolTooLow, shouldTryFreeEni, targetState } from '../../src/ipam/policy.js';
 import { deletableEnis } from '../../src/ipam/deletable.js';
-import { scenarioFrom, checkInvariants } from '../helpers.js';
+import { scenarioFrom, checkInvariants, expectDeterministic, expectLazyEqualsEveryTick } from '../helpers.js';
 import { fcParams } from '../fc.js';
 
 const TYPES = ['t3.small', 'm5.large', 't2.micro', 'c5.4xlarge', 'm6i.xlarge', 'hpc6id.32xlarge'];
@@ -94,11 +93,7 @@ describe('invariants over random scenarios', () => {
   it('the lazy loop gives exactly the report of a loop that runs every 5 s', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
-        const sc = scenarioFrom(yamlOf(s));
-        const strip = (r: ReturnType<typeof runScenario>) => ({ ...r, ipamd: { ...r.ipamd, passes: 0 }, engine: { events: 0 } });
-        const lazy = strip(runScenario(sc, { loopMode: 'lazy' }));
-        const tick = strip(runScenario(sc, { loopMode: 'every-tick' }));
-        expect(JSON.stringify(lazy)).toBe(JSON.stringify(tick));
+        expectLazyEqualsEveryTick(scenarioFrom(yamlOf(s)));
       }),
       fcParams(40),
     );
@@ -107,8 +102,7 @@ describe('invariants over random scenarios', () => {
   it('the same scenario and seed give a byte-identical report, twice in one process', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
-        const sc = scenarioFrom(yamlOf(s));
-        expect(JSON.stringify(runScenario(sc))).toBe(JSON.stringify(runScenario(sc)));
+        expectDeterministic(scenarioFrom(yamlOf(s)));
       }),
       fcParams(15),
     );
