@@ -1,5 +1,5 @@
 /**
- * A binary min-heap of simulation events ordered by (time, priority, seq).
+ * A 4-ary min-heap of simulation events ordered by (time, priority, seq).
  *
  * `seq` is a counter assigned at push time, so events with equal time and priority pop in push order.
  * All three keys stay small integers (V8 Smis) so comparisons never touch boxed doubles.
@@ -28,7 +28,7 @@ function before(a: SimEvent, b: SimEvent): boolean {
   return a.time < b.time || (a.time === b.time && (a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq)));
 }
 
-/** Binary heap of {@link SimEvent}s. */
+/** A 4-ary min-heap of {@link SimEvent}s. */
 export class EventQueue {
   private heap: SimEvent[] = [];
   private seq = 0;
@@ -49,7 +49,7 @@ export class EventQueue {
     let i = h.length;
     h.push(ev);
     while (i > 0) {
-      const p = (i - 1) >> 1;
+      const p = (i - 1) >> 2;
       if (!before(ev, h[p])) break;
       h[i] = h[p];
       i = p;
@@ -79,19 +79,29 @@ export class EventQueue {
     const top = h[0];
     const last = h.pop() as SimEvent;
     if (n > 1) {
+      // A 4-ary heap: half the levels of a binary one, and the four children sit next to each other.
       const m = n - 1;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1;
-        if (l >= m) break;
-        const r = l + 1;
-        const c = r < m && before(h[r], h[l]) ? r : l;
-        if (!before(h[c], last)) break;
-        h[i] = h[c];
+        const first = 4 * i + 1;
+        if (first >= m) break;
+        let c = first;
+        let cv = h[first];
+        const end = first + 4 < m ? first + 4 : m;
+        for (let k = first + 1; k < end; k++) {
+          const kv = h[k];
+          if (before(kv, cv)) {
+            c = k;
+            cv = kv;
+          }
+        }
+        if (!before(cv, last)) break;
+        h[i] = cv;
         i = c;
       }
       h[i] = last;
     }
     return top;
   }
+
 }
