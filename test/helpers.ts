@@ -2,9 +2,25 @@
 import { parseScenarioText, validateScenario } from '../src/workload/load.js';
 import type { Scenario } from '../src/workload/scenario.js';
 import { runScenario, type RunReport } from '../src/index.js';
-import type { Cluster } from '../src/run/cluster.js';
+import { Cluster } from '../src/run/cluster.js';
 import type { Addr, DsEni } from '../src/ipam/datastore.js';
 import { formatProblem } from '../src/workload/problems.js';
+
+/** One record of the event log. */
+export interface LogRecord {
+  t: number;
+  type: string;
+  [k: string]: unknown;
+}
+
+/** Runs a scenario with the event log kept in memory and the invariants checked after every event. */
+export function runLogged(yaml: string): { c: Cluster; log: LogRecord[] } {
+  const log: LogRecord[] = [];
+  const c = new Cluster(scenarioFrom(yaml), { events: { write: (r) => log.push(r as LogRecord) } });
+  c.sim.afterEvent = () => checkInvariants(c);
+  c.run();
+  return { c, log };
+}
 
 /** Asserts that the lazy loop gives exactly the report of a loop that runs every 5 s (passes and event counts aside). */
 export function expectLazyEqualsEveryTick(sc: Scenario): void {

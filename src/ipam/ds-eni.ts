@@ -1,5 +1,5 @@
 /** One ENI in ipamd's datastore (the ENI entry of data_store.go's eniPool). */
-import type { Addr, DsPrefix } from './prefix.js';
+import { assignableCount, type Addr, type DsPrefix } from './prefix.js';
 
 /** One ENI as the datastore sees it. */
 export class DsEni {
@@ -54,23 +54,12 @@ export class DsEni {
 
   /**
    * {@link assignable} in SIP mode. Kept small and separate: it runs for every ENI on every pod ADD, and V8 only
-   * inlines small functions. Released addresses form a time-ordered queue, so the cut is a binary search.
+   * inlines small functions.
    */
   assignableSip(now: number, cooldownMs: number): number {
     // Nothing cooling (the common case): every free address is assignable, read from this object's own fields.
     if (this.lastReleaseAt + cooldownMs <= now) return this.nAddrs - this.assigned;
-    const r = this.released;
-    const n = r.length;
-    if (n === 0 || r[n - 1].releasedAt + cooldownMs <= now) return this.fresh.length + n;
-    const limit = now - cooldownMs; // released at or before `limit` may be reused
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (r[mid].releasedAt <= limit) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.fresh.length + lo;
+    return assignableCount(this.fresh.length, this.released, now, cooldownMs);
   }
 
   /** {@link assignable} in PD mode: the sum over its prefixes. */

@@ -8,21 +8,9 @@ import { Cluster } from '../../src/run/cluster.js';
 import { buildReport } from '../../src/run/report.js';
 import { runScenario } from '../../src/index.js';
 import { deletableEnis } from '../../src/ipam/deletable.js';
-import { scenarioFrom, checkInvariants } from '../helpers.js';
+import { scenarioFrom, runLogged, type LogRecord } from '../helpers.js';
 
-interface Rec {
-  t: number;
-  type: string;
-  [k: string]: unknown;
-}
-
-function runLogged(yaml: string): { c: Cluster; log: Rec[] } {
-  const log: Rec[] = [];
-  const c = new Cluster(scenarioFrom(yaml), { events: { write: (r) => log.push(r as Rec) } });
-  c.sim.afterEvent = () => checkInvariants(c);
-  c.run();
-  return { c, log };
-}
+type Rec = LogRecord;
 
 const fixed = (ipamd = ''): string => `
 model:

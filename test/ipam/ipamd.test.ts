@@ -1,21 +1,8 @@
 /** The ipamd loop end to end on small clusters: call sequences, timers, releases (TST-INC, TST-DEC, TST-FREE). */
 import { describe, expect, it } from 'vitest';
-import { Cluster } from '../../src/run/cluster.js';
-import { scenarioFrom, checkInvariants } from '../helpers.js';
+import { runLogged, type LogRecord } from '../helpers.js';
 
-interface Rec {
-  t: number;
-  type: string;
-  [k: string]: unknown;
-}
-
-function runLogged(yaml: string): { c: Cluster; log: Rec[] } {
-  const log: Rec[] = [];
-  const c = new Cluster(scenarioFrom(yaml), { events: { write: (r) => log.push(r as Rec) } });
-  c.sim.afterEvent = () => checkInvariants(c);
-  c.run();
-  return { c, log };
-}
+type Rec = LogRecord;
 
 const fixedLatency = `
 model:
