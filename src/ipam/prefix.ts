@@ -17,6 +17,8 @@ export class Addr {
   releasedAt = -Infinity;
   /** Set once the address has left the datastore (released to EC2 or its ENI freed). */
   gone = false;
+  /** Metrics bookkeeping: returned to EC2 while still cooling, so already counted out of the cooling total. */
+  coolingUncounted = false;
   constructor(
     readonly ip: number,
     readonly eni: DsEni,

@@ -24,11 +24,6 @@ export class GroupMetrics {
   constructor(readonly name: string) {}
 }
 
-interface CoolingEntry {
-  expiresAt: number;
-  addr: Addr;
-  stamp: number;
-}
 
 /** A subscriber to every domain event, e.g. the event log. */
 export interface EventSink {
@@ -43,7 +38,10 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   readonly eniCount = new TimeWeighted();
   cooling = 0;
   coolingPeak = 0;
-  private readonly coolingQueue: CoolingEntry[] = [];
+  /** Cooling releases in release order, as parallel arrays (no object per release on the hot path). */
+  private coolingExpiry: number[] = [];
+  private coolingAddr: Addr[] = [];
+  private coolingStamp: number[] = [];
   private coolingHead = 0;
   readonly latencies: number[] = [];
   /** Per started pod: creation to address (scheduling wait included), ms. */
@@ -95,26 +93,32 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   }
 
   /**
-   * Addresses returned to EC2 while still cooling: already uncounted at release, so their queue entry must not
-   * count them down again. (Testing `addr.gone` instead made the count depend on when entries were expired: an
-   * address released to EC2 after its cooldown ended, but before anything expired its entry, was never counted
-   * down.)
+   * Expires cooling releases up to `now`. An address returned to EC2 while still cooling was already counted down
+   * then (it carries `coolingUncounted`), so its entry must not count it again; an address released again since
+   * has a newer stamp. (Testing `addr.gone` instead would make the count depend on when entries are expired.)
    */
-  private readonly uncountedEarly = new WeakSet<Addr>();
-
   private expireCooling(now: number): void {
-    const q = this.coolingQueue;
-    while (this.coolingHead < q.length && q[this.coolingHead].expiresAt <= now) {
-      const e = q[this.coolingHead++];
-      if (e.addr.releasedAt === e.stamp && !this.uncountedEarly.has(e.addr)) this.cooling--;
+    const exp = this.coolingExpiry;
+    let h = this.coolingHead;
+    const n = exp.length;
+    if (h === n || exp[h] > now) return;
+    const addrs = this.coolingAddr;
+    const stamps = this.coolingStamp;
+    while (h < n && exp[h] <= now) {
+      const a = addrs[h];
+      if (a.releasedAt === stamps[h] && !a.coolingUncounted) this.cooling--;
+      h++;
     }
-    if (this.coolingHead > 4096 && this.coolingHead * 2 > q.length) {
-      q.splice(0, this.coolingHead);
+    this.coolingHead = h;
+    if (h > 4096 && h * 2 > n) {
+      this.coolingExpiry = exp.slice(h);
+      this.coolingAddr = addrs.slice(h);
+      this.coolingStamp = stamps.slice(h);
       this.coolingHead = 0;
     }
   }
 
-  /** Addresses cooling at `now` (expires finished cooldowns first; the count does not depend on when that runs). */
+  /** Addresses cooling at `now` (cluster-wide). */
   coolingAt(now: number): number {
     this.expireCooling(now);
     return this.cooling;
@@ -165,7 +169,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
         // A decrease may return a still-cooling address to EC2 (FindFreeableCidrs ignores cooldown).
         if (a.releasedAt !== -Infinity && this.isCooling(a, now)) {
           this.cooling--;
-          this.uncountedEarly.add(a);
+          a.coolingUncounted = true;
         }
       }
     }
@@ -245,7 +249,9 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       if (a.eni.cooldownMs > 0) {
         this.cooling++;
         if (this.cooling > this.coolingPeak) this.coolingPeak = this.cooling;
-        this.coolingQueue.push({ expiresAt: now + a.eni.cooldownMs, addr: a, stamp: now });
+        this.coolingExpiry.push(now + a.eni.cooldownMs);
+        this.coolingAddr.push(a);
+        this.coolingStamp.push(now);
       }
     }
     this.sink?.write({
