@@ -67,7 +67,7 @@ export class Cluster implements NodeScaler {
 
   constructor(
     readonly scenario: Scenario,
-    private readonly opts: RunOptions = {},
+    opts: RunOptions = {},
   ) {
     this.seed = opts.seed ?? scenario.seed ?? 1;
     this.streams = new Streams(this.seed);

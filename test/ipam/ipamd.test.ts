@@ -1,8 +1,7 @@
 /** The ipamd loop end to end on small clusters: call sequences, timers, releases (TST-INC, TST-DEC, TST-FREE). */
 import { describe, expect, it } from 'vitest';
-import { runLogged, type LogRecord } from '../helpers.js';
+import { runLogged } from '../helpers.js';
 
-type Rec = LogRecord;
 
 const fixedLatency = `
 model:
