@@ -23,6 +23,13 @@ export { renderRunHtml } from './report/run-html.js';
 export { renderSweepHtml, type SweepHtmlOptions } from './report/sweep-html.js';
 export { meanByPoint } from './report/sweep-summary.js';
 export type { Scenario } from './workload/scenario.js';
+// Sweeps from code: rows from reports, summaries with confidence intervals and Pareto marks, comparisons, SLOs.
+export { figuresOf, makeRow, parseResults, mergeRows } from './sweep/rows.js';
+export { summarise as summariseSweep, paretoFront } from './sweep/summary.js';
+export { compareSides } from './sweep/compare.js';
+export { parseSlo } from './sweep/slo.js';
+export { recommend } from './sweep/recommend.js';
+export type { RunFigures, SweepRow, SweepSummaryRow, Interval } from './sweep/types.js';
 
 /** Runs a scenario to its end and returns the report. Same scenario and seed give the same report. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunReport {
