@@ -32,8 +32,6 @@ export class NodeRuntime {
   drainedAt = -1;
   /** Place of the node's name in sorted order among all nodes (the scheduler's tie-break). */
   rank = 0;
-  /** Position in the scheduler's cluster heap and group heap (-1: not in it). */
-  readonly heapPos: [number, number] = [-1, -1];
   /** Scheduler queues this node can serve, most specific first. */
   readonly queueKeys: readonly string[];
   constructor(

@@ -6,93 +6,132 @@
 import { NodeRuntime } from './node.js';
 import { PodState, type Pod } from './pod.js';
 
+/**
+ * An indexed min-heap of nodes by (pods, name rank). The keys, the nodes' positions and the node index of each slot
+ * live in typed arrays, so sifting never touches node objects: only the node being updated is read.
+ */
 class NodeHeap {
   private readonly heap: NodeRuntime[] = [];
-
-  /** `slot` selects which of the node's heap-position fields this heap uses (0: cluster, 1: group). */
-  constructor(private readonly slot: 0 | 1) {}
+  /** keys[i] = pods x 2^21 + rank of heap[i]; unique, since ranks are. */
+  private keys = new Float64Array(64);
+  /** idx[i] = heap[i].index. */
+  private idx = new Int32Array(64);
+  /** pos[node.index] = its slot, or -1. */
+  private pos = new Int32Array(64).fill(-1);
 
   top(): NodeRuntime | undefined {
     return this.heap[0];
   }
 
   has(n: NodeRuntime): boolean {
-    return n.heapPos[this.slot] >= 0;
+    return n.index < this.pos.length && this.pos[n.index] >= 0;
+  }
+
+  private static key(n: NodeRuntime): number {
+    return n.pods * 2097152 + n.rank;
+  }
+
+  private grow(nodeIndex: number): void {
+    if (this.heap.length >= this.keys.length) {
+      const k = new Float64Array(this.keys.length * 2);
+      k.set(this.keys);
+      this.keys = k;
+      const x = new Int32Array(this.idx.length * 2);
+      x.set(this.idx);
+      this.idx = x;
+    }
+    if (nodeIndex >= this.pos.length) {
+      const p = new Int32Array(Math.max(nodeIndex + 1, this.pos.length * 2)).fill(-1);
+      p.set(this.pos);
+      this.pos = p;
+    }
   }
 
   insert(n: NodeRuntime): void {
+    this.grow(n.index);
+    const i = this.heap.length;
     this.heap.push(n);
-    n.heapPos[this.slot] = this.heap.length - 1;
-    this.up(this.heap.length - 1);
+    this.keys[i] = NodeHeap.key(n);
+    this.idx[i] = n.index;
+    this.pos[n.index] = i;
+    this.down(this.up(i));
   }
 
   remove(n: NodeRuntime): void {
-    const i = n.heapPos[this.slot];
-    if (i < 0) return;
+    if (!this.has(n)) return;
+    const i = this.pos[n.index];
+    this.pos[n.index] = -1;
     const last = this.heap.pop() as NodeRuntime;
-    n.heapPos[this.slot] = -1;
-    if (i < this.heap.length) {
+    const m = this.heap.length;
+    if (i < m) {
       this.heap[i] = last;
-      last.heapPos[this.slot] = i;
+      this.keys[i] = this.keys[m];
+      this.idx[i] = this.idx[m];
+      this.pos[this.idx[i]] = i;
       this.down(this.up(i));
     }
   }
 
   update(n: NodeRuntime): void {
-    const i = n.heapPos[this.slot];
-    if (i >= 0) this.down(this.up(i));
+    if (!this.has(n)) return;
+    const i = this.pos[n.index];
+    this.keys[i] = NodeHeap.key(n);
+    this.down(this.up(i));
   }
 
   /** Restores the heap order after the nodes' ranks changed. */
   rebuild(): void {
     const members = this.heap.splice(0);
-    for (const m of members) m.heapPos[this.slot] = -1;
+    for (const m of members) this.pos[m.index] = -1;
     for (const m of members) this.insert(m);
   }
 
-  /** Sifts up; returns the final index. */
+  private move(from: number, to: number): void {
+    this.heap[to] = this.heap[from];
+    this.keys[to] = this.keys[from];
+    const x = this.idx[from];
+    this.idx[to] = x;
+    this.pos[x] = to;
+  }
+
+  /** Sifts up; returns the final slot. */
   private up(i: number): number {
-    const h = this.heap;
-    const n = h[i];
-    const s = this.slot;
+    const keys = this.keys;
+    const k = keys[i];
+    const node = this.heap[i];
+    const x = this.idx[i];
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const q = h[p];
-      if (!(n.pods < q.pods || (n.pods === q.pods && n.rank < q.rank))) break;
-      h[i] = q;
-      q.heapPos[s] = i;
+      if (!(k < keys[p])) break;
+      this.move(p, i);
       i = p;
     }
-    h[i] = n;
-    n.heapPos[s] = i;
+    this.heap[i] = node;
+    keys[i] = k;
+    this.idx[i] = x;
+    this.pos[x] = i;
     return i;
   }
 
   private down(i: number): void {
-    const h = this.heap;
-    const len = h.length;
-    const n = h[i];
-    const s = this.slot;
+    const keys = this.keys;
+    const len = this.heap.length;
+    const k = keys[i];
+    const node = this.heap[i];
+    const x = this.idx[i];
     for (;;) {
       const l = 2 * i + 1;
       if (l >= len) break;
       const r = l + 1;
-      let c = l;
-      let cn = h[l];
-      if (r < len) {
-        const rn = h[r];
-        if (rn.pods < cn.pods || (rn.pods === cn.pods && rn.rank < cn.rank)) {
-          c = r;
-          cn = rn;
-        }
-      }
-      if (!(cn.pods < n.pods || (cn.pods === n.pods && cn.rank < n.rank))) break;
-      h[i] = cn;
-      cn.heapPos[s] = i;
+      const c = r < len && keys[r] < keys[l] ? r : l;
+      if (!(keys[c] < k)) break;
+      this.move(c, i);
       i = c;
     }
-    h[i] = n;
-    n.heapPos[s] = i;
+    this.heap[i] = node;
+    keys[i] = k;
+    this.idx[i] = x;
+    this.pos[x] = i;
   }
 }
 
@@ -126,7 +165,7 @@ function dropDeleted(q: PodQueue): void {
 
 /** Places pods on nodes. `bind` is called for each placement. */
 export class Scheduler {
-  private readonly all = new NodeHeap(0);
+  private readonly all = new NodeHeap();
   private readonly groups = new Map<string, NodeHeap>();
   private readonly byName = new Map<string, NodeRuntime>();
   private readonly queues = new Map<string, PodQueue>();
@@ -139,7 +178,7 @@ export class Scheduler {
     this.byName.set(n.name, n);
     this.nodes.push(n);
     this.ranksDirty = true;
-    if (!this.groups.has(n.group)) this.groups.set(n.group, new NodeHeap(1));
+    if (!this.groups.has(n.group)) this.groups.set(n.group, new NodeHeap());
   }
 
   private readonly nodes: NodeRuntime[] = [];
