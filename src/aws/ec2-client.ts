@@ -73,19 +73,23 @@ export class Ec2Client {
    * and prefixes return to their subnets. Not an ipamd call, so it draws nothing from the EC2 buckets.
    */
   terminateInstance(): void {
-    const ec2 = this.ec2;
-    const now = ec2.sim.now;
-    ec2.terminate(this.node);
+    this.ec2.terminate(this.node);
     for (const eni of this.enis) {
-      eni.subnet.releaseAddresses([eni.primaryIp, ...eni.secondaries]);
-      eni.subnet.releasePrefixes(eni.prefixes);
-      ec2.observer.secondaries(this.node, -(eni.secondaries.length + 16 * eni.prefixes.length), now);
-      ec2.observer.enis(this.node, -1, now);
-      eni.secondaries.length = 0;
-      eni.prefixes.length = 0;
+      this.returnToSubnet(eni);
       eni.attached = false;
     }
     this.enis.length = 0;
+  }
+
+  /** A deleted ENI's primary and secondary addresses and its prefixes go back to its subnet. */
+  private returnToSubnet(eni: EniRecord): void {
+    const ec2 = this.ec2;
+    eni.subnet.releaseAddresses([eni.primaryIp, ...eni.secondaries]);
+    eni.subnet.releasePrefixes(eni.prefixes);
+    ec2.observer.secondaries(this.node, -(eni.secondaries.length + 16 * eni.prefixes.length), ec2.sim.now);
+    ec2.observer.enis(this.node, -1, ec2.sim.now);
+    eni.secondaries.length = 0;
+    eni.prefixes.length = 0;
   }
 
   describeInstances(done: (r: Ec2Result<null>) => void): void {
@@ -201,12 +205,7 @@ export class Ec2Client {
       const i = this.enis.indexOf(eni);
       if (i < 0) return { ok: false, code: 'InvalidNetworkInterfaceID.NotFound' };
       this.enis.splice(i, 1);
-      eni.subnet.releaseAddresses([eni.primaryIp, ...eni.secondaries]);
-      eni.subnet.releasePrefixes(eni.prefixes);
-      ec2.observer.secondaries(this.node, -(eni.secondaries.length + 16 * eni.prefixes.length), ec2.sim.now);
-      ec2.observer.enis(this.node, -1, ec2.sim.now);
-      eni.secondaries.length = 0;
-      eni.prefixes.length = 0;
+      this.returnToSubnet(eni);
       return ok(null);
     }, done);
   }

@@ -112,8 +112,6 @@ export interface Ec2Observer {
 
 /** The EC2 service shared by all nodes of the account. */
 export class Ec2 {
-  /** Calls made per API (including failed ones). */
-  readonly calls = new Map<Ec2ApiName, number>(EC2_APIS.map((a) => [a, 0]));
   /** The account's token buckets (empty when throttling is off). */
   readonly buckets = new Map<Ec2ApiName, TokenBucket>();
   private readonly sdk = new Map<string, SdkRetryState>();
@@ -165,7 +163,6 @@ export class Ec2 {
   request<T>(api: Ec2ApiName, node: string, rng: Rng, effect: () => Ec2Result<T>, done: (r: Ec2Result<T>) => void): void {
     const attempt = (n: number): void => {
       if (this.terminated.has(node)) return;
-      this.calls.set(api, (this.calls.get(api) as number) + 1);
       const bucket = this.buckets.get(api);
       if (bucket && !bucket.take(this.sim.now)) {
         // Throttled: the SDK backs off and retries, until its attempts or retry quota run out.
