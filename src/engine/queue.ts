@@ -1,8 +1,18 @@
 /**
- * A 4-ary min-heap of simulation events ordered by (time, priority, seq).
+ * The pending-event set: events ordered by (time, priority, seq).
  *
  * `seq` is a counter assigned at push time, so events with equal time and priority pop in push order.
- * All three keys stay small integers (V8 Smis) so comparisons never touch boxed doubles.
+ *
+ * It is a two-tier calendar queue (Brown 1988, in the simple form of a ladder queue's top rung). Time is cut into
+ * buckets of {@link BUCKET_MS}. Events of the bucket being served, and of any earlier one, sit in a small 4-ary
+ * min-heap (`near`). Events of the next {@link RING} buckets are appended, unsorted, to a ring of per-bucket arrays,
+ * which costs O(1); a bucket is sorted into `near` only when the clock reaches it. Events beyond the ring's horizon
+ * wait in a second heap (`far`). A simulation with a few thousand pending timers (one per running pod) thus pays
+ * for a heap of the few dozen events of one bucket instead of one of thousands.
+ *
+ * In both heaps the sort keys live in typed arrays beside the event objects: `times[i]` and
+ * `ords[i] = priority x 2^32 + seq` (an exact integer below 2^53). Sifting compares only those arrays and never
+ * loads an event object.
  */
 
 /** Handler of an event: a plain synchronous function of the event's argument. */
@@ -21,21 +31,119 @@ export interface SimEvent {
   cancelled: boolean;
 }
 
-/** Largest priority value accepted (keeps `order` an exact integer). */
+/** Largest priority value accepted (keeps `priority x 2^32 + seq` an exact integer). */
 export const MAX_PRIORITY = 2 ** 20;
 
-function before(a: SimEvent, b: SimEvent): boolean {
-  return a.time < b.time || (a.time === b.time && (a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq)));
+const SEQ_SPAN = 2 ** 32;
+/** Bucket width (ms). */
+export const BUCKET_MS = 1024;
+/** Buckets in the ring (a power of two): the horizon is RING x BUCKET_MS, about 70 minutes. */
+export const RING = 4096;
+
+const bucketOf = (t: number): number => Math.floor(t / BUCKET_MS);
+
+/** A 4-ary min-heap of events keyed by (time, ord) held in typed arrays. */
+class KeyedHeap {
+  evs: SimEvent[] = [];
+  times = new Float64Array(256);
+  ords = new Float64Array(256);
+  n = 0;
+
+  push(ev: SimEvent, time: number, ord: number): void {
+    if (this.n === this.times.length) this.grow();
+    const times = this.times;
+    const ords = this.ords;
+    const evs = this.evs;
+    let i = this.n++;
+    while (i > 0) {
+      const p = (i - 1) >> 2;
+      const tp = times[p];
+      if (tp < time || (tp === time && ords[p] < ord)) break;
+      times[i] = tp;
+      ords[i] = ords[p];
+      evs[i] = evs[p];
+      i = p;
+    }
+    times[i] = time;
+    ords[i] = ord;
+    evs[i] = ev;
+  }
+
+  private grow(): void {
+    const t = new Float64Array(this.times.length * 2);
+    t.set(this.times);
+    this.times = t;
+    const o = new Float64Array(this.ords.length * 2);
+    o.set(this.ords);
+    this.ords = o;
+  }
+
+  /** Removes and returns the smallest event (the heap must not be empty). */
+  pop(): SimEvent {
+    const evs = this.evs;
+    const top = evs[0];
+    const m = --this.n;
+    if (m > 0) {
+      const times = this.times;
+      const ords = this.ords;
+      const lt = times[m];
+      const lo = ords[m];
+      const le = evs[m];
+      let i = 0;
+      for (;;) {
+        const first = 4 * i + 1;
+        if (first >= m) break;
+        // The smallest of up to four adjacent children.
+        let c = first;
+        let ct = times[first];
+        let co = ords[first];
+        const end = first + 4 < m ? first + 4 : m;
+        for (let k = first + 1; k < end; k++) {
+          const kt = times[k];
+          if (kt < ct || (kt === ct && ords[k] < co)) {
+            c = k;
+            ct = kt;
+            co = ords[k];
+          }
+        }
+        if (lt < ct || (lt === ct && lo < co)) break;
+        times[i] = ct;
+        ords[i] = co;
+        evs[i] = evs[c];
+        i = c;
+      }
+      times[i] = lt;
+      ords[i] = lo;
+      evs[i] = le;
+    }
+    evs[m] = undefined as unknown as SimEvent; // drop the reference so the event can be collected
+    return top;
+  }
+
+  drain(): SimEvent[] {
+    const out = this.evs.slice(0, this.n);
+    this.evs = [];
+    this.n = 0;
+    return out;
+  }
 }
 
-/** A 4-ary min-heap of {@link SimEvent}s. */
+/** The pending events of a simulation. */
 export class EventQueue {
-  private heap: SimEvent[] = [];
+  /** Events of buckets <= `cur`. */
+  private readonly near = new KeyedHeap();
+  /** Events of buckets in (cur, cur + RING), by bucket mod RING, unsorted. */
+  private readonly ring: SimEvent[][] = Array.from({ length: RING }, () => []);
+  private inRing = 0;
+  /** Events of buckets >= cur + RING. */
+  private readonly far = new KeyedHeap();
+  /** The bucket being served. */
+  private cur = 0;
   private seq = 0;
 
   /** Number of events held (including cancelled ones not yet popped). */
   get size(): number {
-    return this.heap.length;
+    return this.near.n + this.inRing + this.far.n;
   }
 
   /** Pushes an event and returns it (keep it to cancel it later). */
@@ -43,65 +151,88 @@ export class EventQueue {
     if (!(priority >= 0 && priority < MAX_PRIORITY) || !Number.isInteger(priority)) {
       throw new RangeError(`EventQueue.push: priority ${priority} outside [0, ${MAX_PRIORITY})`);
     }
-    if (this.seq >= 0x3fffffff) this.renumber();
+    if (this.seq >= SEQ_SPAN) this.renumber();
     const ev: SimEvent = { time, priority, seq: this.seq++, fn, arg, cancelled: false };
-    const h = this.heap;
-    let i = h.length;
-    h.push(ev);
-    while (i > 0) {
-      const p = (i - 1) >> 2;
-      if (!before(ev, h[p])) break;
-      h[i] = h[p];
-      i = p;
-    }
-    h[i] = ev;
+    this.place(ev);
     return ev;
   }
 
-  /** Keeps seq a small integer on very long runs: renumbers held events in their current order. */
-  private renumber(): void {
-    const sorted = this.heap.slice().sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-    this.seq = 0;
-    for (const e of sorted) e.seq = this.seq++;
-    this.heap = sorted; // an ascending array is a valid heap
+  private place(ev: SimEvent): void {
+    const b = bucketOf(ev.time);
+    const ahead = b - this.cur;
+    if (ahead <= 0) this.near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
+    else if (ahead < RING) {
+      this.ring[b & (RING - 1)].push(ev);
+      this.inRing++;
+    } else this.far.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
+  }
+
+  /**
+   * Moves the next non-empty bucket into `near`. Returns false when no event is left anywhere.
+   * Only called with `near` empty.
+   */
+  private advance(): boolean {
+    const far = this.far;
+    if (this.inRing === 0) {
+      if (far.n === 0) return false;
+      this.cur = bucketOf(far.times[0]);
+    } else {
+      // The next bucket holding ring events, but no further than the earliest far event's bucket.
+      const limit = far.n > 0 ? bucketOf(far.times[0]) : Infinity;
+      let b = this.cur + 1;
+      while (b < limit && this.ring[b & (RING - 1)].length === 0) b++;
+      this.cur = b;
+    }
+    const near = this.near;
+    const cur = this.cur;
+    const slot = this.ring[cur & (RING - 1)];
+    const k = slot.length;
+    if (k > 0) {
+      for (let i = 0; i < k; i++) {
+        const ev = slot[i];
+        near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
+      }
+      slot.length = 0;
+      this.inRing -= k;
+    }
+    while (far.n > 0 && bucketOf(far.times[0]) <= cur) {
+      const ev = far.pop();
+      near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
+    }
+    // Far events now within the horizon stay in `far`; advance() keeps looking there too.
+    return true;
   }
 
   /** Time of the earliest event, or Infinity when empty. */
   peekTime(): number {
-    return this.heap.length === 0 ? Infinity : this.heap[0].time;
+    if (this.near.n === 0 && !this.advance()) return Infinity;
+    return this.near.times[0];
   }
 
   /** Removes and returns the earliest event, or undefined when empty. */
   pop(): SimEvent | undefined {
-    const h = this.heap;
-    const n = h.length;
-    if (n === 0) return undefined;
-    const top = h[0];
-    const last = h.pop() as SimEvent;
-    if (n > 1) {
-      // A 4-ary heap: half the levels of a binary one, and the four children sit next to each other.
-      const m = n - 1;
-      let i = 0;
-      for (;;) {
-        const first = 4 * i + 1;
-        if (first >= m) break;
-        let c = first;
-        let cv = h[first];
-        const end = first + 4 < m ? first + 4 : m;
-        for (let k = first + 1; k < end; k++) {
-          const kv = h[k];
-          if (before(kv, cv)) {
-            c = k;
-            cv = kv;
-          }
-        }
-        if (!before(cv, last)) break;
-        h[i] = cv;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
+    if (this.near.n === 0 && !this.advance()) return undefined;
+    return this.near.pop();
   }
 
+  /** Keeps seq below 2^32 on very long runs: renumbers held events in their current order. */
+  private renumber(): void {
+    const held = [...this.near.drain(), ...this.far.drain()];
+    for (const slot of this.ring) {
+      for (const ev of slot) held.push(ev);
+      slot.length = 0;
+    }
+    this.inRing = 0;
+    held.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
+    this.seq = 0;
+    for (const ev of held) {
+      ev.seq = this.seq++;
+      this.place(ev);
+    }
+  }
+
+  /** Test hook: continues numbering from `seq` (to exercise renumbering). */
+  setSeqForTest(seq: number): void {
+    this.seq = seq;
+  }
 }

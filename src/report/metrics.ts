@@ -8,7 +8,7 @@ import type { IpamObserver, PoolAction, PoolActionDetail } from '../ipam/ipamd.j
 import type { Addr } from '../ipam/datastore.js';
 import type { PodObserver } from '../kubelet/kubelet.js';
 import type { Pod } from '../kubelet/pod.js';
-import { TimeWeighted } from './tally.js';
+import { DurationLog, TimeWeighted } from './tally.js';
 
 function bump(m: Map<string, number>, k: string): void {
   m.set(k, (m.get(k) ?? 0) + 1);
@@ -19,7 +19,7 @@ export class GroupMetrics {
   readonly attached = new TimeWeighted();
   readonly assigned = new TimeWeighted();
   readonly idle = new TimeWeighted();
-  readonly latencies: number[] = [];
+  readonly latencies = new DurationLog();
   failedAdds = 0;
   constructor(readonly name: string) {}
 }
@@ -43,11 +43,11 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   private coolingAddr: Addr[] = [];
   private coolingStamp: number[] = [];
   private coolingHead = 0;
-  readonly latencies: number[] = [];
+  readonly latencies = new DurationLog();
   /** Per started pod: creation to address (scheduling wait included), ms. */
-  readonly createToStart: number[] = [];
+  readonly createToStart = new DurationLog();
   /** Per bound pod: creation to binding (time without a node), ms. */
-  readonly schedulingWait: number[] = [];
+  readonly schedulingWait = new DurationLog();
   /** Time the last pod that had to wait (for a node or an address) got its address; -1 if none waited. */
   lastWaitedStartAt = -1;
   readonly groups: GroupMetrics[];
@@ -87,7 +87,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   }
 
   /** Figures of node group i (the cluster's own when there is one group). */
-  group(i: number): { attached: TimeWeighted; assigned: TimeWeighted; idle: TimeWeighted; latencies: readonly number[]; failedAdds: number } {
+  group(i: number): { attached: TimeWeighted; assigned: TimeWeighted; idle: TimeWeighted; latencies: DurationLog; failedAdds: number } {
     if (this.perGroup) return this.groups[i];
     return { attached: this.attached, assigned: this.assigned, idle: this.idle, latencies: this.latencies, failedAdds: this.groups[0].failedAdds };
   }

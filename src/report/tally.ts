@@ -1,3 +1,5 @@
+import type { LatencySummary } from './types.js';
+
 /**
  * A time-weighted level (SimScript's Tally idea): on every change, add the previous level weighted by the time
  * since the last change; flush at the end.
@@ -37,4 +39,69 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/**
+ * Durations (ms) appended one by one, kept in push order in a growable Int32Array (no per-value boxing). Most pod
+ * latencies in a healthy pool are 0, so the summary counts zeros and sorts only the rest.
+ */
+export class DurationLog {
+  private vals: Int32Array | Float64Array = new Int32Array(1024);
+  private n = 0;
+
+  get length(): number {
+    return this.n;
+  }
+
+  push(v: number): void {
+    if (this.n === this.vals.length) this.grow(this.vals.length * 2);
+    // Whole milliseconds below 2^31 (24.8 days) fit the Int32Array; anything else switches to doubles once.
+    if ((v | 0) !== v && this.vals instanceof Int32Array) this.vals = Float64Array.from(this.vals);
+    this.vals[this.n++] = v;
+  }
+
+  private grow(size: number): void {
+    const next = this.vals instanceof Int32Array ? new Int32Array(size) : new Float64Array(size);
+    next.set(this.vals);
+    this.vals = next;
+  }
+
+  /** The values in push order (a copy). */
+  values(): number[] {
+    return Array.from(this.vals.subarray(0, this.n));
+  }
+
+  /** Count, mean (to 0.1 ms), nearest-rank p50/p90/p99 and max. */
+  summary(): LatencySummary {
+    const n = this.n;
+    if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+    const vals = this.vals;
+    let zeros = 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const v = vals[i];
+      sum += v;
+      if (v === 0) zeros++;
+    }
+    const rest = vals instanceof Int32Array ? new Int32Array(n - zeros) : new Float64Array(n - zeros);
+    let k = 0;
+    for (let i = 0; i < n; i++) if (vals[i] !== 0) rest[k++] = vals[i];
+    rest.sort();
+    // Sorted order is: negatives (none for durations, but kept correct), the zeros, the positives.
+    let neg = 0;
+    while (neg < rest.length && rest[neg] < 0) neg++;
+    const at = (p: number): number => {
+      const rank = Math.ceil((p / 100) * n);
+      const i = Math.min(n - 1, Math.max(0, rank - 1));
+      return i < neg ? rest[i] : i < neg + zeros ? 0 : rest[i - zeros];
+    };
+    return { count: n, mean: Math.round((sum / n) * 10) / 10, p50: at(50), p90: at(90), p99: at(99), max: at(100) };
+  }
+}
+
+/** {@link DurationLog.summary} of a list of durations (ms). */
+export function summarise(values: ArrayLike<number>): LatencySummary {
+  const log = new DurationLog();
+  for (let i = 0; i < values.length; i++) log.push(values[i]);
+  return log.summary();
 }

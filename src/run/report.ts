@@ -3,33 +3,13 @@ import { describe } from '../engine/distribution.js';
 import { formatDuration } from '../engine/duration.js';
 import { EC2_APIS } from '../aws/ec2.js';
 import { poolMode } from '../ipam/config.js';
-import { percentile } from '../report/tally.js';
-import type { LatencySummary, NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
+import { summarise } from '../report/tally.js';
+import type { NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
 import { cidrToString } from '../aws/cidr.js';
 import type { Cluster, RunOptions } from './cluster.js';
 
 /** Version of this tool and of the ipamd behaviour it models. */
 export const TOOL = { name: 'warmpool-sim', version: '0.1.0', models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
-
-/** Latency summary (ms) of a list of latencies. */
-export function summarise(values: readonly number[]): LatencySummary {
-  if (values.length === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
-  // Latencies are whole milliseconds: an Int32Array sorts several times faster than a Float64Array.
-  const fits = values.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31);
-  const sorted = fits ? Int32Array.from(values).sort() : Float64Array.from(values).sort();
-  if (sorted.length === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
-  let sum = 0;
-  for (const v of sorted) sum += v;
-  const r = (x: number): number => Math.round(x * 10) / 10;
-  return {
-    count: sorted.length,
-    mean: r(sum / sorted.length),
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1],
-  };
-}
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -115,7 +95,7 @@ export function buildReport(c: Cluster): RunReport {
       attachedPeak: gm.attached.peak,
       idleMean: round2(gm.idle.mean(0, end)),
       failedAddAttempts: gm.failedAdds,
-      podStartLatencyMs: summarise(gm.latencies),
+      podStartLatencyMs: gm.latencies.summary(),
     };
   });
   const warnings: string[] = [];
@@ -168,9 +148,9 @@ export function buildReport(c: Cluster): RunReport {
       podsWithFailedAdd: m.podsWithFailedAdd,
       neverStartedSubnetFull: m.neverStartedSubnetFull(end),
     },
-    podStartLatencyMs: summarise(m.latencies),
-    podCreateToStartMs: summarise(m.createToStart),
-    podSchedulingWaitMs: summarise(m.schedulingWait),
+    podStartLatencyMs: m.latencies.summary(),
+    podCreateToStartMs: m.createToStart.summary(),
+    podSchedulingWaitMs: m.schedulingWait.summary(),
     nodeLifecycle: {
       joined: c.nodes.length - s.nodeGroups.reduce((a, g) => a + g.count, 0),
       drained: nodes.filter((n) => n.drainedAt !== null).length,
@@ -235,6 +215,6 @@ export function buildRunData(c: Cluster): RunData {
   return {
     report: buildReport(c),
     timeseries: c.timeseries.result(),
-    latencies: { all: c.metrics.latencies, groups: c.metrics.groups.map((g) => ({ name: g.name, values: g.latencies })) },
+    latencies: { all: c.metrics.latencies.values(), groups: c.metrics.groups.map((g) => ({ name: g.name, values: g.latencies.values() })) },
   };
 }

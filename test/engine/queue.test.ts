@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EventQueue } from '../../src/engine/queue.js';
+import { BUCKET_MS, EventQueue, RING } from '../../src/engine/queue.js';
 import { Simulation } from '../../src/engine/sim.js';
 import { fcParams } from '../fc.js';
 
@@ -33,6 +33,60 @@ describe('EventQueue', () => {
       }),
       fcParams(200),
     );
+  });
+
+  it('matches a stable sort when pushes and pops interleave over times spanning the ring and beyond', () => {
+    // Times from the current bucket to far past the ring's horizon; pushes never go before the last popped time,
+    // as in a simulation. A reference list sorted by (time, priority, push order) must pop identically.
+    const horizon = BUCKET_MS * RING;
+    const op = fc.tuple(
+      fc.boolean(),
+      fc.oneof(
+        fc.integer({ min: 0, max: 3 * BUCKET_MS }),
+        fc.integer({ min: horizon - 3 * BUCKET_MS, max: horizon + 3 * BUCKET_MS }),
+        fc.integer({ min: 0, max: 3 * horizon }),
+      ),
+      fc.integer({ min: 0, max: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const q = new EventQueue();
+        const ref: { t: number; p: number; i: number }[] = [];
+        let now = 0;
+        let i = 0;
+        const popBoth = (): void => {
+          ref.sort((a, b) => a.t - b.t || a.p - b.p || a.i - b.i);
+          const want = ref.shift();
+          const got = q.pop();
+          expect(got?.arg).toBe(want?.i);
+          if (got) now = got.time;
+          expect(q.size).toBe(ref.length);
+        };
+        for (const [isPop, dt, p] of ops) {
+          if (isPop) popBoth();
+          else {
+            q.push(now + dt, p, () => {}, i);
+            ref.push({ t: now + dt, p, i });
+            i++;
+          }
+          ref.sort((a, b) => a.t - b.t || a.p - b.p || a.i - b.i);
+          expect(q.peekTime()).toBe(ref.length > 0 ? ref[0].t : Infinity);
+        }
+        while (ref.length > 0) popBoth();
+        expect(q.pop()).toBeUndefined();
+      }),
+      fcParams(200),
+    );
+  });
+
+  it('keeps push order across a renumbering of the sequence counter', () => {
+    const q = new EventQueue();
+    q.setSeqForTest(2 ** 32 - 3);
+    const times = [5, 5, 5, 5, 5, 9000 * BUCKET_MS, 5, 2 * BUCKET_MS, 5];
+    times.forEach((t, i) => q.push(t, 1, () => {}, i));
+    const out: unknown[] = [];
+    for (let e = q.pop(); e; e = q.pop()) out.push(e.arg);
+    expect(out).toEqual([0, 1, 2, 3, 4, 6, 8, 7, 5]);
   });
 
   it('reports Infinity as the next time when empty', () => {
