@@ -224,24 +224,31 @@ ${fixed('placement: first-fit')}`;
   });
 
   it('an ENI whose prefixes went while it was young is freed once 60 s old: only CheckFreeableENIexists wakes the loop', () => {
-    const yaml = `seed: 1
+    // Whether random placement leaves the new ENI without pods depends on the seed: check every seed of a few where
+    // it does (and that some do), rather than trust one seed's draws.
+    let cases = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const yaml = `seed: ${seed}
 duration: 8m
 nodeGroups: [{ name: n, instanceType: t3.small, count: 1, maxPods: 100 }]
 ipamd: { ENABLE_PREFIX_DELEGATION: true, WARM_PREFIX_TARGET: 1 }
 workload:
   - burst: { at: 10s, pods: 1 }
   - burst: { at: 20s, pods: 40, lifetime: 25s }`;
-    const { log } = runLogged(yaml);
-    const ready = log.find((r) => r.action === 'eni-ready')!;
-    const emptied = log.find((r) => r.action === 'release-ips' && r.eni === ready.eni)!;
-    const freed = log.find((r) => r.action === 'free-eni')!;
-    expect(freed.eni).toBe(ready.eni);
-    expect(emptied.t - ready.t).toBeLessThan(60_000); // emptied while young
-    expect(freed.t - ready.t).toBeGreaterThanOrEqual(60_000);
-    expect(freed.t - ready.t).toBeLessThan(65_000); // at the first pass after its 60 s
-    const sc = scenarioFrom(yaml);
-    const strip = (r: ReturnType<typeof runScenario>) => JSON.stringify({ ...r, ipamd: { ...r.ipamd, passes: 0 }, engine: { events: 0 } });
-    expect(strip(runScenario(sc, { loopMode: 'lazy' }))).toBe(strip(runScenario(sc, { loopMode: 'every-tick' })));
+      const { log } = runLogged(yaml);
+      const ready = log.find((r) => r.action === 'eni-ready')!;
+      const emptied = log.find((r) => r.action === 'release-ips' && r.eni === ready.eni);
+      if (!emptied || emptied.t - ready.t >= 60_000) continue;
+      cases++;
+      const freed = log.find((r) => r.action === 'free-eni')!;
+      expect(freed.eni).toBe(ready.eni);
+      expect(freed.t - ready.t).toBeGreaterThanOrEqual(60_000);
+      expect(freed.t - ready.t).toBeLessThan(65_000); // at the first pass after its 60 s
+      const sc = scenarioFrom(yaml);
+      const strip = (r: ReturnType<typeof runScenario>) => JSON.stringify({ ...r, ipamd: { ...r.ipamd, passes: 0 }, engine: { events: 0 } });
+      expect(strip(runScenario(sc, { loopMode: 'lazy' }))).toBe(strip(runScenario(sc, { loopMode: 'every-tick' })));
+    }
+    expect(cases).toBeGreaterThan(2);
   });
 
   it('pods get addresses inside the node prefixes, the first from a new prefix being its network address', () => {
