@@ -5,8 +5,8 @@
  *
  * It is a two-tier calendar queue (Brown 1988, in the simple form of a ladder queue's top rung). Time is cut into
  * buckets of {@link BUCKET_MS}. Events of the bucket being served, and of any earlier one, sit in a small 4-ary
- * min-heap (`near`). Events of the next {@link RING} buckets are appended, unsorted, to a ring of per-bucket arrays,
- * which costs O(1); a bucket is sorted into `near` only when the clock reaches it. Events beyond the ring's horizon
+ * min-heap (`near`). Events of the next {@link RING} buckets are linked, unsorted, into a ring of per-bucket lists,
+ * which costs O(1) and allocates nothing; a bucket is sorted into `near` only when the clock reaches it. Events beyond the ring's horizon
  * wait in a second heap (`far`). A simulation with a few thousand pending timers (one per running pod) thus pays
  * for a heap of the few dozen events of one bucket instead of one of thousands.
  *
@@ -18,17 +18,25 @@
 /** Handler of an event: a plain synchronous function of the event's argument. */
 export type EventHandler<A = unknown> = (arg: A) => void;
 
-/** One scheduled event. `cancelled` events are skipped when popped (lazy deletion). */
+/**
+ * One scheduled event. `cancelled` events are skipped when popped (lazy deletion).
+ *
+ * Any object with these fields can be scheduled, again and again once it has been popped
+ * ({@link EventQueue.insert}): a pod is its own timer, and a generator re-arms one event for each arrival, so the
+ * busiest events allocate nothing.
+ */
 export interface SimEvent {
   /** Simulated time in integer milliseconds. */
-  readonly time: number;
+  time: number;
   /** Lower runs first among events at the same time. */
-  readonly priority: number;
+  priority: number;
   /** Push counter: ties on time and priority pop in push order. */
   seq: number;
-  readonly fn: EventHandler<any>;
-  readonly arg: unknown;
+  fn: EventHandler<any>;
+  arg: unknown;
   cancelled: boolean;
+  /** Internal: the next event in the same ring bucket (buckets are intrusive lists: pushing allocates nothing). */
+  next: SimEvent | null;
 }
 
 /** Largest priority value accepted (keeps `priority x 2^32 + seq` an exact integer). */
@@ -132,8 +140,8 @@ class KeyedHeap {
 export class EventQueue {
   /** Events of buckets <= `cur`. */
   private readonly near = new KeyedHeap();
-  /** Events of buckets in (cur, cur + RING), by bucket mod RING, unsorted. */
-  private readonly ring: SimEvent[][] = Array.from({ length: RING }, () => []);
+  /** Events of buckets in (cur, cur + RING): heads of per-bucket lists (by bucket mod RING, unsorted). */
+  private readonly ring: (SimEvent | null)[] = new Array<SimEvent | null>(RING).fill(null);
   private inRing = 0;
   /** Events of buckets >= cur + RING. */
   private readonly far = new KeyedHeap();
@@ -148,13 +156,26 @@ export class EventQueue {
 
   /** Pushes an event and returns it (keep it to cancel it later). */
   push<A>(time: number, priority: number, fn: EventHandler<A>, arg: A): SimEvent {
+    const ev: SimEvent = { time: 0, priority: 0, seq: 0, fn, arg, cancelled: false, next: null };
+    this.insert(ev, time, priority);
+    return ev;
+  }
+
+  /**
+   * Schedules an existing event object at `time` (its `fn` and `arg` as set). The object must not be in the queue:
+   * new, or already popped.
+   */
+  insert(ev: SimEvent, time: number, priority: number): void {
     if (!(priority >= 0 && priority < MAX_PRIORITY) || !Number.isInteger(priority)) {
       throw new RangeError(`EventQueue.push: priority ${priority} outside [0, ${MAX_PRIORITY})`);
     }
     if (this.seq >= SEQ_SPAN) this.renumber();
-    const ev: SimEvent = { time, priority, seq: this.seq++, fn, arg, cancelled: false };
+    ev.time = time;
+    ev.priority = priority;
+    ev.seq = this.seq++;
+    ev.cancelled = false;
+    ev.next = null;
     this.place(ev);
-    return ev;
   }
 
   private place(ev: SimEvent): void {
@@ -162,7 +183,9 @@ export class EventQueue {
     const ahead = b - this.cur;
     if (ahead <= 0) this.near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
     else if (ahead < RING) {
-      this.ring[b & (RING - 1)].push(ev);
+      const slot = b & (RING - 1);
+      ev.next = this.ring[slot];
+      this.ring[slot] = ev;
       this.inRing++;
     } else this.far.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
   }
@@ -180,20 +203,20 @@ export class EventQueue {
       // The next bucket holding ring events, but no further than the earliest far event's bucket.
       const limit = far.n > 0 ? bucketOf(far.times[0]) : Infinity;
       let b = this.cur + 1;
-      while (b < limit && this.ring[b & (RING - 1)].length === 0) b++;
+      while (b < limit && this.ring[b & (RING - 1)] === null) b++;
       this.cur = b;
     }
     const near = this.near;
     const cur = this.cur;
-    const slot = this.ring[cur & (RING - 1)];
-    const k = slot.length;
-    if (k > 0) {
-      for (let i = 0; i < k; i++) {
-        const ev = slot[i];
-        near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
-      }
-      slot.length = 0;
-      this.inRing -= k;
+    const slot = cur & (RING - 1);
+    let ev = this.ring[slot];
+    this.ring[slot] = null;
+    while (ev !== null) {
+      near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
+      const next = ev.next;
+      ev.next = null;
+      ev = next;
+      this.inRing--;
     }
     while (far.n > 0 && bucketOf(far.times[0]) <= cur) {
       const ev = far.pop();
@@ -218,10 +241,11 @@ export class EventQueue {
   /** Keeps seq below 2^32 on very long runs: renumbers held events in their current order. */
   private renumber(): void {
     const held = [...this.near.drain(), ...this.far.drain()];
-    for (const slot of this.ring) {
-      for (const ev of slot) held.push(ev);
-      slot.length = 0;
+    for (let i = 0; i < RING; i++) {
+      for (let ev = this.ring[i]; ev !== null; ev = ev.next) held.push(ev);
+      this.ring[i] = null;
     }
+    for (const ev of held) ev.next = null;
     this.inRing = 0;
     held.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
     this.seq = 0;

@@ -1,5 +1,7 @@
 import { EventQueue, type EventHandler, type SimEvent } from './queue.js';
 
+export type { SimEvent } from './queue.js';
+
 /**
  * Event priorities: among events at the same millisecond, lower runs first.
  * Pod-facing events (workload, kubelet) run before EC2 completions, which run before ipamd loop passes,
@@ -45,6 +47,18 @@ export class Simulation {
       throw new InvariantError(`Simulation.at: time ${time} ms is before now (${this.clock} ms)`);
     }
     return this.queue.push(t, priority, fn, arg);
+  }
+
+  /**
+   * Schedules an existing event object (its `fn(arg)`) at absolute time `time`, like {@link at}; the object must
+   * not be queued already. Lets a hot component reuse one object instead of allocating an event each time.
+   */
+  schedule(ev: SimEvent, time: number, priority: number): void {
+    const t = Math.ceil(time);
+    if (!(t >= this.clock)) {
+      throw new InvariantError(`Simulation.schedule: time ${time} ms is before now (${this.clock} ms)`);
+    }
+    this.queue.insert(ev, t, priority);
   }
 
   /** Schedules `fn(arg)` after `delay` ms. */

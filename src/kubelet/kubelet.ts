@@ -104,12 +104,25 @@ export class Kubelet {
     this.cniAdd(pod);
   }
 
-  private readonly cniAddHandler = (pod: Pod): void => this.cniAdd(pod);
-  private readonly deleteHandler = (pod: Pod): void => this.deletePod(pod);
+  private readonly cniAddHandler = (pod: Pod): void => {
+    pod.timerQueued = false;
+    this.cniAdd(pod);
+  };
+  private readonly deleteHandler = (pod: Pod): void => {
+    pod.timerQueued = false;
+    this.deletePod(pod);
+  };
+
+  /** Queues the pod's own timer. */
+  private arm(pod: Pod, delay: number, priority: number, fn: (pod: Pod) => void): void {
+    pod.fn = fn;
+    pod.arg = pod;
+    this.sim.schedule(pod, this.sim.now + delay, priority);
+    pod.timerQueued = true;
+  }
 
   /** CNI ADD: ipamd AddNetwork; on failure kubelet retries after its backoff. */
   private cniAdd(pod: Pod): void {
-    pod.timer = undefined;
     const node = pod.node as NodeRuntime;
     const now = this.sim.now;
     if (pod.firstAddAt < 0) pod.firstAddAt = now;
@@ -120,13 +133,13 @@ export class Kubelet {
       pod.startedAt = now;
       if (node.firstPodAddressAt < 0) node.firstPodAddressAt = now;
       this.observer.podStarted(pod, now);
-      if (pod.lifetimeMs !== undefined) pod.timer = this.sim.after(pod.lifetimeMs, Priority.workload, this.deleteHandler, pod);
+      if (pod.lifetimeMs !== undefined) this.arm(pod, pod.lifetimeMs, Priority.workload, this.deleteHandler);
       return;
     }
     pod.failedAdds++;
     this.observer.podAddFailed(pod, now);
     const delay = sample(this.params.retryBackoff, this.retryRngs.get(node) as Rng);
-    pod.timer = this.sim.after(delay, Priority.kubelet, this.cniAddHandler, pod);
+    this.arm(pod, delay, Priority.kubelet, this.cniAddHandler);
   }
 
   /** Deletes a pod in any state (no-op if already deleted). */
@@ -134,9 +147,9 @@ export class Kubelet {
     const state = pod.state;
     if (state === PodState.Deleted) return;
     pod.state = PodState.Deleted;
-    if (pod.timer) {
-      pod.timer.cancelled = true;
-      pod.timer = undefined;
+    if (pod.timerQueued) {
+      pod.cancelled = true;
+      pod.timerQueued = false;
     }
     if (state === PodState.Pending) {
       this.scheduler.forget();

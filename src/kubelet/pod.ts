@@ -1,5 +1,5 @@
 import type { Addr } from '../ipam/datastore.js';
-import type { SimEvent } from '../engine/queue.js';
+import type { EventHandler, SimEvent } from '../engine/queue.js';
 import type { NodeRuntime } from './node.js';
 
 /** Lifecycle state of a pod in the simulator. */
@@ -14,8 +14,15 @@ export const enum PodState {
   Deleted = 3,
 }
 
-/** One pod. Pods are numbered in creation order; names are built only when needed. */
-export class Pod {
+const idle: EventHandler = () => {};
+
+/**
+ * One pod. Pods are numbered in creation order; names are built only when needed.
+ *
+ * A pod is its own timer (kubelet's retry, or its deletion at the end of its lifetime): it has the fields of a
+ * queued event, so scheduling one allocates nothing and popping it touches no other object.
+ */
+export class Pod implements SimEvent {
   state = PodState.Pending;
   node: NodeRuntime | undefined;
   addr: Addr | undefined;
@@ -27,8 +34,16 @@ export class Pod {
   firstAddAt = -1;
   startedAt = -1;
   failedAdds = 0;
-  /** Pending retry or scheduled deletion. */
-  timer: SimEvent | undefined;
+  /** Whether its timer (retry or scheduled deletion) is queued. */
+  timerQueued = false;
+  // The timer's event fields (see SimEvent).
+  time = 0;
+  priority = 0;
+  seq = 0;
+  fn: EventHandler<any> = idle;
+  arg: unknown = null;
+  cancelled = false;
+  next: SimEvent | null = null;
 
   constructor(
     readonly id: number,

@@ -74,12 +74,14 @@ function installPoisson(
   let k = 0;
   // Arrival times are kept exact (fractional) and rounded only when scheduled, so rounding never accumulates.
   let t = item.fromMs + rng.exponential(meanGap);
+  // One event object serves every arrival: it is re-armed from its own handler, once popped.
   const arrive = (): void => {
     kubelet.createPod(item.name, k++, life(item.lifetime), item.constraint, false);
     t += rng.exponential(meanGap);
-    if (Math.ceil(t) <= stop) sim.at(t, Priority.workload, arrive, undefined);
+    if (Math.ceil(t) <= stop) sim.schedule(ev, t, Priority.workload);
   };
-  if (Math.ceil(t) <= stop) sim.at(t, Priority.workload, arrive, undefined);
+  const ev = { time: 0, priority: 0, seq: 0, fn: arrive, arg: undefined, cancelled: false, next: null };
+  if (Math.ceil(t) <= stop) sim.schedule(ev, t, Priority.workload);
 }
 
 function installEvents(
