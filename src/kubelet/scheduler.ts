@@ -1,137 +1,101 @@
 /**
  * The scheduler: a pod without a node goes to the Ready node with the fewest pods (ties by name) that is under
- * maxPods; with none, it waits in a FIFO queue until capacity appears. Nodes sit in indexed min-heaps keyed by
- * (pods, name rank), one for the whole cluster and one per node group, so a placement costs O(log nodes).
+ * maxPods; with none, it waits in a FIFO queue until capacity appears. Open nodes are filed by (pods, name rank)
+ * in bucket sets, one for the whole cluster and one per node group, so a placement costs O(1) amortised.
  */
 import { NodeRuntime } from './node.js';
 import { PodState, type Pod } from './pod.js';
 
 /**
- * An indexed min-heap of nodes by (pods, name rank). The keys, the nodes' positions and the node index of each slot
- * live in typed arrays, so sifting never touches node objects: only the node being updated is read.
+ * The nodes open for placement, in buckets by pod count; within a bucket, a bitset over name ranks. The pick is the
+ * lowest set bit of the lowest non-empty bucket: (fewest pods, first name). A pod bound or deleted moves its node
+ * one bucket, which costs two bit flips, where a heap of nodes would sift through log2(nodes) levels.
  */
-class NodeHeap {
-  private readonly heap: NodeRuntime[] = [];
-  /** keys[i] = pods x 2^21 + rank of heap[i]; unique, since ranks are. */
-  private keys = new Float64Array(64);
-  /** idx[i] = heap[i].index. */
-  private idx = new Int32Array(64);
-  /** pos[node.index] = its slot, or -1. */
-  private pos = new Int32Array(64).fill(-1);
+class NodeBuckets {
+  /** bits[c]: bitset over ranks of the member nodes with c pods (created on first use). */
+  private bits: (Int32Array | undefined)[] = [];
+  /** size[c]: members with c pods. */
+  private size: number[] = [];
+  /** lo[c]: no set bit in bits[c] below word lo[c]. */
+  private lo: number[] = [];
+  /** Lowest count with a member (Infinity when empty). */
+  private min = Infinity;
+  /** Bitset words per bucket: ceil(nodes / 32). */
+  private words = 0;
+  /** byRank[r]: the node of rank r. */
+  private byRank: NodeRuntime[] = [];
+  /** count[node.index]: the pod count it is filed under, or -1 when not a member. */
+  private count = new Int32Array(64).fill(-1);
 
   top(): NodeRuntime | undefined {
-    return this.heap[0];
+    const c = this.min;
+    if (c === Infinity) return undefined;
+    const b = this.bits[c] as Int32Array;
+    let w = this.lo[c];
+    while (b[w] === 0) w++;
+    this.lo[c] = w;
+    const x = b[w];
+    return this.byRank[w * 32 + 31 - Math.clz32(x & -x)];
   }
 
   has(n: NodeRuntime): boolean {
-    return n.index < this.pos.length && this.pos[n.index] >= 0;
+    return n.index < this.count.length && this.count[n.index] >= 0;
   }
 
-  private static key(n: NodeRuntime): number {
-    return n.pods * 2097152 + n.rank;
-  }
-
-  private grow(nodeIndex: number): void {
-    if (this.heap.length >= this.keys.length) {
-      const k = new Float64Array(this.keys.length * 2);
-      k.set(this.keys);
-      this.keys = k;
-      const x = new Int32Array(this.idx.length * 2);
-      x.set(this.idx);
-      this.idx = x;
-    }
-    if (nodeIndex >= this.pos.length) {
-      const p = new Int32Array(Math.max(nodeIndex + 1, this.pos.length * 2)).fill(-1);
-      p.set(this.pos);
-      this.pos = p;
-    }
+  /** Sets the rank order (ranks are 0..nodes-1); members are refiled. */
+  setRanks(byRank: NodeRuntime[]): void {
+    const members = byRank.filter((n) => this.has(n));
+    for (const m of members) this.count[m.index] = -1;
+    this.byRank = byRank;
+    this.words = Math.ceil(byRank.length / 32);
+    this.bits = [];
+    this.size = [];
+    this.lo = [];
+    this.min = Infinity;
+    for (const m of members) this.insert(m);
   }
 
   insert(n: NodeRuntime): void {
-    this.grow(n.index);
-    const i = this.heap.length;
-    this.heap.push(n);
-    this.keys[i] = NodeHeap.key(n);
-    this.idx[i] = n.index;
-    this.pos[n.index] = i;
-    this.down(this.up(i));
+    if (n.index >= this.count.length) {
+      const next = new Int32Array(Math.max(n.index + 1, this.count.length * 2)).fill(-1);
+      next.set(this.count);
+      this.count = next;
+    }
+    const c = n.pods;
+    this.count[n.index] = c;
+    let b = this.bits[c];
+    if (b === undefined) {
+      while (this.size.length <= c) {
+        this.size.push(0);
+        this.lo.push(0);
+        this.bits.push(undefined);
+      }
+      b = this.bits[c] = new Int32Array(this.words);
+    }
+    const w = n.rank >> 5;
+    b[w] |= 1 << (n.rank & 31);
+    if (w < this.lo[c]) this.lo[c] = w;
+    this.size[c]++;
+    if (c < this.min) this.min = c;
   }
 
   remove(n: NodeRuntime): void {
     if (!this.has(n)) return;
-    const i = this.pos[n.index];
-    this.pos[n.index] = -1;
-    const last = this.heap.pop() as NodeRuntime;
-    const m = this.heap.length;
-    if (i < m) {
-      this.heap[i] = last;
-      this.keys[i] = this.keys[m];
-      this.idx[i] = this.idx[m];
-      this.pos[this.idx[i]] = i;
-      this.down(this.up(i));
+    const c = this.count[n.index];
+    this.count[n.index] = -1;
+    (this.bits[c] as Int32Array)[n.rank >> 5] &= ~(1 << (n.rank & 31));
+    if (--this.size[c] === 0 && c === this.min) {
+      let m = c + 1;
+      while (m < this.size.length && this.size[m] === 0) m++;
+      this.min = m < this.size.length ? m : Infinity;
     }
   }
 
+  /** Refiles a member whose pod count changed. */
   update(n: NodeRuntime): void {
-    if (!this.has(n)) return;
-    const i = this.pos[n.index];
-    this.keys[i] = NodeHeap.key(n);
-    this.down(this.up(i));
-  }
-
-  /** Restores the heap order after the nodes' ranks changed. */
-  rebuild(): void {
-    const members = this.heap.splice(0);
-    for (const m of members) this.pos[m.index] = -1;
-    for (const m of members) this.insert(m);
-  }
-
-  private move(from: number, to: number): void {
-    this.heap[to] = this.heap[from];
-    this.keys[to] = this.keys[from];
-    const x = this.idx[from];
-    this.idx[to] = x;
-    this.pos[x] = to;
-  }
-
-  /** Sifts up; returns the final slot. */
-  private up(i: number): number {
-    const keys = this.keys;
-    const k = keys[i];
-    const node = this.heap[i];
-    const x = this.idx[i];
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!(k < keys[p])) break;
-      this.move(p, i);
-      i = p;
-    }
-    this.heap[i] = node;
-    keys[i] = k;
-    this.idx[i] = x;
-    this.pos[x] = i;
-    return i;
-  }
-
-  private down(i: number): void {
-    const keys = this.keys;
-    const len = this.heap.length;
-    const k = keys[i];
-    const node = this.heap[i];
-    const x = this.idx[i];
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= len) break;
-      const r = l + 1;
-      const c = r < len && keys[r] < keys[l] ? r : l;
-      if (!(keys[c] < k)) break;
-      this.move(c, i);
-      i = c;
-    }
-    this.heap[i] = node;
-    keys[i] = k;
-    this.idx[i] = x;
-    this.pos[x] = i;
+    if (!this.has(n) || this.count[n.index] === n.pods) return;
+    this.remove(n);
+    this.insert(n);
   }
 }
 
@@ -165,8 +129,8 @@ function dropDeleted(q: PodQueue): void {
 
 /** Places pods on nodes. `bind` is called for each placement. */
 export class Scheduler {
-  private readonly all = new NodeHeap();
-  private readonly groups = new Map<string, NodeHeap>();
+  private readonly all = new NodeBuckets();
+  private readonly groups = new Map<string, NodeBuckets>();
   private readonly byName = new Map<string, NodeRuntime>();
   private readonly queues = new Map<string, PodQueue>();
   /** Pods waiting for a node right now. */
@@ -178,7 +142,7 @@ export class Scheduler {
     this.byName.set(n.name, n);
     this.nodes.push(n);
     this.ranksDirty = true;
-    if (!this.groups.has(n.group)) this.groups.set(n.group, new NodeHeap());
+    if (!this.groups.has(n.group)) this.groups.set(n.group, new NodeBuckets());
   }
 
   private readonly nodes: NodeRuntime[] = [];
@@ -186,27 +150,27 @@ export class Scheduler {
 
   /**
    * Ties are broken by node name. Heaps compare a numeric rank (the name's place in sorted order) instead of
-   * strings; ranks are recomputed, and the heaps reordered, once after nodes join (a whole scale-out at a time).
+   * strings; ranks are recomputed, and the nodes refiled, once after nodes join (a whole scale-out at a time).
    */
   private ensureRanks(): void {
     if (!this.ranksDirty) return;
     this.ranksDirty = false;
     const sorted = this.nodes.slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     sorted.forEach((n, i) => (n.rank = i));
-    this.all.rebuild();
-    for (const h of this.groups.values()) h.rebuild();
+    this.all.setRanks(sorted);
+    for (const h of this.groups.values()) h.setRanks(sorted);
   }
 
   node(name: string): NodeRuntime | undefined {
     return this.byName.get(name);
   }
 
-  /** Keeps a node's heap membership in line with Ready and room; call after its pod count or readiness changed. */
+  /** Keeps a node's membership in line with Ready and room; call after its pod count or readiness changed. */
   refresh(n: NodeRuntime): void {
     if (this.ranksDirty) this.ensureRanks();
     const eligible = n.ready && n.hasRoom;
-    // With a single node group its heap would mirror the cluster heap: keep only the latter.
-    const group = this.groups.size > 1 ? (this.groups.get(n.group) as NodeHeap) : undefined;
+    // With a single node group its set would mirror the cluster's: keep only the latter.
+    const group = this.groups.size > 1 ? (this.groups.get(n.group) as NodeBuckets) : undefined;
     if (eligible) {
       if (this.all.has(n)) {
         this.all.update(n);
