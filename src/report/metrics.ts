@@ -38,11 +38,9 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   readonly eniCount = new TimeWeighted();
   cooling = 0;
   coolingPeak = 0;
-  /** Cooling releases in release order, as parallel arrays (no object per release on the hot path). */
-  private coolingExpiry: number[] = [];
-  private coolingAddr: Addr[] = [];
-  private coolingStamp: number[] = [];
-  private coolingHead = 0;
+  /** Cooling releases, one FIFO lane per IP_COOLDOWN_PERIOD in use (each lane is in expiry order). */
+  private readonly lanes: CoolingLane[] = [];
+  private lastLane: CoolingLane | undefined;
   readonly latencies = new DurationLog();
   /** Per started pod: creation to address (scheduling wait included), ms. */
   readonly createToStart = new DurationLog();
@@ -98,23 +96,10 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
    * has a newer stamp. (Testing `addr.gone` instead would make the count depend on when entries are expired.)
    */
   private expireCooling(now: number): void {
-    const exp = this.coolingExpiry;
-    let h = this.coolingHead;
-    const n = exp.length;
-    if (h === n || exp[h] > now) return;
-    const addrs = this.coolingAddr;
-    const stamps = this.coolingStamp;
-    while (h < n && exp[h] <= now) {
-      const a = addrs[h];
-      if (a.releasedAt === stamps[h] && !a.coolingUncounted) this.cooling--;
-      h++;
-    }
-    this.coolingHead = h;
-    if (h > 4096 && h * 2 > n) {
-      this.coolingExpiry = exp.slice(h);
-      this.coolingAddr = addrs.slice(h);
-      this.coolingStamp = stamps.slice(h);
-      this.coolingHead = 0;
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[i];
+      if (l.size > 0 && l.stamps[l.head] + l.cooldownMs <= now) this.cooling -= l.expire(now);
     }
   }
 
@@ -246,12 +231,13 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
         g.assigned.add(-1, now);
         g.idle.add(1, now);
       }
-      if (a.eni.cooldownMs > 0) {
+      const cd = a.eni.cooldownMs;
+      if (cd > 0) {
         this.cooling++;
         if (this.cooling > this.coolingPeak) this.coolingPeak = this.cooling;
-        this.coolingExpiry.push(now + a.eni.cooldownMs);
-        this.coolingAddr.push(a);
-        this.coolingStamp.push(now);
+        let lane = this.lastLane;
+        if (lane === undefined || lane.cooldownMs !== cd) lane = this.laneFor(cd);
+        lane.push(a, now);
       }
     }
     this.sink?.write({
@@ -262,6 +248,13 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       ...(pod.node ? { node: pod.node.name } : {}),
       ...(wasRunning ? { ip: ipToString((pod.addr as Addr).ip) } : {}),
     });
+  }
+
+  private laneFor(cd: number): CoolingLane {
+    let lane = this.lanes.find((l) => l.cooldownMs === cd);
+    if (!lane) this.lanes.push((lane = new CoolingLane(cd)));
+    this.lastLane = lane;
+    return lane;
   }
 
   /** Whether the pod's node had hit a subnet-exhaustion error by `t`. */
@@ -278,5 +271,54 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     let n = this.starvedDeleted;
     for (const pod of this.waiting) if (this.starvedBy(pod, end)) n++;
     return n;
+  }
+}
+
+/**
+ * Releases into cooldown under one IP_COOLDOWN_PERIOD, oldest first: a ring of (address, release time). With a
+ * single cooldown, release order is expiry order, so expiring is a walk from the head.
+ */
+class CoolingLane {
+  stamps = new Float64Array(1024);
+  private addrs: (Addr | undefined)[] = new Array<Addr | undefined>(1024).fill(undefined);
+  head = 0;
+  size = 0;
+  constructor(readonly cooldownMs: number) {}
+
+  push(a: Addr, now: number): void {
+    if (this.size === this.stamps.length) this.grow();
+    const i = (this.head + this.size) & (this.stamps.length - 1);
+    this.stamps[i] = now;
+    this.addrs[i] = a;
+    this.size++;
+  }
+
+  /** Drops entries whose cooldown has ended at `now`; returns how many still counted as cooling. */
+  expire(now: number): number {
+    const mask = this.stamps.length - 1;
+    const limit = now - this.cooldownMs;
+    let n = 0;
+    while (this.size > 0 && this.stamps[this.head] <= limit) {
+      const a = this.addrs[this.head] as Addr;
+      if (a.releasedAt === this.stamps[this.head] && !a.coolingUncounted) n++;
+      this.addrs[this.head] = undefined;
+      this.head = (this.head + 1) & mask;
+      this.size--;
+    }
+    return n;
+  }
+
+  private grow(): void {
+    const cap = this.stamps.length;
+    const stamps = new Float64Array(cap * 2);
+    const addrs = new Array<Addr | undefined>(cap * 2).fill(undefined);
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.head + k) & (cap - 1);
+      stamps[k] = this.stamps[i];
+      addrs[k] = this.addrs[i];
+    }
+    this.stamps = stamps;
+    this.addrs = addrs;
+    this.head = 0;
   }
 }
