@@ -5,9 +5,8 @@
  *
  * It is a two-tier calendar queue (Brown 1988, in the simple form of a ladder queue's top rung). Time is cut into
  * buckets of {@link BUCKET_MS}. Events of the bucket being served, and of any earlier one, sit in a small 4-ary
- * min-heap (`near`). Events of the next {@link RING} buckets are appended, unsorted, to a ring of per-bucket arrays
- * that keep their capacity (a count per bucket says how many entries are live), so this costs O(1) and, once the
- * arrays have grown, allocates nothing; a bucket is sorted into `near` only when the clock reaches it. Events beyond the ring's horizon
+ * min-heap (`near`). Events of the next {@link RING} buckets are linked, unsorted, into a ring of per-bucket lists,
+ * which costs O(1) and allocates nothing; a bucket is sorted into `near` only when the clock reaches it. Events beyond the ring's horizon
  * wait in a second heap (`far`). A simulation with a few thousand pending timers (one per running pod) thus pays
  * for a heap of the few dozen events of one bucket instead of one of thousands.
  *
@@ -36,6 +35,8 @@ export interface SimEvent {
   fn: EventHandler<any>;
   arg: unknown;
   cancelled: boolean;
+  /** Internal: the next event in the same ring bucket (buckets are intrusive lists: pushing allocates nothing). */
+  next: SimEvent | null;
 }
 
 /** Largest priority value accepted (keeps `priority x 2^32 + seq` an exact integer). */
@@ -139,9 +140,8 @@ class KeyedHeap {
 export class EventQueue {
   /** Events of buckets <= `cur`. */
   private readonly near = new KeyedHeap();
-  /** Events of buckets in (cur, cur + RING), by bucket mod RING, unsorted: ring[s][0 .. ringLen[s]). */
-  private readonly ring: (SimEvent | undefined)[][] = Array.from({ length: RING }, () => []);
-  private readonly ringLen = new Int32Array(RING);
+  /** Events of buckets in (cur, cur + RING): heads of per-bucket lists (by bucket mod RING, unsorted). */
+  private readonly ring: (SimEvent | null)[] = new Array<SimEvent | null>(RING).fill(null);
   private inRing = 0;
   /** Events of buckets >= cur + RING. */
   private readonly far = new KeyedHeap();
@@ -156,7 +156,7 @@ export class EventQueue {
 
   /** Pushes an event and returns it (keep it to cancel it later). */
   push<A>(time: number, priority: number, fn: EventHandler<A>, arg: A): SimEvent {
-    const ev: SimEvent = { time: 0, priority: 0, seq: 0, fn, arg, cancelled: false };
+    const ev: SimEvent = { time: 0, priority: 0, seq: 0, fn, arg, cancelled: false, next: null };
     this.insert(ev, time, priority);
     return ev;
   }
@@ -174,6 +174,7 @@ export class EventQueue {
     ev.priority = priority;
     ev.seq = this.seq++;
     ev.cancelled = false;
+    ev.next = null;
     this.place(ev);
   }
 
@@ -183,7 +184,8 @@ export class EventQueue {
     if (ahead <= 0) this.near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
     else if (ahead < RING) {
       const slot = b & (RING - 1);
-      this.ring[slot][this.ringLen[slot]++] = ev;
+      ev.next = this.ring[slot];
+      this.ring[slot] = ev;
       this.inRing++;
     } else this.far.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
   }
@@ -201,23 +203,20 @@ export class EventQueue {
       // The next bucket holding ring events, but no further than the earliest far event's bucket.
       const limit = far.n > 0 ? bucketOf(far.times[0]) : Infinity;
       let b = this.cur + 1;
-      while (b < limit && this.ringLen[b & (RING - 1)] === 0) b++;
+      while (b < limit && this.ring[b & (RING - 1)] === null) b++;
       this.cur = b;
     }
     const near = this.near;
     const cur = this.cur;
     const slot = cur & (RING - 1);
-    const k = this.ringLen[slot];
-    if (k > 0) {
-      // The entries' addresses are all known up front, so their loads overlap (a linked list would serialise them).
-      const arr = this.ring[slot];
-      for (let i = 0; i < k; i++) {
-        const ev = arr[i] as SimEvent;
-        arr[i] = undefined; // keep the capacity, drop the reference
-        near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
-      }
-      this.ringLen[slot] = 0;
-      this.inRing -= k;
+    let ev = this.ring[slot];
+    this.ring[slot] = null;
+    while (ev !== null) {
+      near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
+      const next = ev.next;
+      ev.next = null;
+      ev = next;
+      this.inRing--;
     }
     while (far.n > 0 && bucketOf(far.times[0]) <= cur) {
       const ev = far.pop();
@@ -243,10 +242,10 @@ export class EventQueue {
   private renumber(): void {
     const held = [...this.near.drain(), ...this.far.drain()];
     for (let i = 0; i < RING; i++) {
-      for (let k = 0; k < this.ringLen[i]; k++) held.push(this.ring[i][k] as SimEvent);
-      this.ring[i].fill(undefined);
-      this.ringLen[i] = 0;
+      for (let ev = this.ring[i]; ev !== null; ev = ev.next) held.push(ev);
+      this.ring[i] = null;
     }
+    for (const ev of held) ev.next = null;
     this.inRing = 0;
     held.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
     this.seq = 0;

@@ -43,6 +43,7 @@ export class Pod implements SimEvent {
   fn: EventHandler<any> = idle;
   arg: unknown = null;
   cancelled = false;
+  next: SimEvent | null = null;
 
   constructor(
     readonly id: number,

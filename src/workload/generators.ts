@@ -80,7 +80,7 @@ function installPoisson(
     t += rng.exponential(meanGap);
     if (Math.ceil(t) <= stop) sim.schedule(ev, t, Priority.workload);
   };
-  const ev = { time: 0, priority: 0, seq: 0, fn: arrive, arg: undefined, cancelled: false };
+  const ev = { time: 0, priority: 0, seq: 0, fn: arrive, arg: undefined, cancelled: false, next: null };
   if (Math.ceil(t) <= stop) sim.schedule(ev, t, Priority.workload);
 }
 
