@@ -8,7 +8,7 @@
  */
 import { InvariantError } from '../engine/sim.js';
 import type { Rng } from '../engine/random.js';
-import { Addr, DsPrefix, takeFromPrefix } from './prefix.js';
+import { Addr, DsPrefix, NEVER, takeFromPrefix } from './prefix.js';
 import { DsEni, removeAt } from './ds-eni.js';
 
 export { Addr, DsPrefix, PREFIX_SIZE } from './prefix.js';
@@ -79,7 +79,7 @@ export class Datastore {
       removeFrom(eni.addrs, a, 'address');
       eni.nAddrs--;
       a.gone = true;
-      removeFrom(a.releasedAt === -Infinity ? eni.fresh : eni.released, a, 'free address');
+      removeFrom(a.releasedAt === NEVER ? eni.fresh : eni.released, a, 'free address');
     }
     this.total -= addrs.length;
   }

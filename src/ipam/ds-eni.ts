@@ -1,5 +1,5 @@
 /** One ENI in ipamd's datastore (the ENI entry of data_store.go's eniPool). */
-import { assignableCount, type Addr, type DsPrefix } from './prefix.js';
+import { NEVER, assignableCount, type Addr, type DsPrefix } from './prefix.js';
 
 /** One ENI as the datastore sees it. */
 export class DsEni {
@@ -17,7 +17,7 @@ export class DsEni {
   /** SIP: addresses it holds (`addrs.length`, kept as a field so the pod path never touches the array). */
   nAddrs = 0;
   /** SIP: when the last pod released an address here (no released address is newer). */
-  lastReleaseAt = -Infinity;
+  lastReleaseAt = NEVER;
   constructor(
     readonly id: string,
     readonly primary: boolean,

@@ -9,12 +9,19 @@ import type { DsEni } from './ds-eni.js';
 /** Addresses in a /28 prefix (GetPrefixDelegationDefaults: 16 addresses, /28). */
 export const PREFIX_SIZE = 16;
 
+/**
+ * "Never": the release time of an address no pod has used. A small integer rather than -Infinity, so the time
+ * fields stay small integers (V8 keeps a field that ever held -Infinity as a boxed double: one more load per read).
+ * Any NEVER + cooldown is still in the past for cooldowns below 2^30 ms (12 days); longer ones only take the slow path.
+ */
+export const NEVER = -(2 ** 30);
+
 /** One pod address held by ipamd: a secondary /32 (SIP) or one of a prefix's 16 (PD). */
 export class Addr {
   /** Pod id holding it, or -1 when free. */
   pod = -1;
-  /** Time (ms) the last pod released it; -Infinity if never used. */
-  releasedAt = -Infinity;
+  /** Time (ms) the last pod released it; NEVER if never used. */
+  releasedAt = NEVER;
   /** Set once the address has left the datastore (released to EC2 or its ENI freed). */
   gone = false;
   /** Metrics bookkeeping: returned to EC2 while still cooling, so already counted out of the cooling total. */

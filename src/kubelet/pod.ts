@@ -51,11 +51,17 @@ export class Pod implements SimEvent {
     /** Index within its generator (name = prefix-index), or -1 when nameOrPrefix is the full name. */
     readonly index: number,
     readonly createdAt: number,
-    /** Lifetime after start (ms), or undefined to run until deleted or the end. */
-    readonly lifetimeMs: number | undefined,
+    lifetimeMs: number | undefined,
     /** Scheduling constraint: 'node:<name>', 'group:<name>' or '*'. */
     readonly constraint: string,
-  ) {}
+  ) {
+    // Rounded up to whole ms once: it is only ever added to whole-ms times and the sum rounded up, so
+    // ceil(t + lifetime) = t + ceil(lifetime) gives the same deletion times, and the field stays a small integer.
+    this.lifetimeMs = lifetimeMs === undefined ? undefined : Math.ceil(lifetimeMs);
+  }
+
+  /** Lifetime after start (whole ms), or undefined to run until deleted or the end. */
+  readonly lifetimeMs: number | undefined;
 
   get name(): string {
     return this.index < 0 ? this.nameOrPrefix : `${this.nameOrPrefix}-${this.index}`;

@@ -6,6 +6,7 @@ import { isInsufficient, THROTTLED, type Ec2ApiName, type Ec2Observer } from '..
 import { cidrToString, ipToString } from '../aws/cidr.js';
 import type { IpamObserver, PoolAction, PoolActionDetail } from '../ipam/ipamd.js';
 import type { Addr } from '../ipam/datastore.js';
+import { NEVER } from '../ipam/prefix.js';
 import type { PodObserver } from '../kubelet/kubelet.js';
 import type { Pod } from '../kubelet/pod.js';
 import { DurationLog, TimeWeighted } from './tally.js';
@@ -152,7 +153,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       this.expireCooling(now);
       for (const a of detail.addrs) {
         // A decrease may return a still-cooling address to EC2 (FindFreeableCidrs ignores cooldown).
-        if (a.releasedAt !== -Infinity && this.isCooling(a, now)) {
+        if (a.releasedAt !== NEVER && this.isCooling(a, now)) {
           this.cooling--;
           a.coolingUncounted = true;
         }
