@@ -184,7 +184,46 @@ export class Ipamd {
 
   /** Re-evaluates the schedule after a pod changed the pool. */
   private wake(): void {
-    if (this.lazy && this.ready && !this.busy && !this.stopped) this.reschedule(this.sim.now);
+    if (!(this.lazy && this.ready && !this.busy && !this.stopped)) return;
+    // The quiet band: with no pass queued and the pool's total unchanged, an assigned count the band holds is one
+    // where a pass would neither grow, shrink nor try to free an ENI, whatever the time: evaluate() would say
+    // "never" and reschedule() would do nothing. Two compares instead of the policy functions on most pod events.
+    const ds = this.ds;
+    if (this.passEvent === undefined && ds.total === this.quietTotal && ds.assigned >= this.quietLo && ds.assigned <= this.quietHi) return;
+    this.reschedule(this.sim.now);
+  }
+
+  /** Pool total the quiet band was computed for (-1: none; PD pools have none, their policy reads more than counts). */
+  private quietTotal = -1;
+  private quietLo = 1;
+  private quietHi = 0;
+
+  /**
+   * Computes the quiet band for the current total: the longest run of assigned counts a in [0, total] for which
+   * the SIP pool with (total, a) is neither too low nor too high and shouldTryFreeEni is false. Each count is
+   * checked with the policy functions themselves, so the band is exact by construction.
+   */
+  private computeQuiet(): void {
+    const ds = this.ds;
+    const total = ds.total;
+    this.quietTotal = total;
+    this.quietLo = 1;
+    this.quietHi = 0;
+    const t = this.targets;
+    const s: PoolSnapshot = { total, assigned: 0, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni, totalPrefixes: 0, freePrefixes: 0, freeableEni: false };
+    let runStart = -1;
+    for (let a = 0; a <= total + 1; a++) {
+      s.assigned = a;
+      const quiet = a <= total && !isPoolTooLow(t, s) && !isPoolTooHigh(t, s) && !shouldTryFreeEni(t, s);
+      if (quiet && runStart < 0) runStart = a;
+      if (!quiet && runStart >= 0) {
+        if (a - 1 - runStart > this.quietHi - this.quietLo) {
+          this.quietLo = runStart;
+          this.quietHi = a - 1;
+        }
+        runStart = -1;
+      }
+    }
   }
 
   // ---- loop scheduling ----
@@ -215,6 +254,7 @@ export class Ipamd {
   private reschedule(now: number): void {
     let at = this.anchor;
     if (this.lazy) {
+      if (!this.ds.pd && this.ds.total !== this.quietTotal) this.computeQuiet();
       const due = this.evaluate(now);
       at = due === Infinity ? Infinity : this.aligned(due);
     }
