@@ -17,10 +17,12 @@ export { DsEni } from './ds-eni.js';
 /** How ipamd picks the ENI and address for a pod among equal candidates. */
 export type Placement = 'random' | 'first-fit';
 
-function removeFrom<T>(list: T[], item: T, what: string): void {
+/** Removes `item` from `list`; returns the index it had. */
+function removeFrom<T>(list: T[], item: T, what: string): number {
   const i = list.indexOf(item);
   if (i < 0) throw new InvariantError(`Datastore: ${what} missing from its list`);
   list.splice(i, 1);
+  return i;
 }
 
 /** The datastore of one node: ENIs in insertion order and pool totals. */
@@ -79,7 +81,8 @@ export class Datastore {
       removeFrom(eni.addrs, a, 'address');
       eni.nAddrs--;
       a.gone = true;
-      removeFrom(a.releasedAt === NEVER ? eni.fresh : eni.released, a, 'free address');
+      if (a.releasedAt === NEVER) removeFrom(eni.fresh, a, 'free address');
+      else eni.releasedTimes.splice(removeFrom(eni.released, a, 'free address'), 1);
     }
     this.total -= addrs.length;
   }
@@ -172,7 +175,12 @@ export class Datastore {
   /** Takes the i-th assignable address of an ENI (fresh ones first, then the oldest released). SIP. */
   private take(eni: DsEni, i: number, pod: number): Addr {
     const nf = eni.fresh.length;
-    const a = i < nf ? removeAt(eni.fresh, i) : removeAt(eni.released, i - nf);
+    let a: Addr;
+    if (i < nf) a = removeAt(eni.fresh, i);
+    else {
+      a = removeAt(eni.released, i - nf);
+      removeAt(eni.releasedTimes, i - nf);
+    }
     a.pod = pod;
     eni.assigned++;
     this.assigned++;
@@ -214,6 +222,7 @@ export class Datastore {
     const p = a.prefix;
     if (p === null) {
       eni.released.push(a);
+      eni.releasedTimes.push(now);
       eni.lastReleaseAt = now;
     }
     else {

@@ -1,5 +1,5 @@
 /** One ENI in ipamd's datastore (the ENI entry of data_store.go's eniPool). */
-import { NEVER, assignableCount, type Addr, type DsPrefix } from './prefix.js';
+import { NEVER, type Addr, type DsPrefix } from './prefix.js';
 
 /** One ENI as the datastore sees it. */
 export class DsEni {
@@ -9,6 +9,8 @@ export class DsEni {
   readonly fresh: Addr[] = [];
   /** SIP: free addresses released by a pod, in release-time order (oldest first). */
   readonly released: Addr[] = [];
+  /** SIP: `released[i].releasedAt`, kept beside the list so counting cooled addresses reads one small array. */
+  readonly releasedTimes: number[] = [];
   /** PD: its /28 prefixes. */
   readonly prefixes: DsPrefix[] = [];
   /** PD: prefixes with no address assigned. */
@@ -59,7 +61,7 @@ export class DsEni {
   assignableSip(now: number, cooldownMs: number): number {
     // Nothing cooling (the common case): every free address is assignable, read from this object's own fields.
     if (this.lastReleaseAt + cooldownMs <= now) return this.nAddrs - this.assigned;
-    return assignableCount(this.fresh.length, this.released, now, cooldownMs);
+    return cooledCount(this.fresh.length, this.releasedTimes, now, cooldownMs);
   }
 
   /** {@link assignable} in PD mode: the sum over its prefixes. */
@@ -89,6 +91,21 @@ export class DsEni {
     }
     return end;
   }
+}
+
+/** `fresh` plus the release times (ascending) whose cooldown has ended at `now` (binary search for the cut). */
+function cooledCount(fresh: number, times: readonly number[], now: number, cooldownMs: number): number {
+  const n = times.length;
+  if (n === 0 || times[n - 1] + cooldownMs <= now) return fresh + n;
+  const limit = now - cooldownMs; // released at or before `limit` may be reused
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return fresh + lo;
 }
 
 /** Removes and returns list[i], keeping order, without allocating. */
