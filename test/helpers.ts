@@ -126,7 +126,7 @@ export function checkInvariants(c: Cluster): void {
     }
     if (n.runtime.drainedAt >= 0) {
       // Drained: no pod left; its ipamd is stopped, its ENIs go with the instance.
-      if (n.runtime.pods !== 0 || n.runtime.boundPods.length !== 0) throw new Error(`${n.runtime.name}: drained node still has pods`);
+      if (n.runtime.pods !== 0 || n.runtime.boundPods().length !== 0) throw new Error(`${n.runtime.name}: drained node still has pods`);
       continue;
     }
     let total = 0;

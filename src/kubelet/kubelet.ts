@@ -68,7 +68,7 @@ export class Kubelet {
     n.ready = false;
     n.drainedAt = this.sim.now;
     this.scheduler.refresh(n);
-    for (const pod of [...n.boundPods]) {
+    for (const pod of n.boundPods()) {
       const left = pod.lifetimeMs === undefined ? undefined : pod.startedAt >= 0 ? Math.max(0, pod.startedAt + pod.lifetimeMs - this.sim.now) : pod.lifetimeMs;
       this.deletePod(pod);
       if (reschedule) this.createPod(pod.nameOrPrefix, pod.index, left, pod.constraint, this.byName.get(pod.name) === pod);
