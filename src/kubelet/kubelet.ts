@@ -80,7 +80,12 @@ export class Kubelet {
    * Named pods (explicit events, traces) can be deleted by name.
    */
   createPod(name: string, index: number, lifetimeMs: number | undefined, constraint: string, named: boolean): Pod {
-    const pod = new Pod(this.nextId++, name, index, this.sim.now, lifetimeMs, constraint);
+    const spare = this.spare.pop();
+    let pod: Pod;
+    if (spare !== undefined) {
+      pod = spare;
+      pod.reset(this.nextId++, name, index, this.sim.now, lifetimeMs, constraint, named);
+    } else pod = new Pod(this.nextId++, name, index, this.sim.now, lifetimeMs, constraint, named);
     if (named) this.byName.set(pod.name, pod);
     this.observer.podCreated(pod, this.sim.now);
     this.scheduler.submit(pod);
@@ -111,7 +116,15 @@ export class Kubelet {
   private readonly deleteHandler = (pod: Pod): void => {
     pod.timerQueued = false;
     this.deletePod(pod);
+    // Its own timer ended it: it ran, so it is in no scheduler queue, and nothing else holds it unless it is named.
+    if (!pod.named) this.spare.push(pod);
   };
+
+  /**
+   * Pods that ended by their own deletion timer, for reuse by the next createPod: a recycled object was touched
+   * a moment ago (it is in cache) and the run allocates no pod per arrival. Only kubelet's own references remain.
+   */
+  private readonly spare: Pod[] = [];
 
   /** Queues the pod's own timer. */
   private arm(pod: Pod, delay: number, priority: number, fn: (pod: Pod) => void): void {

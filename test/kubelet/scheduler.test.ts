@@ -105,3 +105,15 @@ describe('Scheduler', () => {
     expect(s.pendingCount).toBe(1);
   });
 });
+
+describe('Pod reuse', () => {
+  it('reset() leaves no trace of the pod the object served before', () => {
+    const fresh = new Pod(7, 'web', 3, 1000, 12.2, 'group:a', false);
+    const used = new Pod(1, 'old', 1, 5, 99, '*', true);
+    for (const k of Object.keys(used)) (used as unknown as Record<string, unknown>)[k] = { stale: k };
+    used.reset(7, 'web', 3, 1000, 12.2, 'group:a', false);
+    expect({ ...used }).toEqual({ ...fresh });
+    expect(Object.keys(used)).toEqual(Object.keys(fresh));
+    expect(fresh.lifetimeMs).toBe(13);
+  });
+});
