@@ -24,8 +24,6 @@ export class Addr {
   releasedAt = NEVER;
   /** Set once the address has left the datastore (released to EC2 or its ENI freed). */
   gone = false;
-  /** Metrics bookkeeping: returned to EC2 while still cooling, so already counted out of the cooling total. */
-  coolingUncounted = false;
   constructor(
     readonly ip: number,
     readonly eni: DsEni,

@@ -92,9 +92,8 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   }
 
   /**
-   * Expires cooling releases up to `now`. An address returned to EC2 while still cooling was already counted down
-   * then (it carries `coolingUncounted`), so its entry must not count it again; an address released again since
-   * has a newer stamp. (Testing `addr.gone` instead would make the count depend on when entries are expired.)
+   * Expires cooling releases up to `now`. An address returned to EC2 while still cooling was counted down then,
+   * and its entry marked so it is not counted again. Expiry reads only the lanes' own arrays, never an address.
    */
   private expireCooling(now: number): void {
     const lanes = this.lanes;
@@ -155,7 +154,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
         // A decrease may return a still-cooling address to EC2 (FindFreeableCidrs ignores cooldown).
         if (a.releasedAt !== NEVER && this.isCooling(a, now)) {
           this.cooling--;
-          a.coolingUncounted = true;
+          this.laneFor(a.eni.cooldownMs).uncount(a);
         }
       }
     }
@@ -281,6 +280,8 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
  */
 class CoolingLane {
   stamps = new Float64Array(1024);
+  /** 1: the address left early (returned to EC2 while cooling) and was already counted down. */
+  private skip = new Uint8Array(1024);
   private addrs: (Addr | undefined)[] = new Array<Addr | undefined>(1024).fill(undefined);
   head = 0;
   size = 0;
@@ -290,8 +291,21 @@ class CoolingLane {
     if (this.size === this.stamps.length) this.grow();
     const i = (this.head + this.size) & (this.stamps.length - 1);
     this.stamps[i] = now;
+    this.skip[i] = 0;
     this.addrs[i] = a;
     this.size++;
+  }
+
+  /** Marks the live entry of `a` (released, still cooling) as already counted down. */
+  uncount(a: Addr): void {
+    const mask = this.stamps.length - 1;
+    for (let k = this.size - 1; k >= 0; k--) {
+      const i = (this.head + k) & mask;
+      if (this.addrs[i] === a) {
+        this.skip[i] = 1;
+        return;
+      }
+    }
   }
 
   /** Drops entries whose cooldown has ended at `now`; returns how many still counted as cooling. */
@@ -300,8 +314,8 @@ class CoolingLane {
     const limit = now - this.cooldownMs;
     let n = 0;
     while (this.size > 0 && this.stamps[this.head] <= limit) {
-      const a = this.addrs[this.head] as Addr;
-      if (a.releasedAt === this.stamps[this.head] && !a.coolingUncounted) n++;
+      // An address cannot be handed out again before its entry expires, so the entry is still its latest release.
+      if (this.skip[this.head] === 0) n++;
       this.addrs[this.head] = undefined;
       this.head = (this.head + 1) & mask;
       this.size--;
@@ -312,13 +326,16 @@ class CoolingLane {
   private grow(): void {
     const cap = this.stamps.length;
     const stamps = new Float64Array(cap * 2);
+    const skip = new Uint8Array(cap * 2);
     const addrs = new Array<Addr | undefined>(cap * 2).fill(undefined);
     for (let k = 0; k < this.size; k++) {
       const i = (this.head + k) & (cap - 1);
       stamps[k] = this.stamps[i];
+      skip[k] = this.skip[i];
       addrs[k] = this.addrs[i];
     }
     this.stamps = stamps;
+    this.skip = skip;
     this.addrs = addrs;
     this.head = 0;
   }
