@@ -9,7 +9,7 @@
 import { InvariantError } from '../engine/sim.js';
 import type { Rng } from '../engine/random.js';
 import { Addr, DsPrefix, NEVER, takeFromPrefix } from './prefix.js';
-import { DsEni, removeAt } from './ds-eni.js';
+import { DsEni, cooledCount, removeAt } from './ds-eni.js';
 
 export { Addr, DsPrefix, PREFIX_SIZE } from './prefix.js';
 export { DsEni } from './ds-eni.js';
@@ -25,6 +25,9 @@ function removeFrom<T>(list: T[], item: T, what: string): number {
   return i;
 }
 
+/** Numbers per ENI in the datastore's summary table. */
+const ROW = 4;
+
 /** The datastore of one node: ENIs in insertion order and pool totals. */
 export class Datastore {
   readonly enis: DsEni[] = [];
@@ -35,6 +38,12 @@ export class Datastore {
   /** PD: prefixes held (TotalPrefixes) and prefixes with no address assigned (GetFreePrefixes). */
   prefixCount = 0;
   freePrefixes = 0;
+  /**
+   * SIP: a copy of what a pod ADD reads of each ENI, one row of ROW numbers per ENI in `enis` order: free
+   * addresses (cooling included), the last release time, fresh addresses. The random placement scans every ENI
+   * on every ADD; one small typed array costs a cache line or two, the ENI objects one each.
+   */
+  private sum = new Float64Array(ROW * 4);
 
   constructor(
     readonly cooldownMs: number,
@@ -50,8 +59,28 @@ export class Datastore {
   /** Adds an ENI (no addresses yet). */
   addEni(id: string, primary: boolean, deviceIndex: number, now: number, allocatable = true): DsEni {
     const eni = new DsEni(id, primary, deviceIndex, now, this.cooldownMs, allocatable, this.pd);
+    eni.row = this.enis.length;
     this.enis.push(eni);
+    if (this.sum.length < ROW * this.enis.length) {
+      const next = new Float64Array(this.sum.length * 2);
+      next.set(this.sum);
+      this.sum = next;
+    }
+    this.syncRow(eni);
     return eni;
+  }
+
+  /** Rewrites an ENI's summary row from the ENI itself. */
+  private syncRow(e: DsEni): void {
+    const r = e.row * ROW;
+    this.sum[r] = e.nAddrs - e.assigned;
+    this.sum[r + 1] = e.lastReleaseAt;
+    this.sum[r + 2] = e.fresh.length;
+  }
+
+  /** Test hook: whether every summary row matches its ENI. */
+  summaryMatches(): boolean {
+    return this.enis.every((e, i) => e.row === i && this.sum[i * ROW] === e.nAddrs - e.assigned && this.sum[i * ROW + 1] === e.lastReleaseAt && this.sum[i * ROW + 2] === e.fresh.length);
   }
 
   /** Adds never-used secondary addresses to an ENI (SIP). */
@@ -63,6 +92,7 @@ export class Datastore {
       eni.fresh.push(a);
     }
     this.total += ips.length;
+    this.syncRow(eni);
   }
 
   /** Adds never-used /28 prefixes (by first address) to an ENI (PD). */
@@ -85,6 +115,7 @@ export class Datastore {
       else eni.releasedTimes.splice(removeFrom(eni.released, a, 'free address'), 1);
     }
     this.total -= addrs.length;
+    this.syncRow(eni);
   }
 
   /** Removes prefixes with no assigned address from an ENI (PD DECREASE; cooling addresses go with them). */
@@ -106,6 +137,10 @@ export class Datastore {
     const i = this.enis.indexOf(eni);
     if (i < 0) throw new InvariantError(`Datastore.removeEni: ${eni.id} not in the datastore`);
     this.enis.splice(i, 1);
+    this.enis.forEach((e, k) => {
+      e.row = k;
+      this.syncRow(e);
+    });
     this.total -= eni.size;
     this.prefixCount -= eni.prefixes.length;
     this.freePrefixes -= eni.freePrefixes;
@@ -130,18 +165,20 @@ export class Datastore {
     }
     // Random: Go map order over ENIs, approximated by a uniform choice among the ENIs that can serve,
     // then a uniform choice among that ENI's assignable addresses. (The hot path: kept apart from PD's.)
-    if (this.scratch.length < enis.length) this.scratch = new Int32Array(enis.length * 2);
-    const counts = this.scratch;
+    // Counts come from the summary rows; only an ENI with an address still cooling is looked at itself. Each
+    // row's last slot holds the count for the second loop.
+    const sum = this.sum;
+    const n = enis.length;
     let candidates = 0;
-    for (let i = 0; i < enis.length; i++) {
-      const c = enis[i].assignableSip(now, cd);
-      counts[i] = c;
+    for (let i = 0, r = 0; i < n; i++, r += ROW) {
+      const c = sum[r + 1] + cd <= now ? sum[r] : cooledCount(sum[r + 2], enis[i].releasedTimes, now, cd);
+      sum[r + 3] = c;
       if (c > 0) candidates++;
     }
     if (candidates === 0) return undefined;
     let k = candidates === 1 ? 0 : rng.int(candidates);
-    for (let i = 0; i < enis.length; i++) {
-      const c = counts[i];
+    for (let i = 0, r = 0; i < n; i++, r += ROW) {
+      const c = sum[r + 3];
       if (c === 0) continue;
       if (k-- === 0) return this.take(enis[i], c === 1 ? 0 : rng.int(c), pod);
     }
@@ -170,8 +207,6 @@ export class Datastore {
     throw new InvariantError('Datastore.assignPd: candidate count mismatch');
   }
 
-  private scratch = new Int32Array(16);
-
   /** Takes the i-th assignable address of an ENI (fresh ones first, then the oldest released). SIP. */
   private take(eni: DsEni, i: number, pod: number): Addr {
     const nf = eni.fresh.length;
@@ -184,6 +219,9 @@ export class Datastore {
     a.pod = pod;
     eni.assigned++;
     this.assigned++;
+    const r = eni.row * ROW;
+    this.sum[r]--;
+    this.sum[r + 2] = eni.fresh.length;
     return a;
   }
 
@@ -224,6 +262,9 @@ export class Datastore {
       eni.released.push(a);
       eni.releasedTimes.push(now);
       eni.lastReleaseAt = now;
+      const r = eni.row * ROW;
+      this.sum[r]++;
+      this.sum[r + 1] = now;
     }
     else {
       p.released.push(a);

@@ -18,6 +18,8 @@ export class DsEni {
   assigned = 0;
   /** SIP: addresses it holds (`addrs.length`, kept as a field so the pod path never touches the array). */
   nAddrs = 0;
+  /** Its row in the datastore's summary table (its index in `Datastore.enis`). */
+  row = 0;
   /** SIP: when the last pod released an address here (no released address is newer). */
   lastReleaseAt = NEVER;
   constructor(
@@ -94,7 +96,7 @@ export class DsEni {
 }
 
 /** `fresh` plus the release times (ascending) whose cooldown has ended at `now` (binary search for the cut). */
-function cooledCount(fresh: number, times: readonly number[], now: number, cooldownMs: number): number {
+export function cooledCount(fresh: number, times: readonly number[], now: number, cooldownMs: number): number {
   const n = times.length;
   if (n === 0 || times[n - 1] + cooldownMs <= now) return fresh + n;
   const limit = now - cooldownMs; // released at or before `limit` may be reused
