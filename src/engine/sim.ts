@@ -28,7 +28,7 @@ export class Simulation {
   private clock = 0;
   private processed = 0;
   /** Called after every event handler, when set (used by invariant tests; costs nothing when unset). */
-  afterEvent: ((sim: Simulation) => void) | undefined;
+  afterEvent: ((sim: Simulation) => void) | undefined = undefined;
 
   /** Current simulated time (ms). */
   get now(): number {

@@ -37,7 +37,25 @@ export interface NodeNetwork {
 
 /** ipamd on one node. */
 export class Ipamd {
-  readonly ds: Datastore;
+  // The fields every pod event reads come first, so they share the object's first cache lines (fields are laid out
+  // in the order the constructor sets them: parameter properties, then these initialisers, then the body).
+  readonly ds = new Datastore(this.config.ipCooldownMs, this.config.enablePrefixDelegation);
+  private readonly lazy = this.params.loopMode === 'lazy';
+  ready = false;
+  private busy = false;
+  /** Set when the node is drained and terminated: every pending continuation becomes a no-op. */
+  private stopped = false;
+  private passEvent: SimEvent | undefined = undefined;
+  /** Pool total the quiet band was computed for (-1: none; PD pools have none, their policy reads more than counts). */
+  private quietTotal = -1;
+  private quietLo = 1;
+  private quietHi = 0;
+  /**
+   * First time (ms) after nodeInit that the pool had nothing left to grow (not too low, or no room to grow);
+   * -1 until then. Checked whenever the datastore gains addresses or a pod leaves, so it is the same in both loop
+   * modes.
+   */
+  atTargetAt = -1;
   readonly targets: PoolTargets;
   /** Pod addresses one ENI can hold: M - 1 (SIP) or (M - 1) x 16 (PD). */
   readonly maxIpsPerEni: number;
@@ -45,18 +63,13 @@ export class Ipamd {
   readonly maxEnis: number;
   /** ENIs ipamd may hold: maxEnis less the trunk ENI's slot when ENABLE_POD_ENI is on (hasRoomForEni). */
   readonly eniCap: number;
-  ready = false;
   /** Pool loop passes run (acting or not; skipped lazy passes are not counted). */
   passes = 0;
   /** Times aws-node restarted because nodeInit failed (custom networking with an empty pool). */
   restarts = 0;
   /** False when the instance could not launch: its subnet had no address for the primary ENI. */
   launched = false;
-  private busy = false;
-  /** Set when the node is drained and terminated: every pending continuation becomes a no-op. */
-  private stopped = false;
   private anchor = 0;
-  private passEvent: SimEvent | undefined;
   private lastDecreaseAt = -Infinity;
   private backoffUntil = -Infinity;
   private readonly records = new Map<string, EniRecord>();
@@ -64,7 +77,6 @@ export class Ipamd {
   private readonly assignRng: Rng;
   private readonly timing: Rng;
   private readonly period: number;
-  private readonly lazy: boolean;
   private readonly passPriority: number;
   private readonly core: IpamdCore;
 
@@ -83,7 +95,6 @@ export class Ipamd {
     private readonly onReady: (now: number) => void,
     network: NodeNetwork = {},
   ) {
-    this.ds = new Datastore(config.ipCooldownMs, config.enablePrefixDelegation);
     this.targets = poolTargets(config);
     this.maxIpsPerEni = (instance.ipv4PerEni - 1) * (config.enablePrefixDelegation ? 16 : 1);
     this.maxEnis = config.maxEni > 0 ? Math.min(config.maxEni, instance.maxEnis) : instance.maxEnis;
@@ -95,7 +106,6 @@ export class Ipamd {
     this.period = params.timers.loopIntervalMs;
     this.evalSnap.maxPods = maxPods;
     this.evalSnap.maxIpsPerEni = this.maxIpsPerEni;
-    this.lazy = params.loopMode === 'lazy';
     this.passPriority = Priority.loop + nodeIndex;
     const self = this;
     this.core = {
@@ -192,11 +202,6 @@ export class Ipamd {
     if (this.passEvent === undefined && ds.total === this.quietTotal && ds.assigned >= this.quietLo && ds.assigned <= this.quietHi) return;
     this.reschedule(this.sim.now);
   }
-
-  /** Pool total the quiet band was computed for (-1: none; PD pools have none, their policy reads more than counts). */
-  private quietTotal = -1;
-  private quietLo = 1;
-  private quietHi = 0;
 
   /**
    * Computes the quiet band for the current total: the longest run of assigned counts a in [0, total] for which
@@ -338,13 +343,6 @@ export class Ipamd {
     }
     tryFree();
   }
-
-  /**
-   * First time (ms) after nodeInit that the pool had nothing left to grow (not too low, or no room to grow);
-   * -1 until then. Checked whenever the datastore gains addresses or a pod leaves, so it is the same in both loop
-   * modes.
-   */
-  atTargetAt = -1;
 
   private noteTarget(): void {
     if (this.atTargetAt >= 0 || !this.ready) return;

@@ -41,7 +41,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   coolingPeak = 0;
   /** Cooling releases, one FIFO lane per IP_COOLDOWN_PERIOD in use (each lane is in expiry order). */
   private readonly lanes: CoolingLane[] = [];
-  private lastLane: CoolingLane | undefined;
+  private lastLane: CoolingLane | undefined = undefined;
   readonly latencies = new DurationLog();
   /** Per started pod: creation to address (scheduling wait included), ms. */
   readonly createToStart = new DurationLog();
@@ -64,7 +64,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   failedAddAttempts = 0;
   podsWithFailedAdd = 0;
   /** Optional event log. */
-  sink: EventSink | undefined;
+  sink: EventSink | undefined = undefined;
   /** Per node, the time (ms) of its first InsufficientFreeAddressesInSubnet / InsufficientCidrBlocks. */
   readonly firstInsufficientAt = new Map<string, number>();
   /** Pods that failed a CNI ADD and have not started (yet). */
