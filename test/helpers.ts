@@ -126,7 +126,7 @@ export function checkInvariants(c: Cluster): void {
     }
     if (n.runtime.drainedAt >= 0) {
       // Drained: no pod left; its ipamd is stopped, its ENIs go with the instance.
-      if (n.runtime.pods !== 0 || n.runtime.boundPods().length !== 0) throw new Error(`${n.runtime.name}: drained node still has pods`);
+      if (n.runtime.pods !== 0 || c.kubelet.podsOn(n.runtime).length !== 0) throw new Error(`${n.runtime.name}: drained node still has pods`);
       continue;
     }
     if (!ds.pd && !ds.summaryMatches()) throw new Error(`${where}: the datastore's ENI summary rows differ from its ENIs`);

@@ -36,6 +36,12 @@ export class Kubelet {
   readonly scheduler: Scheduler;
   private readonly retryRngs = new Map<NodeRuntime, Rng>();
   private readonly byName = new Map<string, Pod>();
+  /**
+   * Every pod bound to a node and not deleted; each pod knows its slot. One list for the cluster rather than one
+   * per node: a removal moves the last pod, which was bound most recently and is likely still in cache, and the
+   * list is one array. Only a drain asks for a node's pods.
+   */
+  private readonly bound: Pod[] = [];
   private nextId = 0;
 
   constructor(
@@ -68,7 +74,7 @@ export class Kubelet {
     n.ready = false;
     n.drainedAt = this.sim.now;
     this.scheduler.refresh(n);
-    for (const pod of n.boundPods()) {
+    for (const pod of this.podsOn(n)) {
       const left = pod.lifetimeMs === undefined ? undefined : pod.startedAt >= 0 ? Math.max(0, pod.startedAt + pod.lifetimeMs - this.sim.now) : pod.lifetimeMs;
       this.deletePod(pod);
       if (reschedule) this.createPod(pod.nameOrPrefix, pod.index, left, pod.constraint, this.byName.get(pod.name) === pod);
@@ -92,6 +98,11 @@ export class Kubelet {
     return pod;
   }
 
+  /** Pods bound to node n (waiting or running). */
+  podsOn(n: NodeRuntime): Pod[] {
+    return this.bound.filter((p) => p.node === n);
+  }
+
   /** A named pod, if it exists and is not deleted. */
   pod(name: string): Pod | undefined {
     const p = this.byName.get(name);
@@ -103,7 +114,8 @@ export class Kubelet {
     pod.boundAt = this.sim.now;
     pod.state = PodState.Waiting;
     node.pods++;
-    node.addPod(pod);
+    pod.slot = this.bound.length;
+    this.bound.push(pod);
     this.scheduler.refresh(node);
     this.observer.podBound(pod, this.sim.now);
     this.cniAdd(pod);
@@ -174,7 +186,12 @@ export class Kubelet {
       node.ipamd.releasePod(pod.addr!);
     }
     node.pods--;
-    node.removePod(pod);
+    const last = this.bound.pop() as Pod;
+    if (last !== pod) {
+      this.bound[pod.slot] = last;
+      last.slot = pod.slot;
+    }
+    pod.slot = -1;
     this.observer.podDeleted(pod, this.sim.now, state === PodState.Running);
     this.scheduler.refresh(node);
   }

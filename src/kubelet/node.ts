@@ -1,48 +1,10 @@
 import type { Ipamd } from '../ipam/ipamd.js';
-import type { Pod } from './pod.js';
 
 /** A node as kubelet and the scheduler see it. */
 export class NodeRuntime {
   /** Pods bound to the node (waiting or running), host-network pods excluded. */
   pods = 0;
   ready = false;
-  /**
-   * Pods bound to the node (waiting or running) in binding order, with holes (undefined) where pods left: removal
-   * writes only the leaving pod's slot, where a swap-remove would also touch the pod moved into it. Compacted when
-   * holes outnumber pods.
-   */
-  private readonly slots: (Pod | undefined)[] = [];
-  private holes = 0;
-
-  /** Records a pod bound to this node. */
-  addPod(p: Pod): void {
-    p.slot = this.slots.length;
-    this.slots.push(p);
-  }
-
-  /** Forgets a pod. */
-  removePod(p: Pod): void {
-    this.slots[p.slot] = undefined;
-    p.slot = -1;
-    if (++this.holes > 8 && this.holes * 2 > this.slots.length) {
-      const list = this.slots;
-      let w = 0;
-      for (let r = 0; r < list.length; r++) {
-        const q = list[r];
-        if (q !== undefined) {
-          q.slot = w;
-          list[w++] = q;
-        }
-      }
-      list.length = w;
-      this.holes = 0;
-    }
-  }
-
-  /** Pods bound to the node, in binding order (a copy). */
-  boundPods(): Pod[] {
-    return this.slots.filter((p): p is Pod => p !== undefined);
-  }
   /** Lifecycle times (ms; -1 = not yet): instance start, Ready, first pod address, drained. */
   joinedAt = -1;
   readyAt = -1;

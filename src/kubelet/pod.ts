@@ -27,7 +27,7 @@ export class Pod implements SimEvent {
   state!: PodState;
   node!: NodeRuntime | undefined;
   addr!: Addr | undefined;
-  /** Index in its node's pod list (-1 when not bound). */
+  /** Index in kubelet's list of bound pods (-1 when not bound). */
   slot!: number;
   /** Time (ms) the scheduler bound it to a node, -1 before. */
   boundAt!: number;
