@@ -44,12 +44,30 @@ export class Datastore {
    * on every ADD; one small typed array costs a cache line or two, the ENI objects one each.
    */
   private sum = new Float64Array(ROW * 4);
+  /** How a pod ADD picks among equal candidates, and the stream it draws from (set by ipamd). */
+  placement: Placement = 'random';
+  rng: Rng | undefined = undefined;
+  /**
+   * ipamd's quiet band, as it applies now: for a pool of `quietTotal` addresses, assigned counts in
+   * [quietLo, quietHi] need no look from ipamd after a pod event (empty while a pass is queued or running, before
+   * Ready, after a stop). Kept here so the pod path reads it from an object it touches anyway.
+   */
+  quietTotal = -1;
+  quietLo = 1;
+  quietHi = 0;
+  /** ipamd still waits for the pool to first reach its target (it looks after every release until then). */
+  watchTarget = true;
 
   constructor(
     readonly cooldownMs: number,
     /** Prefix-delegation mode. */
     readonly pd = false,
   ) {}
+
+  /** Whether a pod event leaves the pool where ipamd's loop has nothing to reconsider (see `quietTotal`). */
+  quiet(): boolean {
+    return this.total === this.quietTotal && this.assigned >= this.quietLo && this.assigned <= this.quietHi;
+  }
 
   /** Free addresses, including those still cooling (AvailableAddresses in Go). */
   get available(): number {

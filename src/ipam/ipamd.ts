@@ -15,7 +15,7 @@ import { sample } from '../engine/distribution.js';
 import type { Ec2Client, EniRecord } from '../aws/ec2.js';
 import type { Subnet } from '../aws/subnet.js';
 import { supportsPrefixDelegation, type InstanceType } from '../aws/instance-types.js';
-import { Datastore, type Addr } from './datastore.js';
+import { Datastore } from './datastore.js';
 import type { IpamdConfig } from './config.js';
 import type { IpamdParams } from './params.js';
 import type { IpamdCore, IpamObserver } from './core.js';
@@ -46,10 +46,9 @@ export class Ipamd {
   /** Set when the node is drained and terminated: every pending continuation becomes a no-op. */
   private stopped = false;
   private passEvent: SimEvent | undefined = undefined;
-  /** Pool total the quiet band was computed for (-1: none; PD pools have none, their policy reads more than counts). */
-  private quietTotal = -1;
-  private quietLo = 1;
-  private quietHi = 0;
+  /** The quiet band (see computeQuiet) for the pool total in ds.quietTotal; -1 total: none. */
+  private bandLo = 1;
+  private bandHi = 0;
   /**
    * First time (ms) after nodeInit that the pool had nothing left to grow (not too low, or no room to grow);
    * -1 until then. Checked whenever the datastore gains addresses or a pod leaves, so it is the same in both loop
@@ -103,6 +102,8 @@ export class Ipamd {
     this.choice = streams.stream(`ipam/${node}/choice`);
     this.assignRng = streams.stream(`ipam/${node}/assign`);
     this.timing = streams.stream(`ipam/${node}/timing`);
+    this.ds.placement = params.placement;
+    this.ds.rng = this.assignRng;
     this.period = params.timers.loopIntervalMs;
     this.evalSnap.maxPods = maxPods;
     this.evalSnap.maxIpsPerEni = this.maxIpsPerEni;
@@ -165,6 +166,7 @@ export class Ipamd {
     this.ready = false;
     if (this.passEvent) this.passEvent.cancelled = true;
     this.passEvent = undefined;
+    this.syncQuiet();
   }
 
   /** aws-node exits and restarts after kubelet's back-off; in-memory state such as the backoff starts afresh. */
@@ -178,16 +180,16 @@ export class Ipamd {
 
   // ---- pod path (gRPC AddNetwork / DelNetwork): datastore only, never EC2 ----
 
-  /** AddNetwork: a free non-cooling address, or undefined (the CNI ADD fails). */
-  assignPod(pod: number): Addr | undefined {
-    const a = this.ds.assign(pod, this.sim.now, this.params.placement, this.assignRng);
-    if (a) this.wake();
-    return a;
+  // AddNetwork and DelNetwork are the datastore's assign and release, called by kubelet (kubelet.ts); ipamd hears of
+  // them only when the pool leaves its quiet band, so most pod events never touch this object.
+
+  /** After an ADD took an address and the pool left the quiet band. */
+  podAdded(): void {
+    this.wake();
   }
 
-  /** DelNetwork: the address starts its cooldown. */
-  releasePod(a: Addr): void {
-    this.ds.release(a, this.sim.now);
+  /** After a DEL, when the pool left the quiet band or ipamd still waits for it to reach its target. */
+  podReleased(): void {
     if (this.atTargetAt < 0) this.noteTarget();
     this.wake();
   }
@@ -198,9 +200,15 @@ export class Ipamd {
     // The quiet band: with no pass queued and the pool's total unchanged, an assigned count the band holds is one
     // where a pass would neither grow, shrink nor try to free an ENI, whatever the time: evaluate() would say
     // "never" and reschedule() would do nothing. Two compares instead of the policy functions on most pod events.
-    const ds = this.ds;
-    if (this.passEvent === undefined && ds.total === this.quietTotal && ds.assigned >= this.quietLo && ds.assigned <= this.quietHi) return;
+    if (this.ds.quiet()) return;
     this.reschedule(this.sim.now);
+  }
+
+  /** Publishes the quiet band to the datastore as it applies now: empty unless a pod event could be ignored. */
+  private syncQuiet(): void {
+    const armed = this.lazy && this.ready && !this.busy && !this.stopped && this.passEvent === undefined;
+    this.ds.quietLo = armed ? this.bandLo : 1;
+    this.ds.quietHi = armed ? this.bandHi : 0;
   }
 
   /**
@@ -211,9 +219,9 @@ export class Ipamd {
   private computeQuiet(): void {
     const ds = this.ds;
     const total = ds.total;
-    this.quietTotal = total;
-    this.quietLo = 1;
-    this.quietHi = 0;
+    ds.quietTotal = total;
+    this.bandLo = 1;
+    this.bandHi = 0;
     const t = this.targets;
     const s: PoolSnapshot = { total, assigned: 0, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni, totalPrefixes: 0, freePrefixes: 0, freeableEni: false };
     let runStart = -1;
@@ -222,9 +230,9 @@ export class Ipamd {
       const quiet = a <= total && !isPoolTooLow(t, s) && !isPoolTooHigh(t, s) && !shouldTryFreeEni(t, s);
       if (quiet && runStart < 0) runStart = a;
       if (!quiet && runStart >= 0) {
-        if (a - 1 - runStart > this.quietHi - this.quietLo) {
-          this.quietLo = runStart;
-          this.quietHi = a - 1;
+        if (a - 1 - runStart > this.bandHi - this.bandLo) {
+          this.bandLo = runStart;
+          this.bandHi = a - 1;
         }
         runStart = -1;
       }
@@ -259,7 +267,7 @@ export class Ipamd {
   private reschedule(now: number): void {
     let at = this.anchor;
     if (this.lazy) {
-      if (!this.ds.pd && this.ds.total !== this.quietTotal) this.computeQuiet();
+      if (!this.ds.pd && this.ds.total !== this.ds.quietTotal) this.computeQuiet();
       const due = this.evaluate(now);
       at = due === Infinity ? Infinity : this.aligned(due);
     }
@@ -269,6 +277,7 @@ export class Ipamd {
       this.passEvent = undefined;
     }
     if (at !== Infinity) this.passEvent = this.sim.at(at, this.passPriority, () => this.pass(), undefined);
+    this.syncQuiet();
   }
 
   /**
@@ -347,7 +356,10 @@ export class Ipamd {
   private noteTarget(): void {
     if (this.atTargetAt >= 0 || !this.ready) return;
     const snap = this.snapshot(this.evalSnap);
-    if (!isPoolTooLow(this.targets, snap) || !this.canGrow()) this.atTargetAt = this.sim.now;
+    if (!isPoolTooLow(this.targets, snap) || !this.canGrow()) {
+      this.atTargetAt = this.sim.now;
+      this.ds.watchTarget = false;
+    }
   }
 
   /** ENIs ipamd could not delete (left to the leaked-ENI cleanup, which is not modelled). */

@@ -151,7 +151,10 @@ export class Kubelet {
     const node = pod.node as NodeRuntime;
     const now = this.sim.now;
     if (pod.firstAddAt < 0) pod.firstAddAt = now;
-    const addr = node.ipamd.assignPod(pod.id);
+    // ipamd's AddNetwork: the datastore hands out an address; ipamd looks only if the pool left its quiet band.
+    const ds = node.ds;
+    const addr = ds.assign(pod.id, now, ds.placement, ds.rng as Rng);
+    if (addr !== undefined && !ds.quiet()) node.ipamd.podAdded();
     if (addr) {
       pod.addr = addr;
       pod.state = PodState.Running;
@@ -183,7 +186,10 @@ export class Kubelet {
     }
     const node = pod.node as NodeRuntime;
     if (state === PodState.Running) {
-      node.ipamd.releasePod(pod.addr!);
+      // DelNetwork: the address starts its cooldown.
+      const ds = node.ds;
+      ds.release(pod.addr!, this.sim.now);
+      if (ds.watchTarget || !ds.quiet()) node.ipamd.podReleased();
     }
     node.pods--;
     const last = this.bound.pop() as Pod;

@@ -1,4 +1,5 @@
 import type { Ipamd } from '../ipam/ipamd.js';
+import type { Datastore } from '../ipam/datastore.js';
 
 /** A node as kubelet and the scheduler see it. */
 export class NodeRuntime {
@@ -26,7 +27,11 @@ export class NodeRuntime {
   ) {
     this.queueKeys = [`node:${name}`, `group:${group}`, '*'];
     this.podCapacity = maxPods - HOST_NETWORK_PODS;
+    this.ds = (ipamd as Ipamd | undefined)?.ds as Datastore;
   }
+
+  /** ipamd's datastore: CNI ADD and DEL go straight to it. */
+  readonly ds: Datastore;
 
   /** Room for another pod: below maxPods less aws-node and kube-proxy, and below the group's podsPerNode. */
   get hasRoom(): boolean {
