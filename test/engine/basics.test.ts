@@ -40,6 +40,38 @@ describe('random streams', () => {
     expect(Array.from({ length: 5 }, () => d.float())).not.toEqual(da);
   });
 
+  it('gives uncorrelated streams to names that differ in one character (per-node streams of a large cluster)', () => {
+    // The first draw of 4,000 sibling streams, and the draw after it, look like independent uniforms: mean near
+    // 1/2, every decile near 10 %, no correlation between a stream's first and second draw or between neighbours.
+    const streams = new Streams(1);
+    const first: number[] = [];
+    const second: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const r = streams.stream(`ipam/workers-${i}/assign`);
+      first.push(r.float());
+      second.push(r.float());
+    }
+    const mean = first.reduce((x, y) => x + y, 0) / first.length;
+    expect(Math.abs(mean - 0.5)).toBeLessThan(0.02);
+    const deciles = Array.from({ length: 10 }, (_, d) => first.filter((x) => Math.floor(x * 10) === d).length / first.length);
+    for (const share of deciles) expect(Math.abs(share - 0.1)).toBeLessThan(0.025);
+    const corr = (xs: number[], ys: number[]): number => {
+      const mx = xs.reduce((a, v) => a + v, 0) / xs.length;
+      const my = ys.reduce((a, v) => a + v, 0) / ys.length;
+      let sxy = 0;
+      let sxx = 0;
+      let syy = 0;
+      for (let i = 0; i < xs.length; i++) {
+        sxy += (xs[i] - mx) * (ys[i] - my);
+        sxx += (xs[i] - mx) ** 2;
+        syy += (ys[i] - my) ** 2;
+      }
+      return sxy / Math.sqrt(sxx * syy);
+    };
+    expect(Math.abs(corr(first, second))).toBeLessThan(0.05);
+    expect(Math.abs(corr(first.slice(1), first.slice(0, -1)))).toBeLessThan(0.05);
+  });
+
   it('keeps draws in range', () => {
     fc.assert(
       fc.property(fc.string(), fc.integer({ min: 1, max: 1000 }), (seed, n) => {
