@@ -6,8 +6,8 @@
  * It is a two-tier calendar queue (Brown 1988, in the simple form of a ladder queue's top rung). Time is cut into
  * buckets of {@link BUCKET_MS}. Events of the bucket being served, and of any earlier one, sit in a small 4-ary
  * min-heap (`near`). Events of the next {@link RING} buckets are linked, unsorted, into a ring of per-bucket lists,
- * which costs O(1) and allocates nothing; a bucket is sorted into `near` only when the clock reaches it. Events beyond the ring's horizon
- * wait in a second heap (`far`). A simulation with a few thousand pending timers (one per running pod) thus pays
+ * which costs O(1) and allocates nothing; a bucket is sorted into `near` only when the clock reaches it. Events
+ * beyond the ring's horizon wait in a second heap (`far`). A simulation with a few thousand pending timers (one per running pod) thus pays
  * for a heap of the few dozen events of one bucket instead of one of thousands.
  *
  * In both heaps the sort keys live in typed arrays beside the event objects: `times[i]` and
@@ -49,6 +49,8 @@ export const BUCKET_MS = 1024;
 export const RING = 4096;
 
 const bucketOf = (t: number): number => Math.floor(t / BUCKET_MS);
+/** An event's second sort key. */
+const ordOf = (ev: SimEvent): number => ev.priority * SEQ_SPAN + ev.seq;
 
 /** A 4-ary min-heap of events keyed by (time, ord) held in typed arrays. */
 class KeyedHeap {
@@ -181,13 +183,13 @@ export class EventQueue {
   private place(ev: SimEvent): void {
     const b = bucketOf(ev.time);
     const ahead = b - this.cur;
-    if (ahead <= 0) this.near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
+    if (ahead <= 0) this.near.push(ev, ev.time, ordOf(ev));
     else if (ahead < RING) {
       const slot = b & (RING - 1);
       ev.next = this.ring[slot];
       this.ring[slot] = ev;
       this.inRing++;
-    } else this.far.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
+    } else this.far.push(ev, ev.time, ordOf(ev));
   }
 
   /**
@@ -212,7 +214,7 @@ export class EventQueue {
     let ev = this.ring[slot];
     this.ring[slot] = null;
     while (ev !== null) {
-      near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
+      near.push(ev, ev.time, ordOf(ev));
       const next = ev.next;
       ev.next = null;
       ev = next;
@@ -220,7 +222,7 @@ export class EventQueue {
     }
     while (far.n > 0 && bucketOf(far.times[0]) <= cur) {
       const ev = far.pop();
-      near.push(ev, ev.time, ev.priority * SEQ_SPAN + ev.seq);
+      near.push(ev, ev.time, ordOf(ev));
     }
     // Far events now within the horizon stay in `far`; advance() keeps looking there too.
     return true;

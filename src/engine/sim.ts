@@ -42,11 +42,7 @@ export class Simulation {
 
   /** Schedules `fn(arg)` at absolute time `time` (ms, rounded up to an integer; never in the past). */
   at<A>(time: number, priority: number, fn: EventHandler<A>, arg: A): SimEvent {
-    const t = Math.ceil(time);
-    if (!(t >= this.clock)) {
-      throw new InvariantError(`Simulation.at: time ${time} ms is before now (${this.clock} ms)`);
-    }
-    return this.queue.push(t, priority, fn, arg);
+    return this.queue.push(this.due(time), priority, fn, arg);
   }
 
   /**
@@ -54,11 +50,16 @@ export class Simulation {
    * not be queued already. Lets a hot component reuse one object instead of allocating an event each time.
    */
   schedule(ev: SimEvent, time: number, priority: number): void {
+    this.queue.insert(ev, this.due(time), priority);
+  }
+
+  /** `time` rounded up to a whole ms; throws if that is in the past. */
+  private due(time: number): number {
     const t = Math.ceil(time);
     if (!(t >= this.clock)) {
-      throw new InvariantError(`Simulation.schedule: time ${time} ms is before now (${this.clock} ms)`);
+      throw new InvariantError(`Simulation: event time ${time} ms is before now (${this.clock} ms)`);
     }
-    this.queue.insert(ev, t, priority);
+    return t;
   }
 
   /** Schedules `fn(arg)` after `delay` ms. */
