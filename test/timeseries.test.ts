@@ -54,6 +54,23 @@ describe('time series sampling', () => {
     expect(Math.max(...findSeries(ts!, 'cooling')!.values)).toBeGreaterThan(0);
   });
 
+  it('adds the per-node series up to the cluster series in prefix-delegation mode too (16 addresses a prefix)', () => {
+    const { ts } = run(
+      `duration: 20m
+nodeGroups: [{ name: n, instanceType: m5.large, count: 2, maxPods: 110 }]
+ipamd: { ENABLE_PREFIX_DELEGATION: true, IP_COOLDOWN_PERIOD: 60 }
+workload: [{ poisson: { from: 30s, to: 18m, ratePerMinute: 20, lifetime: { exponential: 90s } } }]`,
+      3,
+      { everyMs: 5_000 },
+    );
+    const values = (name: string) => findSeries(ts!, name)!.values;
+    for (const field of ['attached', 'cooling']) {
+      const perNode = [values(`node.n-0.${field}`), values(`node.n-1.${field}`)];
+      values(field).forEach((v, i) => expect(perNode[0][i] + perNode[1][i]).toBe(v));
+    }
+    expect(Math.max(...values('cooling'))).toBeGreaterThan(0);
+  });
+
   it('keeps per-node series for small clusters and per-group spreads for large ones', () => {
     const small = run(ENI_TARGET, 1, { nodeLimit: 3 }).ts!;
     expect(findSeries(small, 'node.workers-2.attached')).toBeDefined();

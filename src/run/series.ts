@@ -8,6 +8,8 @@
  */
 import type { SeriesProbe } from '../report/timeseries.js';
 import type { Cluster, ClusterNode } from './cluster.js';
+import { PREFIX_SIZE } from '../ipam/prefix.js';
+import { scaleTarget, type ScaleItem } from '../workload/generators.js';
 
 /** Per-node series are recorded for clusters with at most this many nodes, unless told otherwise. */
 export const DEFAULT_NODE_LIMIT = 16;
@@ -18,19 +20,15 @@ const sum = (xs: Iterable<number>): number => {
   return s;
 };
 
-/** Secondary addresses attached to the node's ENIs (EC2's view, as the cluster-wide `attached`). */
+/** Pod addresses attached to the node's ENIs: secondary /32s and 16 per /28 prefix (as the cluster-wide `attached`). */
 function nodeAttached(n: ClusterNode): number {
   let s = 0;
-  for (const e of n.ec2.enis) s += e.secondaries.length;
+  for (const e of n.ec2.enis) s += e.secondaries.length + PREFIX_SIZE * e.prefixes.length;
   return s;
 }
 
 /** Free addresses in the node's datastore still in their cooldown at `now`. */
-function nodeCooling(n: ClusterNode, now: number): number {
-  let s = 0;
-  for (const e of n.ipamd.ds.enis) s += e.released.length - (e.assignable(now, e.cooldownMs) - e.fresh.length);
-  return s;
-}
+const nodeCooling = (n: ClusterNode, now: number): number => n.ipamd.ds.coolingCount(now);
 
 const nodeWaiting = (n: ClusterNode): number => n.runtime.pods - n.ipamd.ds.assigned;
 
@@ -45,8 +43,7 @@ function mostNodes(c: Cluster): number {
     let most = now;
     const steps = c.scenario.workload.filter((w) => w.kind === 'scale' && w.nodeGroup === g.name);
     for (const w of steps.sort((a, b) => (a as { atMs: number }).atMs - (b as { atMs: number }).atMs)) {
-      if (w.kind !== 'scale') continue;
-      now = Math.max(0, w.to ?? now + (w.by as number));
+      now = scaleTarget(w as ScaleItem, now);
       most = Math.max(most, now);
     }
     total += most;

@@ -23,6 +23,14 @@ export interface NodeScaler {
   scaleTo(group: string, count: number, reschedule: boolean): void;
 }
 
+/** A `scale` item. */
+export type ScaleItem = Extract<WorkloadSpec, { kind: 'scale' }>;
+
+/** The node count a `scale` item asks for when the group has `current` live nodes (`to`, or `current + by`). */
+export function scaleTarget(item: ScaleItem, current: number): number {
+  return Math.max(0, item.to ?? current + (item.by as number));
+}
+
 /** Installs every workload item's first event. */
 export function installWorkload(
   sim: Simulation,
@@ -52,8 +60,7 @@ export function installWorkload(
       case 'scale':
         if (item.atMs > endMs) break;
         sim.at(item.atMs, Priority.workload, () => {
-          const now = scaler.liveNodes(item.nodeGroup).length;
-          scaler.scaleTo(item.nodeGroup, Math.max(0, item.to ?? now + (item.by as number)), item.reschedule);
+          scaler.scaleTo(item.nodeGroup, scaleTarget(item, scaler.liveNodes(item.nodeGroup).length), item.reschedule);
         }, undefined);
         break;
     }
