@@ -10,7 +10,7 @@ export const SUMMARY_FIGURES = ['p50', 'p90', 'p99', 'idleMean', 'ec2Calls', 'ne
 export type SummaryFigure = (typeof SUMMARY_FIGURES)[number];
 
 /** Smaller is better for every objective: "a dominates b" when it is no worse in all and better in one. */
-function dominates(a: readonly number[], b: readonly number[]): boolean {
+export function dominates(a: readonly number[], b: readonly number[]): boolean {
   let better = false;
   for (let i = 0; i < a.length; i++) {
     if (a[i] > b[i]) return false;
@@ -19,14 +19,22 @@ function dominates(a: readonly number[], b: readonly number[]): boolean {
   return better;
 }
 
-/** For each objective vector, whether no other vector dominates it (O(n^2): sweeps have hundreds of points). */
-export function paretoFlags(objectives: readonly (readonly number[])[]): boolean[] {
-  return objectives.map((o, i) => !objectives.some((p, j) => j !== i && dominates(p, o)));
+/**
+ * For each objective vector, whether no other vector dominates it (O(n^2): sweeps have hundreds of points). Equal
+ * vectors do not dominate each other.
+ */
+export function paretoFlags(vectors: readonly (readonly number[])[]): boolean[] {
+  return vectors.map((o, i) => !vectors.some((p, j) => j !== i && dominates(p, o)));
+}
+
+/** The objectives of {@link SweepSummaryRow.pareto}, all minimised: p99 latency (ms), idle addresses, EC2 calls, pods never started. */
+export function objectives(r: SweepSummaryRow): number[] {
+  return [r.p99.mean, r.idleMean.mean, r.ec2Calls.mean, r.neverStarted.mean];
 }
 
 /**
  * Summarises rows by `point` with plain means (lo = hi = mean: no interval is estimated) and flags the Pareto
- * front of (p99, idleMean, ec2Calls) as {@link SweepSummaryRow.pareto} defines it. Rows sorted by point.
+ * front as {@link SweepSummaryRow.pareto} defines it. Rows sorted by point.
  */
 export function meanByPoint(rows: readonly SweepRow[]): SweepSummaryRow[] {
   const byPoint = new Map<number, SweepRow[]>();
@@ -53,7 +61,7 @@ export function meanByPoint(rows: readonly SweepRow[]): SweepSummaryRow[] {
       neverStarted: mean(list, 'neverStarted'),
       pareto: false,
     }));
-  paretoFlags(out.map((s) => [s.p99.mean, s.idleMean.mean, s.ec2Calls.mean])).forEach((f, i) => (out[i].pareto = f));
+  paretoFlags(out.map(objectives)).forEach((f, i) => (out[i].pareto = f));
   return out;
 }
 

@@ -6,29 +6,10 @@
 import { settingsKey } from './grid.js';
 import { interval } from './stats.js';
 import type { RunFigures, SweepRow, SweepSummaryRow } from './types.js';
+import { objectives, paretoFlags } from '../report/sweep-summary.js';
 
-/**
- * Marks the non-dominated vectors (every objective minimised). A vector is dominated when another is at least as
- * good in every objective and strictly better in one; equal vectors do not dominate each other.
- */
-export function paretoFront(vectors: readonly (readonly number[])[]): boolean[] {
-  return vectors.map((v, i) => !vectors.some((w, j) => j !== i && dominates(w, v)));
-}
-
-/** Whether `a` dominates `b` (all objectives minimised). */
-export function dominates(a: readonly number[], b: readonly number[]): boolean {
-  let better = false;
-  for (let k = 0; k < a.length; k++) {
-    if (a[k] > b[k]) return false;
-    if (a[k] < b[k]) better = true;
-  }
-  return better;
-}
-
-/** The objectives of the Pareto front, all minimised: p99 latency (ms), idle addresses, EC2 calls, pods never started. */
-export function objectives(r: SweepSummaryRow): number[] {
-  return [r.p99.mean, r.idleMean.mean, r.ec2Calls.mean, r.neverStarted.mean];
-}
+// The Pareto front is the sweep report's own (one definition for summaries made here and in the HTML report).
+export { dominates, objectives, paretoFlags as paretoFront } from '../report/sweep-summary.js';
 
 /** Rows grouped by settings combination (in order of point, then first appearance), each group sorted by seed. */
 export function groupByPoint(rows: readonly SweepRow[]): SweepRow[][] {
@@ -68,7 +49,7 @@ export function summarise(rows: readonly SweepRow[]): SweepSummaryRow[] {
     neverStarted: interval(figure(g, 'neverStarted')),
     pareto: false,
   }));
-  const front = paretoFront(out.map(objectives));
+  const front = paretoFlags(out.map(objectives));
   out.forEach((r, i) => (r.pareto = front[i]));
   return out;
 }
