@@ -66,8 +66,6 @@ function checkEni(where: string, e: DsEni, rec: { secondaries: number[]; prefixe
     const onEni = new Set(rec.secondaries);
     for (const a of e.addrs) if (!onEni.has(a.ip)) throw new Error(`${where}: ${a.ip} in the datastore but not attached to ${e.id}`);
     checkPartition(`${where} ENI ${e.id}`, e.addrs, e.fresh, e.released, e.assigned);
-    const times = e.released.map((a) => a.releasedAt);
-    if (times.join() !== e.releasedTimes.join()) throw new Error(`${where} ENI ${e.id}: release times ${e.releasedTimes} do not match its released addresses ${times}`);
     return e.addrs;
   }
   if (e.addrs.length > 0) throw new Error(`${where}: ENI ${e.id} mixes /32s and prefixes`);

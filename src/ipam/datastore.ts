@@ -8,8 +8,8 @@
  */
 import { InvariantError } from '../engine/sim.js';
 import type { Rng } from '../engine/random.js';
-import { Addr, DsPrefix, NEVER, takeFromPrefix } from './prefix.js';
-import { DsEni, cooledCount, removeAt } from './ds-eni.js';
+import { Addr, DsPrefix, NEVER, PREFIX_SIZE, assignableCount, takeFromPrefix } from './prefix.js';
+import { DsEni, removeAt } from './ds-eni.js';
 
 export { Addr, DsPrefix, PREFIX_SIZE } from './prefix.js';
 export { DsEni } from './ds-eni.js';
@@ -17,16 +17,14 @@ export { DsEni } from './ds-eni.js';
 /** How ipamd picks the ENI and address for a pod among equal candidates. */
 export type Placement = 'random' | 'first-fit';
 
-/** Removes `item` from `list`; returns the index it had. */
-function removeFrom<T>(list: T[], item: T, what: string): number {
+function removeFrom<T>(list: T[], item: T, what: string): void {
   const i = list.indexOf(item);
   if (i < 0) throw new InvariantError(`Datastore: ${what} missing from its list`);
   list.splice(i, 1);
-  return i;
 }
 
-/** Numbers per ENI in the datastore's summary table. */
-const ROW = 4;
+/** Numbers per ENI in the datastore's summary table: free addresses, last release time, and a scratch count. */
+const ROW = 3;
 
 /** The datastore of one node: ENIs in insertion order and pool totals. */
 export class Datastore {
@@ -40,8 +38,9 @@ export class Datastore {
   freePrefixes = 0;
   /**
    * SIP: a copy of what a pod ADD reads of each ENI, one row of ROW numbers per ENI in `enis` order: free
-   * addresses (cooling included), the last release time, fresh addresses. The random placement scans every ENI
-   * on every ADD; one small typed array costs a cache line or two, the ENI objects one each.
+   * addresses (cooling included) and the last release time, then a slot for the ADD's own count. The placement
+   * scans every ENI on every ADD; one small typed array costs a cache line or two, the ENI objects one each (an
+   * ENI is read itself only while an address on it is cooling).
    */
   private sum = new Float64Array(ROW * 4);
   /** How a pod ADD picks among equal candidates, and the stream it draws from (set by ipamd). */
@@ -88,17 +87,17 @@ export class Datastore {
     return eni;
   }
 
-  /** Rewrites an ENI's summary row from the ENI itself. */
+  /** Rewrites an ENI's summary row from the ENI itself (SIP; PD pools keep no rows). */
   private syncRow(e: DsEni): void {
+    if (this.pd) return;
     const r = e.row * ROW;
-    this.sum[r] = e.nAddrs - e.assigned;
+    this.sum[r] = e.free;
     this.sum[r + 1] = e.lastReleaseAt;
-    this.sum[r + 2] = e.fresh.length;
   }
 
   /** Test hook: whether every summary row matches its ENI. */
   summaryMatches(): boolean {
-    return this.enis.every((e, i) => e.row === i && this.sum[i * ROW] === e.nAddrs - e.assigned && this.sum[i * ROW + 1] === e.lastReleaseAt && this.sum[i * ROW + 2] === e.fresh.length);
+    return this.enis.every((e, i) => e.row === i && this.sum[i * ROW] === e.free && this.sum[i * ROW + 1] === e.lastReleaseAt);
   }
 
   /** Adds never-used secondary addresses to an ENI (SIP). */
@@ -106,7 +105,6 @@ export class Datastore {
     for (const ip of ips) {
       const a = new Addr(ip, eni, null);
       eni.addrs.push(a);
-      eni.nAddrs++;
       eni.fresh.push(a);
     }
     this.total += ips.length;
@@ -119,7 +117,7 @@ export class Datastore {
     eni.freePrefixes += bases.length;
     this.prefixCount += bases.length;
     this.freePrefixes += bases.length;
-    this.total += 16 * bases.length;
+    this.total += PREFIX_SIZE * bases.length;
   }
 
   /** Removes free addresses from an ENI (SIP DECREASE). Throws if one is assigned. */
@@ -127,10 +125,8 @@ export class Datastore {
     for (const a of addrs) {
       if (a.pod !== -1) throw new InvariantError(`Datastore.removeAddresses: ${a.ip} is assigned to pod ${a.pod}`);
       removeFrom(eni.addrs, a, 'address');
-      eni.nAddrs--;
       a.gone = true;
-      if (a.releasedAt === NEVER) removeFrom(eni.fresh, a, 'free address');
-      else eni.releasedTimes.splice(removeFrom(eni.released, a, 'free address'), 1);
+      removeFrom(a.releasedAt === NEVER ? eni.fresh : eni.released, a, 'free address');
     }
     this.total -= addrs.length;
     this.syncRow(eni);
@@ -146,19 +142,20 @@ export class Datastore {
     eni.freePrefixes -= prefixes.length;
     this.freePrefixes -= prefixes.length;
     this.prefixCount -= prefixes.length;
-    this.total -= 16 * prefixes.length;
+    this.total -= PREFIX_SIZE * prefixes.length;
   }
 
   /** Removes an ENI with no assigned address (ENI free). */
   removeEni(eni: DsEni): void {
     if (eni.assigned > 0) throw new InvariantError(`Datastore.removeEni: ${eni.id} still has ${eni.assigned} pods`);
-    const i = this.enis.indexOf(eni);
-    if (i < 0) throw new InvariantError(`Datastore.removeEni: ${eni.id} not in the datastore`);
+    const i = eni.row;
+    if (this.enis[i] !== eni) throw new InvariantError(`Datastore.removeEni: ${eni.id} not in the datastore`);
     this.enis.splice(i, 1);
-    this.enis.forEach((e, k) => {
-      e.row = k;
-      this.syncRow(e);
-    });
+    // The ENIs after it move up one row.
+    for (let k = i; k < this.enis.length; k++) {
+      this.enis[k].row = k;
+      this.syncRow(this.enis[k]);
+    }
     this.total -= eni.size;
     this.prefixCount -= eni.prefixes.length;
     this.freePrefixes -= eni.freePrefixes;
@@ -175,28 +172,25 @@ export class Datastore {
     if (this.pd) return this.assignPd(pod, now, placement, rng);
     const cd = this.cooldownMs;
     const enis = this.enis;
+    const n = enis.length;
     if (placement === 'first-fit') {
-      for (const e of enis) {
-        if (e.assignableSip(now, cd) > 0) return this.take(e, 0, pod);
-      }
+      for (let i = 0; i < n; i++) if (this.assignableAt(i, now, cd) > 0) return this.take(enis[i], 0, pod);
       return undefined;
     }
     // Random: Go map order over ENIs, approximated by a uniform choice among the ENIs that can serve,
     // then a uniform choice among that ENI's assignable addresses. (The hot path: kept apart from PD's.)
-    // Counts come from the summary rows; only an ENI with an address still cooling is looked at itself. Each
-    // row's last slot holds the count for the second loop.
+    // Each row's last slot holds the count for the second loop.
     const sum = this.sum;
-    const n = enis.length;
     let candidates = 0;
     for (let i = 0, r = 0; i < n; i++, r += ROW) {
-      const c = sum[r + 1] + cd <= now ? sum[r] : cooledCount(sum[r + 2], enis[i].releasedTimes, now, cd);
-      sum[r + 3] = c;
+      const c = this.assignableAt(i, now, cd);
+      sum[r + 2] = c;
       if (c > 0) candidates++;
     }
     if (candidates === 0) return undefined;
     let k = candidates === 1 ? 0 : rng.int(candidates);
     for (let i = 0, r = 0; i < n; i++, r += ROW) {
-      const c = sum[r + 3];
+      const c = sum[r + 2];
       if (c === 0) continue;
       if (k-- === 0) return this.take(enis[i], c === 1 ? 0 : rng.int(c), pod);
     }
@@ -225,21 +219,25 @@ export class Datastore {
     throw new InvariantError('Datastore.assignPd: candidate count mismatch');
   }
 
+  /**
+   * Addresses of the i-th ENI whose cooldown has ended at `now` (SIP), from its summary row; the ENI itself is read
+   * only while an address on it is cooling.
+   */
+  private assignableAt(i: number, now: number, cd: number): number {
+    const r = i * ROW;
+    if (this.sum[r + 1] + cd <= now) return this.sum[r];
+    const e = this.enis[i];
+    return assignableCount(e.fresh.length, e.released, now, cd);
+  }
+
   /** Takes the i-th assignable address of an ENI (fresh ones first, then the oldest released). SIP. */
   private take(eni: DsEni, i: number, pod: number): Addr {
     const nf = eni.fresh.length;
-    let a: Addr;
-    if (i < nf) a = removeAt(eni.fresh, i);
-    else {
-      a = removeAt(eni.released, i - nf);
-      removeAt(eni.releasedTimes, i - nf);
-    }
+    const a = i < nf ? removeAt(eni.fresh, i) : removeAt(eni.released, i - nf);
     a.pod = pod;
     eni.assigned++;
     this.assigned++;
-    const r = eni.row * ROW;
-    this.sum[r]--;
-    this.sum[r + 2] = eni.fresh.length;
+    this.sum[eni.row * ROW]--;
     return a;
   }
 
@@ -278,7 +276,6 @@ export class Datastore {
     const p = a.prefix;
     if (p === null) {
       eni.released.push(a);
-      eni.releasedTimes.push(now);
       eni.lastReleaseAt = now;
       const r = eni.row * ROW;
       this.sum[r]++;

@@ -1,5 +1,5 @@
 /** One ENI in ipamd's datastore (the ENI entry of data_store.go's eniPool). */
-import { NEVER, type Addr, type DsPrefix } from './prefix.js';
+import { NEVER, PREFIX_SIZE, assignableCount, type Addr, type DsPrefix } from './prefix.js';
 
 /** One ENI as the datastore sees it. */
 export class DsEni {
@@ -9,15 +9,11 @@ export class DsEni {
   readonly fresh: Addr[] = [];
   /** SIP: free addresses released by a pod, in release-time order (oldest first). */
   readonly released: Addr[] = [];
-  /** SIP: `released[i].releasedAt`, kept beside the list so counting cooled addresses reads one small array. */
-  readonly releasedTimes: number[] = [];
   /** PD: its /28 prefixes. */
   readonly prefixes: DsPrefix[] = [];
   /** PD: prefixes with no address assigned. */
   freePrefixes = 0;
   assigned = 0;
-  /** SIP: addresses it holds (`addrs.length`, kept as a field so the pod path never touches the array). */
-  nAddrs = 0;
   /** Its row in the datastore's summary table (its index in `Datastore.enis`). */
   row = 0;
   /** SIP: when the last pod released an address here (no released address is newer). */
@@ -43,7 +39,7 @@ export class DsEni {
 
   /** Pod addresses it holds. */
   get size(): number {
-    return this.pd ? 16 * this.prefixes.length : this.addrs.length;
+    return this.pd ? PREFIX_SIZE * this.prefixes.length : this.addrs.length;
   }
 
   /** Free addresses, cooling or not. */
@@ -56,14 +52,11 @@ export class DsEni {
     return this.pd ? this.assignablePd(now, cooldownMs) : this.assignableSip(now, cooldownMs);
   }
 
-  /**
-   * {@link assignable} in SIP mode. Kept small and separate: it runs for every ENI on every pod ADD, and V8 only
-   * inlines small functions.
-   */
+  /** {@link assignable} in SIP mode (the datastore's pod ADD reads the same from its summary rows). */
   assignableSip(now: number, cooldownMs: number): number {
-    // Nothing cooling (the common case): every free address is assignable, read from this object's own fields.
-    if (this.lastReleaseAt + cooldownMs <= now) return this.nAddrs - this.assigned;
-    return cooledCount(this.fresh.length, this.releasedTimes, now, cooldownMs);
+    // Nothing cooling (the common case): every free address is assignable.
+    if (this.lastReleaseAt + cooldownMs <= now) return this.free;
+    return assignableCount(this.fresh.length, this.released, now, cooldownMs);
   }
 
   /** {@link assignable} in PD mode: the sum over its prefixes. */
@@ -93,21 +86,6 @@ export class DsEni {
     }
     return end;
   }
-}
-
-/** `fresh` plus the release times (ascending) whose cooldown has ended at `now` (binary search for the cut). */
-export function cooledCount(fresh: number, times: readonly number[], now: number, cooldownMs: number): number {
-  const n = times.length;
-  if (n === 0 || times[n - 1] + cooldownMs <= now) return fresh + n;
-  const limit = now - cooldownMs; // released at or before `limit` may be reused
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid] <= limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return fresh + lo;
 }
 
 /** Removes and returns list[i], keeping order, without allocating. */

@@ -10,7 +10,7 @@ import type { Subnet } from '../aws/subnet.js';
 import type { DsEni } from './datastore.js';
 import type { IpamdCore } from './core.js';
 import { releaseEni } from './shrink.js';
-import { cidrsPerEni, imdsPoll, newEniAmount, prefixesNeeded, shortage, type PoolSnapshot } from './policy.js';
+import { cidrsPerEni, imdsPoll, newEniAmount, topUpAmount, type PoolSnapshot } from './policy.js';
 
 /**
  * increaseDatastorePool after its gatekeepers (the caller checked the 120 s backoff): one top-up, else one new ENI.
@@ -34,8 +34,8 @@ export function increase(c: IpamdCore, snap: PoolSnapshot, next: () => void): vo
  */
 function tryAssignCidrs(c: IpamdCore, snap: PoolSnapshot, done: (increased: boolean, code?: string) => void): void {
   const t = c.targets;
-  if (!t.pd && t.mode === 'ip-target' && shortage(t, snap) === 0) return done(false);
-  const toAllocate = t.pd ? prefixesNeeded(t, snap) : t.mode === 'ip-target' ? shortage(t, snap) : snap.maxIpsPerEni;
+  // Nothing is short even on an empty ENI (IP-target mode with no shortage): no ENI is tried.
+  if (topUpAmount(t, snap, 0) === 0) return done(false);
   const max = cidrsPerEni(t, snap);
   const pool = c.ds.enis.filter((e) => e.allocatable && e.cidrs < max);
   const tryNext = (): void => {
@@ -46,7 +46,7 @@ function tryAssignCidrs(c: IpamdCore, snap: PoolSnapshot, done: (increased: bool
     const rec = c.records.get(eni.id) as EniRecord;
     const assign = (n: number, cb: (r: Ec2Result<number[]>) => void): void =>
       t.pd ? c.ec2.assignIpv4Prefixes(rec, n, cb) : c.ec2.assignPrivateIpAddresses(rec, n, cb);
-    assign(Math.min(max - eni.cidrs, toAllocate), (r) => {
+    assign(topUpAmount(t, snap, eni.cidrs), (r) => {
       if (c.stopped()) return;
       if (r.ok) return added(c, eni, r.value, () => done(true));
       c.observer.poolAction(c.node, 'ec2-error', { eni: eni.id, code: r.code }, c.sim.now);

@@ -22,7 +22,7 @@ import type { IpamdCore, IpamObserver } from './core.js';
 import { deletableEnis } from './deletable.js';
 import { increase } from './grow.js';
 import { decrease, freeOneEni } from './shrink.js';
-import { isPoolTooHigh, isPoolTooLow, poolTargets, shouldTryFreeEni, type PoolSnapshot, type PoolTargets } from './policy.js';
+import { cidrsPerEni, isPoolTooHigh, isPoolTooLow, poolTargets, shouldTryFreeEni, type PoolSnapshot, type PoolTargets } from './policy.js';
 
 export type { IpamObserver, PoolAction, PoolActionDetail } from './core.js';
 
@@ -105,15 +105,14 @@ export class Ipamd {
     this.ds.placement = params.placement;
     this.ds.rng = this.assignRng;
     this.period = params.timers.loopIntervalMs;
-    this.evalSnap.maxPods = maxPods;
-    this.evalSnap.maxIpsPerEni = this.maxIpsPerEni;
+    this.evalSnap = this.blankSnapshot();
     this.passPriority = Priority.loop + nodeIndex;
     const self = this;
     this.core = {
       sim, node, ds: this.ds, targets: this.targets, config, params, ec2, observer,
       records: this.records, choice: this.choice, timing: this.timing, eniConfigSubnet: network.eniConfigSubnet,
       snapshot: () => self.snapshot(),
-      hasRoomForEni: () => self.ds.enis.length < self.eniCap,
+      hasRoomForEni: () => self.hasRoomForEni(),
       noteInsufficient: () => void (self.backoffUntil = sim.now + params.timers.insufficientAddressBackoffMs),
       adopt: (rec) => self.adopt(rec),
       wake: () => self.wake(),
@@ -190,7 +189,7 @@ export class Ipamd {
 
   /** After a DEL, when the pool left the quiet band or ipamd still waits for it to reach its target. */
   podReleased(): void {
-    if (this.atTargetAt < 0) this.noteTarget();
+    this.noteTarget();
     this.wake();
   }
 
@@ -223,7 +222,8 @@ export class Ipamd {
     this.bandLo = 1;
     this.bandHi = 0;
     const t = this.targets;
-    const s: PoolSnapshot = { total, assigned: 0, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni, totalPrefixes: 0, freePrefixes: 0, freeableEni: false };
+    const s = this.blankSnapshot();
+    s.total = total;
     let runStart = -1;
     for (let a = 0; a <= total + 1; a++) {
       s.assigned = a;
@@ -244,7 +244,7 @@ export class Ipamd {
   /** A fresh snapshot of the pool (passes keep theirs; evaluations reuse one object to stay allocation-free). */
   private snapshot(into?: PoolSnapshot): PoolSnapshot {
     // One object shape for every snapshot keeps the policy functions monomorphic.
-    const s = into ?? { total: 0, assigned: 0, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni, totalPrefixes: 0, freePrefixes: 0, freeableEni: false };
+    const s = into ?? this.blankSnapshot();
     const ds = this.ds;
     s.total = ds.total;
     s.assigned = ds.assigned;
@@ -256,7 +256,13 @@ export class Ipamd {
     return s;
   }
 
-  private readonly evalSnap: PoolSnapshot = { total: 0, assigned: 0, maxPods: 0, maxIpsPerEni: 0, totalPrefixes: 0, freePrefixes: 0, freeableEni: false };
+  /** A snapshot of this node's shape with an empty pool (one object shape for all, so the policy stays monomorphic). */
+  private blankSnapshot(): PoolSnapshot {
+    return { total: 0, assigned: 0, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni, totalPrefixes: 0, freePrefixes: 0, freeableEni: false };
+  }
+
+  /** The snapshot evaluations reuse (they run on pod events: allocation-free). */
+  private readonly evalSnap: PoolSnapshot;
 
   /** First lattice time >= t. */
   private aligned(t: number): number {
@@ -311,8 +317,13 @@ export class Ipamd {
    * at least one), or another ENI may be attached.
    */
   private canGrow(): boolean {
-    const max = this.targets.pd ? this.maxIpsPerEni / 16 : this.maxIpsPerEni;
+    const max = cidrsPerEni(this.targets, this.evalSnap);
     for (const e of this.ds.enis) if (e.allocatable && e.cidrs < max) return true;
+    return this.hasRoomForEni();
+  }
+
+  /** hasRoomForEni: below maxEnis, less the trunk ENI's slot. */
+  private hasRoomForEni(): boolean {
     return this.ds.enis.length < this.eniCap;
   }
 
