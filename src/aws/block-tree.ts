@@ -23,11 +23,6 @@ export class BlockTree {
     }
   }
 
-  /** The value of block `b`. */
-  get(b: number): number {
-    return this.t[this.n + b];
-  }
-
   /** Sets block `b` to `v` (0-254). */
   set(b: number, v: number): void {
     const t = this.t;

@@ -15,8 +15,6 @@ import type { Rng } from '../engine/random.js';
 import { BlockMap } from './block-map.js';
 import { blockSize, type Cidr, type IpRange } from './cidr.js';
 
-export { ipToString, parseIp } from './cidr.js';
-
 /** The `kubernetes.io/role/cni` tag: "0" excludes the subnet, any other value makes it discoverable. */
 export type CniTag = 'tagged' | 'excluded' | 'untagged';
 
@@ -96,11 +94,6 @@ export class Subnet {
   /** Free aligned /28 blocks EC2 could hand out as prefixes (outside explicit reservations). */
   get freeBlocks(): number {
     return this.map.usableBlocks;
-  }
-
-  /** Addresses held (tenants and ENIs). */
-  get usedAddresses(): number {
-    return this.map.usedCount;
   }
 
   /** Share of free addresses that lie outside every free /28 EC2 could hand out (0 = none, 1 = all). */

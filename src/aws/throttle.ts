@@ -64,8 +64,7 @@ export class TokenBucket {
   /** Token level at `now` (ms), after refill and background drain. */
   level(now: number): number {
     if (now > this.last) {
-      const net = this.spec.refillPerSecond - this.backgroundPerSecond;
-      this.tokens = Math.min(this.spec.capacity, Math.max(0, this.tokens + (net * (now - this.last)) / 1000));
+      this.tokens = this.peek(now);
       this.last = now;
     }
     return this.tokens;

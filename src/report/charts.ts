@@ -137,14 +137,15 @@ export function stepPoints(times: readonly number[], values: readonly number[], 
   const out: Point[] = [];
   for (let i = 0; i < values.length; i++) {
     if (i > 0 && i < values.length - 1 && values[i] === values[i - 1]) continue;
-    const p: Point = { t: round3(times[i] / axis.divisor), series, v: values[i] };
+    const p: Point = { t: axisTime(times[i], axis), series, v: values[i] };
     if (panel !== undefined) p.panel = panel;
     out.push(p);
   }
   return out;
 }
 
-const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+/** A sample time (ms) in the axis unit, to 3 decimals (keeps the embedded data short). */
+export const axisTime = (ms: number, axis: TimeAxis): number => Math.round((ms / axis.divisor) * 1000) / 1000;
 
 /** Options of a step-line chart over time. */
 export interface LineChartOptions {

@@ -11,18 +11,23 @@ import type { PodObserver } from '../kubelet/kubelet.js';
 import type { Pod } from '../kubelet/pod.js';
 import { DurationLog, TimeWeighted } from './tally.js';
 
-function bump(m: Map<string, number>, k: string): void {
+function bump<K>(m: Map<K, number>, k: K): void {
   m.set(k, (m.get(k) ?? 0) + 1);
 }
 
-/** Figures per node group, kept as time-weighted levels. */
+/**
+ * Figures per node group, kept as time-weighted levels. With a single group they are the cluster's own objects
+ * (passed in), so nothing is counted twice.
+ */
 export class GroupMetrics {
-  readonly attached = new TimeWeighted();
-  readonly assigned = new TimeWeighted();
-  readonly idle = new TimeWeighted();
-  readonly latencies = new DurationLog();
   failedAdds = 0;
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    readonly attached = new TimeWeighted(),
+    readonly assigned = new TimeWeighted(),
+    readonly idle = new TimeWeighted(),
+    readonly latencies = new DurationLog(),
+  ) {}
 }
 
 
@@ -76,7 +81,9 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   private readonly perGroup: boolean;
 
   constructor(groups: readonly string[]) {
-    this.groups = groups.map((g) => new GroupMetrics(g));
+    this.groups = groups.length === 1
+      ? [new GroupMetrics(groups[0], this.attached, this.assigned, this.idle, this.latencies)]
+      : groups.map((g) => new GroupMetrics(g));
     this.perGroup = groups.length > 1;
   }
 
@@ -86,9 +93,8 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   }
 
   /** Figures of node group i (the cluster's own when there is one group). */
-  group(i: number): { attached: TimeWeighted; assigned: TimeWeighted; idle: TimeWeighted; latencies: DurationLog; failedAdds: number } {
-    if (this.perGroup) return this.groups[i];
-    return { attached: this.attached, assigned: this.assigned, idle: this.idle, latencies: this.latencies, failedAdds: this.groups[0].failedAdds };
+  group(i: number): GroupMetrics {
+    return this.groups[i];
   }
 
   /**
@@ -144,7 +150,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
 
   // ---- ipamd ----
   poolAction(node: string, action: PoolAction, detail: PoolActionDetail, now: number): void {
-    this.actions.set(action, (this.actions.get(action) ?? 0) + 1);
+    bump(this.actions, action);
     if (action === 'ec2-error' && detail.code !== undefined && isInsufficient(detail.code) && !this.firstInsufficientAt.has(node)) {
       this.firstInsufficientAt.set(node, now);
     }

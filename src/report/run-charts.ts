@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { formatDuration } from '../engine/duration.js';
 import { findSeries, type TimeSeries } from './timeseries.js';
-import { lineChart, spreadChart, stepPoints, timeAxis, COLOURS, type Point, type SpreadPoint, type TimeAxis } from './charts.js';
+import { axisTime, lineChart, spreadChart, stepPoints, timeAxis, COLOURS, type Point, type SpreadPoint, type TimeAxis } from './charts.js';
 import { latencyCharts } from './latency-charts.js';
 import { niceMultiple } from './timeseries.js';
 import type { RunData } from './types.js';
@@ -96,7 +96,7 @@ function spreadPoints(ts: TimeSeries, axis: TimeAxis, base: string, panel: strin
   const n = ts.times.length;
   for (let i = 0; i < n; i++) {
     if (i > 0 && i < n - 1 && lo[i] === lo[i - 1] && mid[i] === mid[i - 1] && hi[i] === hi[i - 1]) continue;
-    out.push({ t: Math.round((ts.times[i] / axis.divisor) * 1000) / 1000, panel, min: lo[i], median: mid[i], max: hi[i] });
+    out.push({ t: axisTime(ts.times[i], axis), panel, min: lo[i], median: mid[i], max: hi[i] });
   }
   return out;
 }
@@ -172,7 +172,7 @@ const COUNT_BINS = 150;
  */
 export function countPoints(ts: TimeSeries, name: string, k: number, axis: TimeAxis): Point[] {
   const v = (findSeries(ts, name) as { values: number[] }).values;
-  const t = (i: number): number => Math.round((ts.times[i] / axis.divisor) * 1000) / 1000;
+  const t = (i: number): number => axisTime(ts.times[i], axis);
   const out: Point[] = [];
   for (let a = 0; a < v.length; a += k) {
     let total = 0;

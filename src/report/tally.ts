@@ -34,13 +34,6 @@ export class TimeWeighted {
   }
 }
 
-/** Percentile by nearest rank over a sorted array (p in 0..100). */
-export function percentile(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
-
 /**
  * Durations (ms) appended one by one, kept in push order in a growable Int32Array (no per-value boxing). Most pod
  * latencies in a healthy pool are 0, so the summary counts zeros and sorts only the rest.

@@ -179,7 +179,7 @@ export function buildReport(c: Cluster): RunReport {
       buckets: Object.fromEntries(
         [...c.ec2.buckets].map(([api, b]) => [
           api,
-          { capacity: b.spec.capacity, refillPerSecond: b.spec.refillPerSecond, backgroundPerSecond: b.backgroundPerSecond, minTokens: Math.round(b.minTokens * 100) / 100 },
+          { capacity: b.spec.capacity, refillPerSecond: b.spec.refillPerSecond, backgroundPerSecond: b.backgroundPerSecond, minTokens: round2(b.minTokens) },
         ]),
       ),
       leakedEnis: c.nodes.reduce((a, n) => a + n.ipamd.leakedEnis, 0),
