@@ -6,6 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync 
 import { parseResults, rowLine } from '../sweep/rows.js';
 import type { RowScenario, SweepRow } from '../sweep/types.js';
 import { InputError } from '../workload/problems.js';
+import { readInputText } from '../workload/load.js';
 import { checkReplaceable, UsageError, type Io } from './io.js';
 
 /** An open results file. */
@@ -31,14 +32,7 @@ export interface OpenOptions {
 
 /** Reads every row of a results file, tolerating a cut-short last line; throws {@link InputError} on a bad line. */
 export function readResultsFile(path: string, io?: Io): { rows: SweepRow[]; keepBytes: number; needsNewline: boolean } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError([{ file: path, line: 0, col: 0, path: '', severity: 'error', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code})` }]);
-  }
-  const parsed = parseResults(text, path);
+  const parsed = parseResults(readInputText(path), path);
   if (parsed.problems.length > 0) throw new InputError(parsed.problems);
   if (parsed.truncated) io?.stderr(`${path}: dropping its last line, cut short (a run killed while writing); that run will be redone\n`);
   return parsed;

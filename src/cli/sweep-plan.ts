@@ -3,9 +3,8 @@
  * and validates every grid point, reporting every problem at once where the offending value was written.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadScenario, parseScenarioText, validateScenario, type ParsedDoc } from '../workload/load.js';
+import { parseScenarioText, readInput, readInputText, validateEdited, type ParsedDoc } from '../workload/load.js';
 import { formatProblem, InputError, type Problem } from '../workload/problems.js';
 import { expandGrid, gridRuns, gridSize, MAX_POINTS, seedList, type GridPoint, type GridSpec, type RunSpec } from '../sweep/grid.js';
 import { parseGridText } from '../sweep/grid-file.js';
@@ -44,14 +43,12 @@ const MAX_POINT_PROBLEMS = 30;
 const isError = (p: Problem): boolean => p.severity === 'error';
 
 function readGrid(file: string): { spec?: GridSpec; problems: Problem[] } {
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return parseGridText(readInputText(file), file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { problems: [{ file, line: 0, col: 0, path: '', severity: 'error', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code})` }] };
+    if (e instanceof InputError) return { problems: e.problems };
+    throw e;
   }
-  return parseGridText(text, file);
 }
 
 /** The grid spec from the grid file and flags, with seeds and sample seed overridden by flags. */
@@ -76,20 +73,19 @@ type SiteOf = ReturnType<typeof siteFinder>;
 
 /** Validates one point the way loadScenario does, on a copy of the already parsed document. */
 function checkPoint(doc: ParsedDoc, baseDir: string, point: GridPoint, siteOf: SiteOf, scenarioFile: string): Problem[] {
-  const raw = structuredClone(doc.raw) as Record<string, unknown>;
   const pe = pointEdits(point.settings);
-  for (const edit of pe.edits) edit(raw);
+  // Applying the edits records what could not be applied, and where each setting was written.
+  const problems = validateEdited(doc, baseDir, pe.edits).problems;
   const out: Problem[] = [];
   for (const [name, message] of pe.errors) {
     const value = point.settings.find((s) => s.name === name)?.value ?? '';
     out.push(applyProblem(name, value, message, siteOf(name, value), scenarioFile));
   }
-  return [...out, ...validateScenario({ ...doc, raw }, baseDir).problems.map((p) => relocate(p, point, pe.written, siteOf))];
+  return [...out, ...problems.map((p) => relocate(p, point, pe.written, siteOf))];
 }
 
 /** Validates every point; problems the base scenario already has are not repeated. */
-function checkPoints(path: string, points: readonly GridPoint[], spec: GridSpec, base: readonly Problem[]): Problem[] {
-  const doc = parseScenarioText(readFileSync(path, 'utf8'), path);
+function checkPoints(path: string, doc: ParsedDoc, points: readonly GridPoint[], spec: GridSpec, base: readonly Problem[]): Problem[] {
   const baseDir = dirname(resolve(path));
   const known = new Set(base.map(formatProblem));
   const siteOf = siteFinder(spec);
@@ -108,15 +104,23 @@ function inFileOrder(ps: readonly Problem[]): Problem[] {
     .map((x) => x.p);
 }
 
-/** Loads the base scenario (no edits): its seed, name and warnings, or its problems. */
-function loadBase(path: string): { seed?: number; name?: string; problems: Problem[] } {
+/**
+ * Reads, parses and validates the base scenario (no edits) once: its bytes (hashed into the results) and parsed
+ * document (the points are checked on copies of it), its seed, name and warnings, or its problems.
+ */
+function loadBase(path: string): { bytes?: Buffer; doc?: ParsedDoc; seed?: number; name?: string; problems: Problem[] } {
+  let bytes: Buffer;
   try {
-    const { scenario, warnings } = loadScenario(path);
-    return { ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), name: scenario.name, problems: warnings };
+    bytes = readInput(path);
   } catch (e) {
     if (e instanceof InputError) return { problems: e.problems };
     throw e;
   }
+  const doc = parseScenarioText(bytes.toString('utf8'), path);
+  const { scenario, problems } = validateEdited(doc, dirname(resolve(path)), []);
+  if (!scenario) return { bytes, problems };
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  return { bytes, doc, ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), name: scenario.name, problems: warnings };
 }
 
 /** Builds and validates the plan. Throws {@link InputError} with every problem found (exit code 2). */
@@ -125,13 +129,13 @@ export function buildPlan(inp: SweepInputs): Plan {
   const base = loadBase(inp.scenario);
   problems.push(...base.problems);
   // Check the combinations of the values that are usable even when other parts have errors: every problem at once.
-  const checkable = !base.problems.some(isError) && gridSize(spec) <= MAX_POINTS;
+  const checkable = base.doc !== undefined && !base.problems.some(isError) && gridSize(spec) <= MAX_POINTS;
   const points = checkable ? expandGrid(spec) : [];
-  const pointProblems = checkable ? checkPoints(inp.scenario, points, spec, base.problems) : [];
+  const pointProblems = checkable ? checkPoints(inp.scenario, base.doc as ParsedDoc, points, spec, base.problems) : [];
   const all = inFileOrder([...problems, ...pointProblems]);
   if (all.some(isError)) throw new InputError(all);
   const seeds = seedList(spec.seedBase ?? base.seed ?? 1, spec.seeds ?? DEFAULT_SEEDS);
-  const sha256 = createHash('sha256').update(readFileSync(inp.scenario)).digest('hex').slice(0, 16);
+  const sha256 = createHash('sha256').update(base.bytes as Buffer).digest('hex').slice(0, 16);
   return {
     scenarioPath: resolve(inp.scenario),
     scenario: { name: base.name ?? inp.scenario, sha256 },

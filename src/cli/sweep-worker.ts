@@ -2,9 +2,8 @@
  * Worker-thread entry of the sweep pool: runs one (scenario, settings, seed) and returns its headline figures.
  * Each run is a pure function of its task, so results do not depend on which worker ran it or in which order.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseScenarioText, validateScenario, type ParsedDoc } from '../workload/load.js';
+import { parseScenarioText, readInputText, validateEdited, type ParsedDoc } from '../workload/load.js';
 import { InputError } from '../workload/problems.js';
 import { runScenario } from '../index.js';
 import { pointEdits, type Setting } from '../sweep/settings.js';
@@ -36,15 +35,14 @@ function scenarioFor(task: RunTask): Scenario {
   if (hit) return hit;
   let doc = docs.get(task.scenario);
   if (!doc) {
-    doc = parseScenarioText(readFileSync(task.scenario, 'utf8'), task.scenario);
+    doc = parseScenarioText(readInputText(task.scenario), task.scenario);
     docs.set(task.scenario, doc);
   }
-  const raw = structuredClone(doc.raw) as Record<string, unknown>;
   const pe = pointEdits(task.settings);
-  for (const edit of pe.edits) edit(raw);
+  const { scenario, problems } = validateEdited(doc, dirname(resolve(task.scenario)), pe.edits);
+  // The edits record what they could not apply as they run.
   const failed = [...pe.errors].map(([name, message]) => `${name}: ${message}`);
   if (failed.length > 0) throw new Error(`cannot apply ${failed.join('; ')}`);
-  const { scenario, problems } = validateScenario({ ...doc, raw }, dirname(resolve(task.scenario)));
   if (!scenario) throw new InputError(problems);
   if (scenarios.size >= MAX_CACHED) scenarios.delete(scenarios.keys().next().value as string);
   scenarios.set(key, scenario);

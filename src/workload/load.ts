@@ -221,20 +221,35 @@ function sortProblems(ps: Problem[]): Problem[] {
 /** Mutates the raw document before validation (used by sweeps: `--set`). */
 export type RawEdit = (raw: Record<string, unknown>) => void;
 
-/** Loads and resolves a scenario file. Throws {@link InputError} listing every problem when it has errors. */
-export function loadScenario(path: string, edits: RawEdit[] = []): { scenario: Scenario; warnings: Problem[] } {
-  let text: string;
+/** An input file's bytes; a file that cannot be read is an {@link InputError} ("no such file", "cannot read (CODE)"). */
+export function readInput(path: string): Buffer {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError([
       { file: path, line: 0, col: 0, path: '', severity: 'error', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` },
     ]);
   }
-  const doc = parseScenarioText(text, path);
-  if (doc.raw && typeof doc.raw === 'object') for (const edit of edits) edit(doc.raw as Record<string, unknown>);
-  const { scenario, problems } = validateScenario(doc, dirname(resolvePath(path)));
+}
+
+/** {@link readInput} as UTF-8 text. */
+export function readInputText(path: string): string {
+  return readInput(path).toString('utf8');
+}
+
+/** Validates a copy of a parsed scenario with `edits` applied to its raw document (the parsed one is left as it is). */
+export function validateEdited(doc: ParsedDoc, baseDir: string, edits: readonly RawEdit[]): { scenario?: Scenario; problems: Problem[] } {
+  if (!doc.raw || typeof doc.raw !== 'object') return validateScenario(doc, baseDir);
+  const raw = structuredClone(doc.raw) as Record<string, unknown>;
+  for (const edit of edits) edit(raw);
+  return validateScenario({ ...doc, raw }, baseDir);
+}
+
+/** Loads and resolves a scenario file. Throws {@link InputError} listing every problem when it has errors. */
+export function loadScenario(path: string, edits: RawEdit[] = []): { scenario: Scenario; warnings: Problem[] } {
+  const doc = parseScenarioText(readInputText(path), path);
+  const { scenario, problems } = validateEdited(doc, dirname(resolvePath(path)), edits);
   if (!scenario) throw new InputError(problems);
   return { scenario, warnings: problems.filter((p) => p.severity === 'warning') };
 }

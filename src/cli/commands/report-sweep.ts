@@ -2,7 +2,6 @@
  * `warmpool-sim report-sweep`: reads a sweep results file (and optionally a summary), validates every line, and
  * writes the HTML sweep report. The `sweep` command can call {@link renderSweepHtml} directly instead.
  */
-import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { renderSweepHtml } from '../../report/sweep-html.js';
@@ -10,6 +9,7 @@ import { SUMMARY_FIGURES, type SummaryFigure } from '../../report/sweep-summary.
 import type { SweepRow, SweepSummaryRow } from '../../sweep/types.js';
 import { TOOL } from '../../run/report.js';
 import { InputError, type Problem } from '../../workload/problems.js';
+import { readInputText } from '../../workload/load.js';
 import { checkReplaceable, UsageError, writeOutput, type Io } from '../io.js';
 
 interface ReportSweepArgs {
@@ -62,13 +62,7 @@ const SummaryRow = z.object({
 
 /** Reads JSON lines (or one JSON array) of `schema` items, reporting every bad line as file:line. */
 function readJsonItems<T>(file: string, schema: z.ZodType<T>, what: string): T[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError([{ file, line: 0, col: 0, path: '', severity: 'error', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code})` }]);
-  }
+  const text = readInputText(file);
   const problems: Problem[] = [];
   const items: T[] = [];
   const check = (value: unknown, line: number): void => {

@@ -1,8 +1,7 @@
 import type { Argv } from 'yargs';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseScenarioText, validateScenario } from '../../workload/load.js';
-import type { Problem } from '../../workload/problems.js';
+import { parseScenarioText, readInputText, validateScenario } from '../../workload/load.js';
+import { InputError, type Problem } from '../../workload/problems.js';
 import { printProblems, type Io } from '../io.js';
 
 /** `warmpool-sim validate`: check scenario files, reporting every problem at once. */
@@ -20,10 +19,11 @@ export function validateCommand(io: Io, setExit: (code: number) => void) {
       for (const file of a.scenarios) {
         let problems: Problem[];
         try {
-          const doc = parseScenarioText(readFileSync(file, 'utf8'), file);
+          const doc = parseScenarioText(readInputText(file), file);
           problems = validateScenario(doc, dirname(resolve(file))).problems;
         } catch (e) {
-          problems = [{ file, line: 0, col: 0, path: '', severity: 'error', message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message) }];
+          if (!(e instanceof InputError)) throw e;
+          problems = e.problems;
         }
         printProblems(io, problems);
         const n = problems.filter((p) => p.severity === 'error').length;
