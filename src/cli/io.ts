@@ -102,3 +102,10 @@ export function reportError(io: Io, e: unknown): number {
   else io.stderr('(this is a bug; set WARMPOOL_DEBUG=1 for a stack trace and please report it)\n');
   return 1;
 }
+
+/** A whole-number flag's value, or a usage error. */
+export function wholeNumber(flag: string, v: number | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${flag} must be a whole number >= ${min}, got ${v}`);
+  return v;
+}

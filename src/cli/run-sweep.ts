@@ -33,12 +33,6 @@ export interface ExecOptions {
 export interface ExecResult {
   /** Rows of this plan's grid (earlier ones from the file and new ones), points numbered as in this plan, sorted. */
   rows: SweepRow[];
-  /** Runs executed now. */
-  ran: number;
-  /** Runs of this shard skipped because the results file had them. */
-  skipped: number;
-  /** Runs in this shard. */
-  inShard: number;
 }
 
 /** Runs tasks on the pool with a progress display; `onDone` is called in completion order. */
@@ -89,7 +83,7 @@ export async function executePlan(io: Io, plan: Plan, opts: ExecOptions): Promis
     process.removeListener('SIGINT', onInterrupt);
     file?.close();
   }
-  return { rows: planRows(plan, [...done.values(), ...fresh]), ran: todo.length, skipped: mine.length - todo.length, inShard: mine.length };
+  return { rows: planRows(plan, [...done.values(), ...fresh]) };
 }
 
 /** Keeps the rows that belong to the plan's grid, numbered by the plan's points, one per key, sorted. */

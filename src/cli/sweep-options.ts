@@ -1,7 +1,7 @@
 /** Command-line options shared by `sweep`, `recommend` and `compare`, and their checks. */
 import type { Argv } from 'yargs';
 import { parseShard, type Shard } from '../sweep/grid.js';
-import { UsageError } from './io.js';
+import { UsageError, wholeNumber } from './io.js';
 import { defaultWorkers } from './pool.js';
 
 /** Options that describe the grid. */
@@ -50,12 +50,6 @@ export function execOptions<T>(y: Argv<T>, shard: boolean): Argv<T & ExecArgs> {
     .option('force', { type: 'boolean', default: false, describe: 'start --out over, or replace a file not written by warmpool-sim' });
   if (shard) out = out.option('shard', { type: 'string', requiresArg: true, describe: 'run only shard i of n (i counts from 0), e.g. 3/8' });
   return out as Argv<T & ExecArgs>;
-}
-
-function wholeNumber(flag: string, v: number | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${flag} must be a whole number >= ${min}, got ${v}`);
-  return v;
 }
 
 /** Checks the grid flags and returns them in the planner's terms. */

@@ -1,8 +1,13 @@
-/** Renders rows as a plain-text table; numeric-looking cells are right-aligned. */
-export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[], indent = '  '): string {
+/**
+ * Renders rows as a plain-text table, two spaces between columns. Columns are aligned as `align` says ('r' right,
+ * 'l' left), or by default numeric-looking columns right and the rest left.
+ */
+export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[], indent = '  ', align?: readonly ('l' | 'r')[]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.,]+(ms|s|m|h|%)?$|^[-+]?\d+m\d+s$|^-$/.test(String(r[i]))));
+  const numeric = align
+    ? align.map((a) => a === 'r')
+    : header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.,]+(ms|s|m|h|%)?$|^[-+]?\d+m\d+s$|^-$/.test(String(r[i]))));
   return cells
     .map((r) =>
       indent +

@@ -18,13 +18,18 @@ export interface Comparison {
   figures: { figure: keyof RunFigures; diff: PairedDifference }[];
 }
 
-/** Pairs the runs of side A and side B by seed and computes B - A for every figure. */
-export function compareSides(a: readonly SweepRow[], b: readonly SweepRow[]): Comparison {
+/** The runs of `a` and `b` with the same seed, as [a, b] pairs in seed order (seeds only one side has are left out). */
+export function pairBySeed(a: readonly SweepRow[], b: readonly SweepRow[]): (readonly [SweepRow, SweepRow])[] {
   const bySeed = new Map(b.map((r) => [r.seed, r]));
-  const pairs = [...a]
+  return [...a]
     .filter((r) => bySeed.has(r.seed))
     .sort((x, y) => x.seed - y.seed)
     .map((r) => [r, bySeed.get(r.seed) as SweepRow] as const);
+}
+
+/** Pairs the runs of side A and side B by seed and computes B - A for every figure. */
+export function compareSides(a: readonly SweepRow[], b: readonly SweepRow[]): Comparison {
+  const pairs = pairBySeed(a, b);
   return {
     seeds: pairs.map(([r]) => r.seed),
     figures: COMPARED_FIGURES.map((f) => ({

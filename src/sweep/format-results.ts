@@ -3,7 +3,8 @@ import { formatDuration } from '../engine/duration.js';
 import { verdict, type Comparison } from './compare.js';
 import type { Recommendation } from './recommend.js';
 import { LATENCY_METRICS } from './slo.js';
-import { alignTable, formatInterval } from './format-summary.js';
+import { formatInterval } from './format-summary.js';
+import { table } from '../report/table.js';
 import { formatValue } from './settings.js';
 import type { RunFigures, SweepSummaryRow } from './types.js';
 
@@ -45,13 +46,13 @@ export function renderComparison(c: Comparison, labelA: string, labelB: string):
     d.n < 2 ? '-' : `${formatFigure(f, d.diff.lo, true)} .. ${formatFigure(f, d.diff.hi, true)}`,
     verdict(d),
   ]);
-  const table = alignTable(['figure', 'A', 'B', 'B - A', '95% CI of B - A', 'verdict'], rows, ['l', 'r', 'r', 'r', 'r', 'l']);
+  const figures = table(['figure', 'A', 'B', 'B - A', '95% CI of B - A', 'verdict'], rows, '  ', ['l', 'r', 'r', 'r', 'r', 'l']);
   return [
     `A: ${labelA}`,
     `B: ${labelB}`,
     `on ${seeds}; each figure is the mean over seeds, B - A the mean of paired differences`,
     '',
-    table,
+    figures,
     '',
     '"not significant": the 95% confidence interval of the difference contains 0; more seeds may tell them apart.',
     '',

@@ -1,16 +1,8 @@
 /** Text rendering of a sweep summary: one line per settings combination, mean ± 95% CI half-width, Pareto marks. */
 import type { Interval, SweepSummaryRow } from './types.js';
+import { table } from '../report/table.js';
 import { halfWidth } from './stats.js';
 import { formatValue, type SettingValue } from './settings.js';
-
-/** Renders a table with per-column alignment ('r' right, 'l' left); two spaces between columns. */
-export function alignTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[], indent = '  '): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all
-    .map((r) => indent + r.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd())
-    .join('\n');
-}
 
 /** `mean±half` with `digits` decimals after dividing by `scale` (1000 turns ms into s); just the mean with one run. */
 export function formatInterval(i: Interval, runs: number, scale = 1, digits = 1): string {
@@ -47,7 +39,7 @@ export function renderSummaryTable(rows: readonly SweepSummaryRow[]): string {
   ]);
   const align = header.map((_, i) => (i > 0 && i <= names.length && !rows.every((r) => typeof r.settings[names[i - 1]] === 'number') ? 'l' : 'r'));
   align[align.length - 1] = 'l';
-  return alignTable(header, body, align);
+  return table(header, body, '  ', align);
 }
 
 /** The legend printed under the summary table. */

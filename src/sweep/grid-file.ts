@@ -12,7 +12,7 @@
  */
 import { parseScenarioText, type ParsedDoc } from '../workload/load.js';
 import { closest } from '../engine/suggest.js';
-import { formatPath, type Problem } from '../workload/problems.js';
+import { formatPath, sortProblems, type Problem } from '../workload/problems.js';
 import type { Dimension, GridSpec, ValueSite } from './grid.js';
 import { resolveSettingName, type SettingValue } from './settings.js';
 import { expandRange, firstDuplicate } from './values.js';
@@ -130,10 +130,7 @@ export function parseGridText(text: string, file: string): { spec: GridSpec; pro
     const both = spec.set.find((s) => s.name === d.name);
     if (both) report(ctx, ['sample', 'ranges'], `"${d.name}" is both in "set" and in "sample.ranges"; keep it in one`, d.name);
   }
-  return { spec, problems: byPosition(ctx.problems) };
+  return { spec, problems: sortProblems(ctx.problems) };
 }
 
 /** Problems in file order (stable for equal positions). */
-function byPosition(ps: readonly Problem[]): Problem[] {
-  return ps.map((p, i) => ({ p, i })).sort((a, b) => a.p.line - b.p.line || a.p.col - b.p.col || a.i - b.i).map((x) => x.p);
-}

@@ -7,6 +7,7 @@ import { figure, groupByPoint, summarise } from './summary.js';
 import { pairedDifference, round4, type PairedDifference } from './stats.js';
 import { settingsKey } from './grid.js';
 import type { RunFigures, SweepRow, SweepSummaryRow } from './types.js';
+import { pairBySeed } from './compare.js';
 
 /** A settings combination that misses the SLO, with the clauses it misses. */
 export interface Miss {
@@ -38,11 +39,10 @@ function rank(a: SweepSummaryRow, b: SweepSummaryRow): number {
 
 /** Paired difference of idle addresses of `b` minus `a`, over the seeds both have. */
 export function idleDifference(a: readonly SweepRow[], b: readonly SweepRow[]): PairedDifference {
-  const bySeed = new Map(b.map((r) => [r.seed, r.figures.idleMean]));
-  const common = a.filter((r) => bySeed.has(r.seed));
+  const pairs = pairBySeed(a, b);
   return pairedDifference(
-    common.map((r) => r.figures.idleMean),
-    common.map((r) => bySeed.get(r.seed) as number),
+    pairs.map(([ra]) => ra.figures.idleMean),
+    pairs.map(([, rb]) => rb.figures.idleMean),
   );
 }
 

@@ -87,8 +87,8 @@ function installPoisson(
     t += rng.exponential(meanGap);
     if (Math.ceil(t) <= stop) sim.schedule(ev, t, Priority.workload);
   };
-  const ev = { time: 0, priority: 0, seq: 0, fn: arrive, arg: undefined, cancelled: false, next: null };
-  if (Math.ceil(t) <= stop) sim.schedule(ev, t, Priority.workload);
+  if (Math.ceil(t) > stop) return;
+  const ev = sim.at(t, Priority.workload, arrive, undefined);
 }
 
 function installEvents(

@@ -7,7 +7,7 @@ import { dirname, resolve as resolvePath, basename, extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { Model, NodeGroup, ScenarioSchema, SubnetInput, TopLevelSchema, WorkloadItem, type ScenarioInput } from './schema.js';
-import { formatPath, InputError, type Problem } from './problems.js';
+import { formatPath, InputError, sortProblems, type Problem } from './problems.js';
 import { resolveScenario } from './resolve.js';
 import type { Scenario } from './scenario.js';
 
@@ -166,13 +166,15 @@ export function validateScenario(doc: ParsedDoc, baseDir: string): { scenario?: 
     workload: workload as ScenarioInput['workload'],
     model,
   } as ScenarioInput;
-  const knownGroups = arr(raw.nodeGroups).map((g) => (g && typeof g === 'object' ? (g as { name?: unknown; count?: unknown }) : {}));
   const { scenario, problems: more } = resolveScenario(input, {
     file,
     baseDir,
     defaultName: basename(file, extname(file)),
     report: push,
-    knownGroups: knownGroups.map((g) => ({ name: String(g.name ?? ''), count: typeof g.count === 'number' ? g.count : 0 })),
+    knownGroups: arr(raw.nodeGroups).map((x) => {
+      const g = x && typeof x === 'object' ? (x as { name?: unknown; count?: unknown }) : {};
+      return { name: String(g.name ?? ''), count: typeof g.count === 'number' ? g.count : 0 };
+    }),
     knownSubnets: arr(raw.subnets).flatMap((x) => (x && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string' ? [(x as { name: string }).name] : [])),
   });
   problems.push(...more);
@@ -209,13 +211,6 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 import { closest } from '../engine/suggest.js';
 function closestKey(k: string, known: string[]): string | undefined {
   return closest(k, known);
-}
-
-function sortProblems(ps: Problem[]): Problem[] {
-  return ps
-    .map((p, i) => ({ p, i }))
-    .sort((a, b) => (a.p.file === b.p.file ? a.p.line - b.p.line || a.p.col - b.p.col || a.i - b.i : a.i - b.i))
-    .map((x) => x.p);
 }
 
 /** Mutates the raw document before validation (used by sweeps: `--set`). */

@@ -33,3 +33,11 @@ export class InputError extends Error {
     super(problems.map(formatProblem).join('\n'));
   }
 }
+
+/** Problems of one file in line and column order (stable; problems of different files keep their order). */
+export function sortProblems(ps: readonly Problem[]): Problem[] {
+  return ps
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.file === b.p.file ? a.p.line - b.p.line || a.p.col - b.p.col || a.i - b.i : a.i - b.i))
+    .map((x) => x.p);
+}

@@ -25,9 +25,9 @@ interface Ctx {
   defaultName: string;
   report: Report;
   /** Names and counts of every node group written, valid or not (for cross-reference checks). */
-  knownGroups?: { name: string; count: number }[];
+  knownGroups: { name: string; count: number }[];
   /** Names of every subnet written, valid or not. */
-  knownSubnets?: string[];
+  knownSubnets: string[];
 }
 
 const dur = (v: string | number): number => parseDuration(v) as number;
@@ -70,7 +70,7 @@ export function resolveScenario(
   envProblems(env, ['ipamd'], report);
 
   const subnets = resolveSubnets(input.subnets, report);
-  const writtenSubnets = ctx.knownSubnets ?? (input.subnets ?? []).map((x) => x.name);
+  const writtenSubnets = ctx.knownSubnets;
   const nodeGroups: NodeGroupSpec[] = [];
   const seen = new Set<string>();
   input.nodeGroups.forEach((g, i) => {
@@ -100,7 +100,7 @@ export function resolveScenario(
       ...(net.eniConfigSubnet !== undefined ? { eniConfigSubnet: net.eniConfigSubnet } : {}),
     });
   });
-  const written = ctx.knownGroups ?? input.nodeGroups.map((g) => ({ name: g.name, count: g.count }));
+  const written = ctx.knownGroups;
   const groupNames = written.map((g) => g.name);
   const nodeNames = new Set(written.flatMap((g) => Array.from({ length: g.count }, (_, k) => `${g.name}-${k}`)));
 

@@ -7,7 +7,7 @@ import { renderRunHtml } from '../../report/run-html.js';
 import { DEFAULT_NODE_LIMIT } from '../../run/series.js';
 import { parseDuration } from '../../engine/duration.js';
 import { renderText } from '../../report/text.js';
-import { checkReplaceable, printProblems, UsageError, writeOutput, type Io } from '../io.js';
+import { checkReplaceable, printProblems, UsageError, wholeNumber, writeOutput, type Io } from '../io.js';
 import { openEventLog } from '../event-log.js';
 
 interface RunArgs {
@@ -53,10 +53,10 @@ export function runCommand(io: Io) {
         .example('$0 run my.yaml --events events.jsonl', 'trace why each pod waited')
         .example('$0 run my.yaml --html report.html --csv series.csv', 'charts, and the series behind them'),
     handler: async (a: RunArgs) => {
-      if (a.seed !== undefined && (!Number.isInteger(a.seed) || a.seed < 0)) throw new UsageError(`--seed must be a whole number >= 0, got ${a.seed}`);
+      wholeNumber('seed', a.seed, 0);
       const everyMs = a.sampleEvery === undefined ? undefined : parseDuration(a.sampleEvery);
       if (everyMs !== undefined && !(everyMs >= 1)) throw new UsageError(`--sample-every must be a duration of at least 1ms, e.g. 10s; got ${a.sampleEvery}`);
-      if (!Number.isInteger(a.nodeSeries) || a.nodeSeries < 0) throw new UsageError(`--node-series must be a whole number >= 0, got ${a.nodeSeries}`);
+      wholeNumber('node-series', a.nodeSeries, 0);
       const { scenario, warnings } = loadScenario(a.scenario);
       printProblems(io, warnings);
       const visual = a.html !== undefined || a.csv !== undefined;
