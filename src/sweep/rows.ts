@@ -48,7 +48,8 @@ export function rowLine(row: SweepRow): string {
 }
 
 const num = z.number();
-const RowSchema = z.object({
+/** One results row as a file holds it (shared with `report-sweep`). */
+export const RowSchema = z.object({
   tool: z.literal('warmpool-sim'),
   kind: z.literal('sweep-run'),
   key: z.string(),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { renderSweepHtml } from '../../report/sweep-html.js';
 import { SUMMARY_FIGURES, type SummaryFigure } from '../../report/sweep-summary.js';
 import type { SweepRow, SweepSummaryRow } from '../../sweep/types.js';
+import { RowSchema } from '../../sweep/rows.js';
 import { TOOL } from '../../run/report.js';
 import { InputError, type Problem } from '../../workload/problems.js';
 import { readInputText } from '../../workload/load.js';
@@ -24,28 +25,6 @@ interface ReportSweepArgs {
 }
 
 const Setting = z.union([z.string(), z.number(), z.boolean()]);
-const Figures = z.object({
-  p50: z.number(),
-  p90: z.number(),
-  p99: z.number(),
-  max: z.number(),
-  mean: z.number(),
-  idleMean: z.number(),
-  attachedPeak: z.number(),
-  ec2Calls: z.number(),
-  failedAddAttempts: z.number(),
-  neverStarted: z.number(),
-  started: z.number(),
-});
-const Row = z.object({
-  tool: z.literal('warmpool-sim'),
-  kind: z.literal('sweep-run'),
-  key: z.string(),
-  point: z.number().int().nonnegative(),
-  settings: z.record(z.string(), Setting),
-  seed: z.number(),
-  figures: Figures,
-});
 const Interval = z.object({ mean: z.number(), lo: z.number(), hi: z.number() });
 const SummaryRow = z.object({
   point: z.number().int().nonnegative(),
@@ -59,6 +38,33 @@ const SummaryRow = z.object({
   neverStarted: Interval,
   pareto: z.boolean(),
 });
+
+/**
+ * Renders the HTML sweep report and writes it atomically to `file`. Options the report cannot honour (an unknown
+ * heatmap axis) are usage errors.
+ */
+export async function writeSweepHtml(
+  file: string,
+  rows: readonly SweepRow[],
+  summary: readonly SweepSummaryRow[] | undefined,
+  o: { title?: string; figure: SummaryFigure; x?: string; y?: string },
+  outputs: { inputs: string[]; force: boolean },
+): Promise<void> {
+  let html: string;
+  try {
+    html = await renderSweepHtml(rows, summary, {
+      figure: o.figure,
+      generator: `${TOOL.name} ${TOOL.version}`,
+      ...(o.title !== undefined ? { title: o.title } : {}),
+      ...(o.x !== undefined ? { heatmapX: o.x } : {}),
+      ...(o.y !== undefined ? { heatmapY: o.y } : {}),
+    });
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  writeOutput(file, html, outputs);
+}
 
 /** Reads JSON lines (or one JSON array) of `schema` items, reporting every bad line as file:line. */
 function readJsonItems<T>(file: string, schema: z.ZodType<T>, what: string): T[] {
@@ -115,23 +121,10 @@ export function reportSweepCommand(_io: Io) {
     handler: async (a: ReportSweepArgs) => {
       const outputs = { inputs: [a.results, ...(a.summary ? [a.summary] : [])], force: a.force };
       checkReplaceable(a.html, outputs);
-      const rows: SweepRow[] = readJsonItems(a.results, Row, 'sweep result row');
+      const rows: SweepRow[] = readJsonItems(a.results, RowSchema, 'sweep result row');
       const summary: SweepSummaryRow[] | undefined = a.summary ? readJsonItems(a.summary, SummaryRow, 'sweep summary row') : undefined;
       if (rows.length === 0) throw new UsageError(`${a.results} holds no sweep runs`);
-      let html: string;
-      try {
-        html = await renderSweepHtml(rows, summary, {
-          figure: a.figure,
-          generator: `${TOOL.name} ${TOOL.version}`,
-          ...(a.title !== undefined ? { title: a.title } : {}),
-          ...(a.x !== undefined ? { heatmapX: a.x } : {}),
-          ...(a.y !== undefined ? { heatmapY: a.y } : {}),
-        });
-      } catch (e) {
-        if (e instanceof RangeError) throw new UsageError(e.message);
-        throw e;
-      }
-      writeOutput(a.html, html, outputs);
+      await writeSweepHtml(a.html, rows, summary, a, outputs);
     },
   };
 }

@@ -4,12 +4,11 @@ import { renderSummary } from '../../sweep/format-summary.js';
 import { formatSetting } from '../../sweep/settings.js';
 import { shardRuns } from '../../sweep/grid.js';
 import type { SweepRow, SweepSummaryRow } from '../../sweep/types.js';
-import { checkReplaceable, printProblems, UsageError, writeOutput, type Io } from '../io.js';
-import { renderSweepHtml } from '../../report/sweep-html.js';
+import { checkReplaceable, printProblems, type Io } from '../io.js';
 import { SUMMARY_FIGURES, type SummaryFigure } from '../../report/sweep-summary.js';
-import { TOOL } from '../../run/report.js';
 import { buildPlan, type Plan } from '../sweep-plan.js';
 import { executePlan } from '../run-sweep.js';
+import { writeSweepHtml } from './report-sweep.js';
 import { execInputs, execOptions, gridInputs, gridOptions, type ExecArgs, type GridArgs } from '../sweep-options.js';
 
 interface SweepArgs extends GridArgs, ExecArgs {
@@ -20,24 +19,6 @@ interface SweepArgs extends GridArgs, ExecArgs {
   x?: string;
   y?: string;
   figure: SummaryFigure;
-}
-
-/** Writes the HTML sweep report (scatter with the Pareto front, heatmap, table). */
-async function writeSweepHtml(a: SweepArgs, title: string, rows: readonly SweepRow[], summary: readonly SweepSummaryRow[], outputs: { inputs: string[]; force: boolean }): Promise<void> {
-  let html: string;
-  try {
-    html = await renderSweepHtml(rows, summary, {
-      title,
-      figure: a.figure,
-      generator: `${TOOL.name} ${TOOL.version}`,
-      ...(a.x !== undefined ? { heatmapX: a.x } : {}),
-      ...(a.y !== undefined ? { heatmapY: a.y } : {}),
-    });
-  } catch (e) {
-    if (e instanceof RangeError) throw new UsageError(e.message);
-    throw e;
-  }
-  writeOutput(a.html as string, html, outputs);
 }
 
 /** The machine-readable summary printed by `sweep --format json` (and `merge`, `recommend`). */
@@ -82,7 +63,7 @@ export function sweepCommand(io: Io) {
       const result = await executePlan(io, plan, { ...exec, ...(a.out ? { out: a.out } : {}), resume: a.resume, force: a.force, inputs, label: 'sweep' });
       const summary = summarise(result.rows);
       const scenario = { file: a.scenario, ...plan.scenario };
-      if (a.html) await writeSweepHtml(a, `Sweep of "${plan.scenario.name}"`, result.rows, summary, { inputs, force: a.force });
+      if (a.html) await writeSweepHtml(a.html, result.rows, summary, { ...a, title: `Sweep of "${plan.scenario.name}"` }, { inputs, force: a.force });
       if (a.format === 'json') {
         io.stdout(summaryJson('sweep-summary', scenario, result.rows, summary, { settings: plan.names, points: plan.points.length, ...(exec.shard ? { shard: exec.shard } : {}) }));
         return;
