@@ -1,16 +1,16 @@
 /** One ENI in ipamd's datastore (the ENI entry of data_store.go's eniPool). */
-import { NEVER, PREFIX_SIZE, assignableCount, type Addr, type DsPrefix } from './prefix.js';
+import { NEVER, PREFIX_SIZE, assignableCount, objectList, type Addr, type DsPrefix } from './prefix.js';
 
 /** One ENI as the datastore sees it. */
 export class DsEni {
   /** SIP: its secondary addresses. PD: empty (addresses live in `prefixes`). */
-  readonly addrs: Addr[] = [];
+  readonly addrs: Addr[] = objectList();
   /** SIP: free addresses never used by a pod. */
-  readonly fresh: Addr[] = [];
+  readonly fresh: Addr[] = objectList();
   /** SIP: free addresses released by a pod, in release-time order (oldest first). */
-  readonly released: Addr[] = [];
+  readonly released: Addr[] = objectList();
   /** PD: its /28 prefixes. */
-  readonly prefixes: DsPrefix[] = [];
+  readonly prefixes: DsPrefix[] = objectList();
   /** PD: prefixes with no address assigned. */
   freePrefixes = 0;
   assigned = 0;

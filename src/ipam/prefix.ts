@@ -16,6 +16,18 @@ export const PREFIX_SIZE = 16;
  */
 export const NEVER = -(2 ** 30);
 
+/**
+ * An empty array that already has V8's elements kind for objects. A `[]` literal starts as an array of small
+ * integers, and the first object pushed onto it changes its hidden class. A push site that has seen both kinds
+ * (every new ENI's lists start empty) stops inlining the push and calls the generic builtin for every push. Lists
+ * of addresses and prefixes start from this so that all of them share one hidden class.
+ */
+export function objectList<T extends object>(): T[] {
+  const list = [null] as unknown as T[];
+  list.pop();
+  return list;
+}
+
 /** One pod address held by ipamd: a secondary /32 (SIP) or one of a prefix's 16 (PD). */
 export class Addr {
   /** Pod id holding it, or -1 when free. */
@@ -35,11 +47,11 @@ export class Addr {
 /** One /28 prefix on an ENI (PD mode). */
 export class DsPrefix {
   /** Its 16 addresses, lowest first. */
-  readonly addrs: Addr[] = [];
+  readonly addrs: Addr[] = objectList();
   /** Free addresses never used by a pod, highest first (so pop() yields the lowest). */
-  readonly fresh: Addr[] = [];
+  readonly fresh: Addr[] = objectList();
   /** Free addresses released by a pod, oldest release first. */
-  readonly released: Addr[] = [];
+  readonly released: Addr[] = objectList();
   /** Addresses assigned to pods; 0 makes it a free prefix (releasable). */
   assigned = 0;
 

@@ -2,7 +2,7 @@
  * Result lines: building a {@link SweepRow} from a run report, reading a results file's text back (tolerating a
  * last line cut short by a kill), and merging several files' rows without duplicates.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunReport } from '../report/types.js';
 import type { Problem } from '../workload/problems.js';
 import type { GridPoint } from './grid.js';

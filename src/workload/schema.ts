@@ -2,7 +2,7 @@
  * The scenario file schema (zod). These names are the user-facing contract; `warmpool-sim schema` prints the
  * JSON Schema generated from it for editors.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EC2_APIS } from '../aws/ec2.js';
 import { parseDuration } from '../engine/duration.js';
 

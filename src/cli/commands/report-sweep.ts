@@ -3,7 +3,7 @@
  * writes the HTML sweep report. The `sweep` command can call {@link renderSweepHtml} directly instead.
  */
 import type { Argv } from 'yargs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { renderSweepHtml } from '../../report/sweep-html.js';
 import { SUMMARY_FIGURES, type SummaryFigure } from '../../report/sweep-summary.js';
 import type { SweepRow, SweepSummaryRow } from '../../sweep/types.js';
