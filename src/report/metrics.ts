@@ -9,7 +9,7 @@ import type { Addr } from '../ipam/datastore.js';
 import { NEVER } from '../ipam/prefix.js';
 import type { PodObserver } from '../kubelet/kubelet.js';
 import type { Pod } from '../kubelet/pod.js';
-import { DurationLog, TimeWeighted } from './tally.js';
+import { DurationLog, Gap, TimeWeighted } from './tally.js';
 
 function bump<K>(m: Map<K, number>, k: K): void {
   m.set(k, (m.get(k) ?? 0) + 1);
@@ -21,13 +21,16 @@ function bump<K>(m: Map<K, number>, k: K): void {
  */
 export class GroupMetrics {
   failedAdds = 0;
+  /** Attached minus assigned: the warm pool. */
+  readonly idle: Gap;
   constructor(
     readonly name: string,
     readonly attached = new TimeWeighted(),
     readonly assigned = new TimeWeighted(),
-    readonly idle = new TimeWeighted(),
     readonly latencies = new DurationLog(),
-  ) {}
+  ) {
+    this.idle = new Gap(attached, assigned);
+  }
 }
 
 
@@ -40,7 +43,8 @@ export interface EventSink {
 export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   readonly attached = new TimeWeighted();
   readonly assigned = new TimeWeighted();
-  readonly idle = new TimeWeighted();
+  /** Attached minus assigned: the warm pool (read from the two, never updated itself). */
+  readonly idle = new Gap(this.attached, this.assigned);
   readonly eniCount = new TimeWeighted();
   cooling = 0;
   coolingPeak = 0;
@@ -82,7 +86,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
 
   constructor(groups: readonly string[]) {
     this.groups = groups.length === 1
-      ? [new GroupMetrics(groups[0], this.attached, this.assigned, this.idle, this.latencies)]
+      ? [new GroupMetrics(groups[0], this.attached, this.assigned, this.latencies)]
       : groups.map((g) => new GroupMetrics(g));
     this.perGroup = groups.length > 1;
   }
@@ -137,11 +141,9 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
 
   secondaries(node: string, delta: number, now: number): void {
     this.attached.add(delta, now);
-    this.idle.add(delta, now);
     if (!this.perGroup) return;
     const g = this.groupOf.get(node) as GroupMetrics;
     g.attached.add(delta, now);
-    g.idle.add(delta, now);
   }
 
   enis(_node: string, delta: number, now: number): void {
@@ -210,12 +212,10 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     this.createToStart.push(total);
     if (total > 0) this.lastWaitedStartAt = now;
     this.assigned.add(1, now);
-    this.idle.add(-1, now);
     if (this.perGroup) {
       const g = this.groups[pod.node!.groupIndex];
       g.latencies.push(latency);
       g.assigned.add(1, now);
-      g.idle.add(-1, now);
     }
     this.sink?.write({ t: now, type: 'pod', event: 'started', pod: pod.name, node: pod.node?.name, ip: ipToString(pod.addr!.ip), latencyMs: latency });
   }
@@ -231,11 +231,9 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       this.expireCooling(now);
       const a = pod.addr as Addr;
       this.assigned.add(-1, now);
-      this.idle.add(1, now);
       if (this.perGroup) {
         const g = this.groups[pod.node!.groupIndex];
         g.assigned.add(-1, now);
-        g.idle.add(1, now);
       }
       const cd = a.eni.cooldownMs;
       if (cd > 0) {

@@ -4,7 +4,7 @@ import type { LatencySummary } from './types.js';
  * A time-weighted level (SimScript's Tally idea): on every change, add the previous level weighted by the time
  * since the last change; flush at the end.
  */
-export class TimeWeighted {
+export class TimeWeighted implements LevelStats {
   private level = 0;
   private since = 0;
   /** Integral of the level over time, in level x ms. */
@@ -31,6 +31,40 @@ export class TimeWeighted {
   mean(start: number, now: number): number {
     this.add(0, now);
     return now > start ? this.integral / (now - start) : this.level;
+  }
+}
+
+/** What the report reads of a time-weighted level. */
+export interface LevelStats {
+  readonly value: number;
+  readonly integral: number;
+  mean(start: number, now: number): number;
+}
+
+/**
+ * The difference of two time-weighted levels (idle = attached - assigned), kept by reading them rather than as a
+ * third level updated on every change. Levels are whole numbers and time whole ms, so each integral is an exact
+ * sum below 2^53, and the difference of the integrals is exactly the integral of the difference.
+ */
+export class Gap implements LevelStats {
+  constructor(
+    private readonly a: TimeWeighted,
+    private readonly b: TimeWeighted,
+  ) {}
+
+  get value(): number {
+    return this.a.value - this.b.value;
+  }
+
+  /** Integral of the difference up to the later of the two levels' last changes (flush with mean() first). */
+  get integral(): number {
+    return this.a.integral - this.b.integral;
+  }
+
+  mean(start: number, now: number): number {
+    const a = this.a.mean(start, now);
+    const b = this.b.mean(start, now);
+    return now > start ? (this.a.integral - this.b.integral) / (now - start) : a - b;
   }
 }
 
