@@ -24,11 +24,9 @@ const idle: EventHandler = () => {};
  */
 export class Pod implements SimEvent {
   // Every field has an initialiser, so TypeScript writes each one as an assignment at the top of the
-  // constructor. V8 sizes an object's in-object fields from the assignments it sees in the constructor's own body
-  // (not in methods it calls): with the fields set only in reset(), most of them landed in a separate property
-  // array, one more cache miss every time a pod's timer was popped. reset() then sets them again, in one order.
-  // The order is the layout: what popping the timer and deleting the pod read comes first, so that those reads
-  // share the object's first cache lines; names and creation facts come last.
+  // constructor and every pod has all its fields inside the object from the first one on; reset() then sets them
+  // again, in the same order. The order is the layout: what popping the timer and deleting the pod read comes
+  // first, so that those reads share the object's first cache lines; names and creation facts come last.
   // The timer's event fields (see SimEvent).
   time = 0;
   priority = 0;
