@@ -8,8 +8,8 @@
  */
 import { InvariantError } from '../engine/sim.js';
 import type { Rng } from '../engine/random.js';
-import { Addr, DsPrefix, NEVER, PREFIX_SIZE, assignableCount, takeFromPrefix } from './prefix.js';
-import { DsEni, removeAt } from './ds-eni.js';
+import { Addr, DsPrefix, NEVER, PREFIX_SIZE, takeFromPrefix } from './prefix.js';
+import { DsEni, type SipRows } from './ds-eni.js';
 
 export { Addr, DsPrefix, PREFIX_SIZE } from './prefix.js';
 export { DsEni } from './ds-eni.js';
@@ -23,8 +23,19 @@ function removeFrom<T>(list: T[], item: T, what: string): void {
   list.splice(i, 1);
 }
 
-/** Numbers per ENI in the datastore's summary table: free addresses, last release time, and a scratch count. */
-const ROW = 3;
+// SIP: each ENI's free lists are one row of two per-node tables (`nums`, `refs`), in `enis` order. A row of `nums`
+// holds the header below, then the release times of its released addresses; a row of `refs` holds its fresh
+// addresses (slots 0 .. cap-1), then its released ones (cap .. 2cap-1), each list in order from its first slot.
+/** Free addresses (fresh and released, cooling or not). */
+const FREE = 0;
+/** When the last pod released an address on the ENI (no released address is newer); NEVER if none has. */
+const LAST = 1;
+/** Scratch: a pod ADD's assignable count for the ENI. */
+const SCRATCH = 2;
+const N_FRESH = 3;
+const N_RELEASED = 4;
+/** Release times start here. */
+const TIMES = 5;
 
 /** The datastore of one node: ENIs in insertion order and pool totals. */
 export class Datastore {
@@ -37,12 +48,17 @@ export class Datastore {
   prefixCount = 0;
   freePrefixes = 0;
   /**
-   * SIP: a copy of what a pod ADD reads of each ENI, one row of ROW numbers per ENI in `enis` order: free
-   * addresses (cooling included) and the last release time, then a slot for the ADD's own count. The placement
-   * scans every ENI on every ADD; one small typed array costs a cache line or two, the ENI objects one each (an
-   * ENI is read itself only while an address on it is cooling).
+   * SIP: the ENIs' free lists, one row per ENI (see FREE .. TIMES): a pod ADD scans every ENI's row, and a DEL
+   * appends to one, without reading the ENI's objects or addresses, in one or two cache lines per node.
    */
-  private sum = new Float64Array(ROW * 4);
+  private nums = new Float64Array(0);
+  private refs: (Addr | null)[] = [];
+  /** Addresses a row has room for (grown, with the rows laid out again, when an ENI gets more). */
+  private cap = 0;
+  /** Numbers per row of `nums`: TIMES + cap. */
+  private stride = TIMES;
+  /** What an ENI reads of its row. */
+  private readonly rows: SipRows;
   /** How a pod ADD picks among equal candidates, and the stream it draws from (set by ipamd). */
   placement: Placement = 'random';
   rng: Rng | undefined = undefined;
@@ -61,7 +77,50 @@ export class Datastore {
     readonly cooldownMs: number,
     /** Prefix-delegation mode. */
     readonly pd = false,
-  ) {}
+    /** SIP: secondary addresses an ENI of this node can hold (rows grow if one holds more). */
+    addressesPerEni = 0,
+  ) {
+    this.layout(Math.max(1, addressesPerEni), 4);
+    const self = this;
+    this.rows = {
+      freshList: (row) => self.list(row, 0, self.nums[row * self.stride + N_FRESH]),
+      releasedList: (row) => self.list(row, self.cap, self.nums[row * self.stride + N_RELEASED]),
+      lastReleaseAt: (row) => self.nums[row * self.stride + LAST],
+      assignableInRow: (row, now, cd) => self.assignableAt(row, now, cd),
+      newestRelease: (row) => {
+        const r = row * self.stride;
+        const n = self.nums[r + N_RELEASED];
+        return n > 0 ? self.nums[r + TIMES + n - 1] : -Infinity;
+      },
+    };
+  }
+
+  /** (Re)allocates the tables for `cap` addresses per row and room for `rows` rows, keeping the rows held. */
+  private layout(cap: number, rows: number): void {
+    const old = { nums: this.nums, refs: this.refs, cap: this.cap, stride: this.stride };
+    const stride = TIMES + cap;
+    const nums = new Float64Array(stride * rows);
+    const refs = new Array<Addr | null>(2 * cap * rows).fill(null);
+    for (let i = 0; i < this.enis.length; i++) {
+      nums.set(old.nums.subarray(i * old.stride, i * old.stride + TIMES + old.cap), i * stride);
+      for (let k = 0; k < old.cap; k++) {
+        refs[2 * cap * i + k] = old.refs[2 * old.cap * i + k];
+        refs[2 * cap * i + cap + k] = old.refs[2 * old.cap * i + old.cap + k];
+      }
+    }
+    this.nums = nums;
+    this.refs = refs;
+    this.cap = cap;
+    this.stride = stride;
+  }
+
+  /** A copy of `n` refs of a row's list starting at `from` (0: fresh, cap: released). */
+  private list(row: number, from: number, n: number): Addr[] {
+    const out: Addr[] = [];
+    const base = 2 * this.cap * row + from;
+    for (let k = 0; k < n; k++) out.push(this.refs[base + k] as Addr);
+    return out;
+  }
 
   /** Whether a pod event leaves the pool where ipamd's loop has nothing to reconsider (see `quietTotal`). */
   quiet(): boolean {
@@ -75,40 +134,50 @@ export class Datastore {
 
   /** Adds an ENI (no addresses yet). */
   addEni(id: string, primary: boolean, deviceIndex: number, now: number, allocatable = true): DsEni {
-    const eni = new DsEni(id, primary, deviceIndex, now, this.cooldownMs, allocatable, this.pd);
-    eni.row = this.enis.length;
+    const eni = new DsEni(id, primary, deviceIndex, now, this.cooldownMs, allocatable, this.pd, this.rows);
+    const row = this.enis.length;
+    if (this.nums.length < this.stride * (row + 1)) this.layout(this.cap, 2 * (row + 1));
+    eni.row = row;
     this.enis.push(eni);
-    if (this.sum.length < ROW * this.enis.length) {
-      const next = new Float64Array(this.sum.length * 2);
-      next.set(this.sum);
-      this.sum = next;
-    }
-    this.syncRow(eni);
+    const r = row * this.stride;
+    this.nums.fill(0, r, r + this.stride);
+    this.nums[r + LAST] = NEVER;
+    this.refs.fill(null, 2 * this.cap * row, 2 * this.cap * (row + 1));
     return eni;
   }
 
-  /** Rewrites an ENI's summary row from the ENI itself (SIP; PD pools keep no rows). */
-  private syncRow(e: DsEni): void {
-    if (this.pd) return;
-    const r = e.row * ROW;
-    this.sum[r] = e.free;
-    this.sum[r + 1] = e.lastReleaseAt;
-  }
-
-  /** Test hook: whether every summary row matches its ENI. */
+  /**
+   * Test hook: whether every SIP row is consistent: its counts add up to the ENI's free addresses, every address
+   * in its lists is free, on that ENI and listed once, and the release times are the addresses' own, in order and
+   * no later than the row's last release.
+   */
   summaryMatches(): boolean {
-    return this.enis.every((e, i) => e.row === i && this.sum[i * ROW] === e.free && this.sum[i * ROW + 1] === e.lastReleaseAt);
+    return this.enis.every((e, i) => {
+      const r = i * this.stride;
+      const nf = this.nums[r + N_FRESH];
+      const nr = this.nums[r + N_RELEASED];
+      if (e.row !== i || this.nums[r + FREE] !== e.free || nf + nr !== e.free) return false;
+      const fresh = e.fresh;
+      const released = e.released;
+      if (new Set([...fresh, ...released]).size !== nf + nr) return false;
+      if (![...fresh, ...released].every((a) => a.eni === e && a.pod === -1 && !a.gone)) return false;
+      if (!fresh.every((a) => a.releasedAt === NEVER)) return false;
+      return released.every((a, k) => a.releasedAt === this.nums[r + TIMES + k] && (k === 0 || this.nums[r + TIMES + k - 1] <= a.releasedAt) && a.releasedAt <= this.nums[r + LAST]);
+    });
   }
 
-  /** Adds never-used secondary addresses to an ENI (SIP). */
+  /** Adds never-used secondary addresses to an ENI (SIP), after its fresh ones. */
   addAddresses(eni: DsEni, ips: readonly number[]): void {
+    if (eni.addrs.length + ips.length > this.cap) this.layout(Math.max(eni.addrs.length + ips.length, 2 * this.cap), this.nums.length / this.stride);
+    const r = eni.row * this.stride;
+    const fresh = 2 * this.cap * eni.row;
     for (const ip of ips) {
       const a = new Addr(ip, eni, null);
       eni.addrs.push(a);
-      eni.fresh.push(a);
+      this.refs[fresh + this.nums[r + N_FRESH]++] = a;
     }
+    this.nums[r + FREE] += ips.length;
     this.total += ips.length;
-    this.syncRow(eni);
   }
 
   /** Adds never-used /28 prefixes (by first address) to an ENI (PD). */
@@ -122,14 +191,34 @@ export class Datastore {
 
   /** Removes free addresses from an ENI (SIP DECREASE). Throws if one is assigned. */
   removeAddresses(eni: DsEni, addrs: readonly Addr[]): void {
+    const r = eni.row * this.stride;
+    const base = 2 * this.cap * eni.row;
     for (const a of addrs) {
       if (a.pod !== -1) throw new InvariantError(`Datastore.removeAddresses: ${a.ip} is assigned to pod ${a.pod}`);
       removeFrom(eni.addrs, a, 'address');
       a.gone = true;
-      removeFrom(a.releasedAt === NEVER ? eni.fresh : eni.released, a, 'free address');
+      const released = a.releasedAt !== NEVER;
+      const from = released ? base + this.cap : base;
+      const n = this.nums[r + (released ? N_RELEASED : N_FRESH)];
+      let k = 0;
+      while (k < n && this.refs[from + k] !== a) k++;
+      if (k === n) throw new InvariantError('Datastore: free address missing from its list');
+      this.cut(r, from, k, released);
+      this.nums[r + FREE]--;
     }
     this.total -= addrs.length;
-    this.syncRow(eni);
+  }
+
+  /** Removes entry k of a row's fresh (`from` = the row's fresh slots) or released list, keeping the order. */
+  private cut(r: number, from: number, k: number, released: boolean): void {
+    const refs = this.refs;
+    const nums = this.nums;
+    const count = r + (released ? N_RELEASED : N_FRESH);
+    const n = nums[count] - 1;
+    for (let j = k; j < n; j++) refs[from + j] = refs[from + j + 1];
+    refs[from + n] = null;
+    if (released) for (let j = r + TIMES + k; j < r + TIMES + n; j++) nums[j] = nums[j + 1];
+    nums[count] = n;
   }
 
   /** Removes prefixes with no assigned address from an ENI (PD DECREASE; cooling addresses go with them). */
@@ -152,10 +241,12 @@ export class Datastore {
     if (this.enis[i] !== eni) throw new InvariantError(`Datastore.removeEni: ${eni.id} not in the datastore`);
     this.enis.splice(i, 1);
     // The ENIs after it move up one row.
-    for (let k = i; k < this.enis.length; k++) {
-      this.enis[k].row = k;
-      this.syncRow(this.enis[k]);
-    }
+    const stride = this.stride;
+    const width = 2 * this.cap;
+    this.nums.copyWithin(i * stride, (i + 1) * stride, (this.enis.length + 1) * stride);
+    this.refs.copyWithin(i * width, (i + 1) * width, (this.enis.length + 1) * width);
+    this.refs.fill(null, this.enis.length * width, (this.enis.length + 1) * width);
+    for (let k = i; k < this.enis.length; k++) this.enis[k].row = k;
     this.total -= eni.size;
     this.prefixCount -= eni.prefixes.length;
     this.freePrefixes -= eni.freePrefixes;
@@ -179,18 +270,19 @@ export class Datastore {
     }
     // Random: Go map order over ENIs, approximated by a uniform choice among the ENIs that can serve,
     // then a uniform choice among that ENI's assignable addresses. (The hot path: kept apart from PD's.)
-    // Each row's last slot holds the count for the second loop.
-    const sum = this.sum;
+    // Each row's scratch slot holds the count for the second loop.
+    const nums = this.nums;
+    const stride = this.stride;
     let candidates = 0;
-    for (let i = 0, r = 0; i < n; i++, r += ROW) {
+    for (let i = 0, r = 0; i < n; i++, r += stride) {
       const c = this.assignableAt(i, now, cd);
-      sum[r + 2] = c;
+      nums[r + SCRATCH] = c;
       if (c > 0) candidates++;
     }
     if (candidates === 0) return undefined;
     let k = candidates === 1 ? 0 : rng.int(candidates);
-    for (let i = 0, r = 0; i < n; i++, r += ROW) {
-      const c = sum[r + 2];
+    for (let i = 0, r = 0; i < n; i++, r += stride) {
+      const c = nums[r + SCRATCH];
       if (c === 0) continue;
       if (k-- === 0) return this.take(enis[i], c === 1 ? 0 : rng.int(c), pod);
     }
@@ -220,25 +312,45 @@ export class Datastore {
   }
 
   /**
-   * Addresses of the i-th ENI whose cooldown has ended at `now` (SIP), from its summary row; the ENI itself is read
-   * only while an address on it is cooling.
+   * Addresses of the i-th ENI whose cooldown has ended at `now` (SIP), from its row: the fresh ones and the released
+   * ones released at or before now - cooldown (the release times are in order: a binary search finds the cut).
    */
   private assignableAt(i: number, now: number, cd: number): number {
-    const r = i * ROW;
-    if (this.sum[r + 1] + cd <= now) return this.sum[r];
-    const e = this.enis[i];
-    return assignableCount(e.fresh.length, e.released, now, cd);
+    const nums = this.nums;
+    const r = i * this.stride;
+    // Nothing cooling (the common case): every free address is assignable.
+    if (nums[r + LAST] + cd <= now) return nums[r + FREE];
+    const limit = now - cd;
+    let lo = 0;
+    let hi = nums[r + N_RELEASED];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (nums[r + TIMES + mid] <= limit) lo = mid + 1;
+      else hi = mid;
+    }
+    return nums[r + N_FRESH] + lo;
   }
 
   /** Takes the i-th assignable address of an ENI (fresh ones first, then the oldest released). SIP. */
   private take(eni: DsEni, i: number, pod: number): Addr {
-    const nf = eni.fresh.length;
-    const a = i < nf ? removeAt(eni.fresh, i) : removeAt(eni.released, i - nf);
+    const r = eni.row * this.stride;
+    const nf = this.nums[r + N_FRESH];
+    const fresh = i < nf;
+    const from = 2 * this.cap * eni.row + (fresh ? 0 : this.cap);
+    const k = fresh ? i : i - nf;
+    const a = this.refs[from + k] as Addr;
+    this.cut(r, from, k, !fresh);
     a.pod = pod;
     eni.assigned++;
     this.assigned++;
-    this.sum[eni.row * ROW]--;
+    this.nums[r + FREE]--;
     return a;
+  }
+
+  /** Test hook and set-up: assigns the first fresh address of a SIP ENI to `pod`. */
+  assignOn(eni: DsEni, pod: number): Addr {
+    if (this.nums[eni.row * this.stride + N_FRESH] === 0) throw new InvariantError(`Datastore.assignOn: ${eni.id} has no fresh address`);
+    return this.take(eni, 0, pod);
   }
 
   /** Takes an address from the j-th prefix of `eni` that can serve (j = -1: the first). PD. */
@@ -275,11 +387,14 @@ export class Datastore {
     const eni = a.eni;
     const p = a.prefix;
     if (p === null) {
-      eni.released.push(a);
-      eni.lastReleaseAt = now;
-      const r = eni.row * ROW;
-      this.sum[r]++;
-      this.sum[r + 1] = now;
+      const nums = this.nums;
+      const r = eni.row * this.stride;
+      const n = nums[r + N_RELEASED];
+      this.refs[2 * this.cap * eni.row + this.cap + n] = a;
+      nums[r + TIMES + n] = now;
+      nums[r + N_RELEASED] = n + 1;
+      nums[r + FREE]++;
+      nums[r + LAST] = now;
     }
     else {
       p.released.push(a);

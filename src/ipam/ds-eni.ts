@@ -1,23 +1,30 @@
 /** One ENI in ipamd's datastore (the ENI entry of data_store.go's eniPool). */
-import { NEVER, PREFIX_SIZE, assignableCount, objectList, type Addr, type DsPrefix } from './prefix.js';
+import { PREFIX_SIZE, objectList, type Addr, type DsPrefix } from './prefix.js';
+
+/**
+ * Where a SIP ENI's free lists live: in its datastore's per-node tables (datastore.ts), one row per ENI, so that a
+ * pod ADD or DEL reads one or two cache lines of its node instead of the ENI's list objects and addresses.
+ */
+export interface SipRows {
+  freshList(row: number): Addr[];
+  releasedList(row: number): Addr[];
+  lastReleaseAt(row: number): number;
+  assignableInRow(row: number, now: number, cooldownMs: number): number;
+  /** Release time of the newest released address of a row (-Infinity with none). */
+  newestRelease(row: number): number;
+}
 
 /** One ENI as the datastore sees it. */
 export class DsEni {
   /** SIP: its secondary addresses. PD: empty (addresses live in `prefixes`). */
   readonly addrs: Addr[] = objectList();
-  /** SIP: free addresses never used by a pod. */
-  readonly fresh: Addr[] = objectList();
-  /** SIP: free addresses released by a pod, in release-time order (oldest first). */
-  readonly released: Addr[] = objectList();
   /** PD: its /28 prefixes. */
   readonly prefixes: DsPrefix[] = objectList();
   /** PD: prefixes with no address assigned. */
   freePrefixes = 0;
   assigned = 0;
-  /** Its row in the datastore's summary table (its index in `Datastore.enis`). */
+  /** Its row in the datastore's tables (its index in `Datastore.enis`). */
   row = 0;
-  /** SIP: when the last pod released an address here (no released address is newer). */
-  lastReleaseAt = NEVER;
   constructor(
     readonly id: string,
     readonly primary: boolean,
@@ -30,7 +37,24 @@ export class DsEni {
     readonly allocatable: boolean,
     /** Prefix-delegation mode: addresses live in `prefixes`. */
     readonly pd: boolean,
+    /** SIP: the datastore tables holding its free lists. */
+    private readonly rows: SipRows,
   ) {}
+
+  /** SIP: free addresses never used by a pod, in the order they are handed out (a copy). */
+  get fresh(): Addr[] {
+    return this.rows.freshList(this.row);
+  }
+
+  /** SIP: free addresses released by a pod, in release-time order, oldest first (a copy). */
+  get released(): Addr[] {
+    return this.rows.releasedList(this.row);
+  }
+
+  /** SIP: when the last pod released an address here (no released address is newer); NEVER if none has. */
+  get lastReleaseAt(): number {
+    return this.rows.lastReleaseAt(this.row);
+  }
 
   /** CIDRs attached: /32s (SIP) or prefixes (PD); the per-ENI cap applies to this. */
   get cidrs(): number {
@@ -52,11 +76,9 @@ export class DsEni {
     return this.pd ? this.assignablePd(now, cooldownMs) : this.assignableSip(now, cooldownMs);
   }
 
-  /** {@link assignable} in SIP mode (the datastore's pod ADD reads the same from its summary rows). */
+  /** {@link assignable} in SIP mode. */
   assignableSip(now: number, cooldownMs: number): number {
-    // Nothing cooling (the common case): every free address is assignable.
-    if (this.lastReleaseAt + cooldownMs <= now) return this.free;
-    return assignableCount(this.fresh.length, this.released, now, cooldownMs);
+    return this.rows.assignableInRow(this.row, now, cooldownMs);
   }
 
   /** {@link assignable} in PD mode: the sum over its prefixes. */
@@ -74,10 +96,7 @@ export class DsEni {
 
   /** Time (ms) the last cooling address on it stops cooling (-Infinity if none ever released). */
   coolingEndsAt(cooldownMs: number): number {
-    if (!this.pd) {
-      const r = this.released;
-      return r.length > 0 ? r[r.length - 1].releasedAt + cooldownMs : -Infinity;
-    }
+    if (!this.pd) return this.rows.newestRelease(this.row) + cooldownMs;
     const ps = this.prefixes;
     let end = -Infinity;
     for (let i = 0; i < ps.length; i++) {

@@ -39,7 +39,7 @@ export interface NodeNetwork {
 export class Ipamd {
   // The fields every pod event reads come first, so they share the object's first cache lines (fields are laid out
   // in the order the constructor sets them: parameter properties, then these initialisers, then the body).
-  readonly ds = new Datastore(this.config.ipCooldownMs, this.config.enablePrefixDelegation);
+  readonly ds = new Datastore(this.config.ipCooldownMs, this.config.enablePrefixDelegation, this.instance.ipv4PerEni - 1);
   private readonly lazy = this.params.loopMode === 'lazy';
   ready = false;
   private busy = false;

@@ -151,12 +151,7 @@ function datastore(enis: [boolean, number, number, number][], cooldownMs = 30_00
   enis.forEach(([primary, free, assigned, createdAt], i) => {
     const e = ds.addEni(`eni-${i + 1}`, primary, i, createdAt);
     ds.addAddresses(e, Array.from({ length: free + assigned }, () => ip++));
-    for (let k = 0; k < assigned; k++) {
-      const a = e.fresh.shift()!;
-      a.pod = pod++;
-      e.assigned++;
-      ds.assigned++;
-    }
+    for (let k = 0; k < assigned; k++) ds.assignOn(e, pod++);
   });
   return ds;
 }
