@@ -5,6 +5,7 @@ import { runScenario, type RunReport } from '../src/index.js';
 import { Cluster } from '../src/run/cluster.js';
 import type { Addr, DsEni } from '../src/ipam/datastore.js';
 import { formatProblem } from '../src/workload/problems.js';
+import { PodState } from '../src/kubelet/pod.js';
 
 /** One record of the event log. */
 export interface LogRecord {
@@ -42,31 +43,30 @@ export function scenarioFrom(yaml: string, file = 'inline.yaml'): Scenario {
   return scenario;
 }
 
-/** Checks one free/assigned partition: every address is exactly one of assigned, fresh, released. */
-function checkPartition(where: string, addrs: readonly Addr[], fresh: readonly Addr[], released: readonly Addr[], assigned: number): void {
+/**
+ * Checks one free/assigned partition: the free lists hold distinct addresses of `addrs`, and the rest of `addrs`
+ * (the assigned ones, returned) number `assigned`.
+ */
+function checkPartition(where: string, addrs: readonly Addr[], fresh: readonly Addr[], released: readonly Addr[], assigned: number): Addr[] {
   const freeSet = new Set([...fresh, ...released]);
-  if (freeSet.size !== fresh.length + released.length) throw new Error(`${where}: an address is both fresh and released`);
-  let pods = 0;
-  for (const a of addrs) {
-    if (a.pod >= 0) {
-      pods++;
-      if (freeSet.has(a)) throw new Error(`${where}: ${a.ip} both assigned and free`);
-    } else if (!freeSet.has(a)) throw new Error(`${where}: ${a.ip} neither assigned nor free`);
-  }
-  if (pods !== assigned) throw new Error(`${where}: counts ${assigned} pods, holds ${pods}`);
+  if (freeSet.size !== fresh.length + released.length) throw new Error(`${where}: an address is listed twice as free`);
+  const own = new Set(addrs);
+  for (const a of freeSet) if (!own.has(a)) throw new Error(`${where}: free address ${a.ip} is not one of its own`);
+  const held = addrs.filter((a) => !freeSet.has(a));
+  if (held.length !== assigned) throw new Error(`${where}: counts ${assigned} pods, holds ${held.length}`);
   for (let i = 1; i < released.length; i++) {
     if (released[i - 1].releasedAt > released[i].releasedAt) throw new Error(`${where}: released queue out of order`);
   }
+  return held;
 }
 
-/** Checks a datastore ENI against EC2's record of it; returns its addresses. */
+/** Checks a datastore ENI against EC2's record of it; returns its addresses held by pods. */
 function checkEni(where: string, e: DsEni, rec: { secondaries: number[]; prefixes: number[] }): Addr[] {
   if (!e.allocatable && e.cidrs > 0) throw new Error(`${where}: ENI ${e.id} gets no pod addresses, yet holds ${e.cidrs} CIDRs`);
   if (e.prefixes.length === 0) {
     const onEni = new Set(rec.secondaries);
     for (const a of e.addrs) if (!onEni.has(a.ip)) throw new Error(`${where}: ${a.ip} in the datastore but not attached to ${e.id}`);
-    checkPartition(`${where} ENI ${e.id}`, e.addrs, e.fresh, e.released, e.assigned);
-    return e.addrs;
+    return checkPartition(`${where} ENI ${e.id}`, e.addrs, e.fresh, e.released, e.assigned);
   }
   if (e.addrs.length > 0) throw new Error(`${where}: ENI ${e.id} mixes /32s and prefixes`);
   const out: Addr[] = [];
@@ -79,10 +79,9 @@ function checkEni(where: string, e: DsEni, rec: { secondaries: number[]; prefixe
       if (a.ip !== p.base + i) throw new Error(`${where}: prefix ${p.base} holds address ${a.ip} at ${i}`);
     });
     for (let i = 1; i < p.fresh.length; i++) if (p.fresh[i - 1].ip < p.fresh[i].ip) throw new Error(`${where}: fresh list not highest-first`);
-    checkPartition(`${where} prefix ${p.base}`, p.addrs, p.fresh, p.released, p.assigned);
+    out.push(...checkPartition(`${where} prefix ${p.base}`, p.addrs, p.fresh, p.released, p.assigned));
     assigned += p.assigned;
     if (p.assigned === 0) free++;
-    out.push(...p.addrs);
   }
   if (assigned !== e.assigned) throw new Error(`${where}: ENI ${e.id} counts ${e.assigned} pods, its prefixes ${assigned}`);
   if (free !== e.freePrefixes) throw new Error(`${where}: ENI ${e.id} counts ${e.freePrefixes} free prefixes, has ${free}`);
@@ -132,20 +131,26 @@ export function checkInvariants(c: Cluster): void {
     let assigned = 0;
     let prefixes = 0;
     let freePrefixes = 0;
+    const held = new Set<Addr>();
     for (const e of ds.enis) {
       const rec = n.ec2.enis.find((r) => r.id === e.id);
       if (!rec) throw new Error(`${where}: datastore ENI ${e.id} unknown to EC2`);
-      for (const a of checkEni(where, e, rec)) {
-        if (a.pod < 0) continue;
-        if (podIps.has(a.ip)) throw new Error(`${where}: ${a.ip} held by two pods`);
-        podIps.add(a.ip);
-      }
+      for (const a of checkEni(where, e, rec)) held.add(a);
       total += e.size;
       assigned += e.assigned;
       prefixes += e.prefixes.length;
       freePrefixes += e.freePrefixes;
     }
     if (total !== ds.total || assigned !== ds.assigned) throw new Error(`${where}: totals ${ds.total}/${ds.assigned} != ${total}/${assigned}`);
+    // The addresses the datastore holds for pods are exactly those of the node's running pods, one each.
+    const running = c.kubelet.podsOn(n.runtime).filter((p) => p.state === PodState.Running);
+    for (const p of running) {
+      const a = p.addr as Addr;
+      if (!held.has(a)) throw new Error(`${where}: pod ${p.name} runs on ${a.ip}, which the datastore does not hold for a pod`);
+      if (podIps.has(a.ip)) throw new Error(`${where}: ${a.ip} held by two pods`);
+      podIps.add(a.ip);
+    }
+    if (running.length !== held.size) throw new Error(`${where}: ${held.size} addresses held for pods, ${running.length} pods running`);
     if (prefixes !== ds.prefixCount || freePrefixes !== ds.freePrefixes) throw new Error(`${where}: prefix counts off`);
     if (!(ds.assigned <= ds.total && ds.total <= n.ipamd.maxEnis * n.ipamd.maxIpsPerEni)) {
       throw new Error(`${where}: assigned ${ds.assigned} <= total ${ds.total} <= ${n.ipamd.maxEnis} x ${n.ipamd.maxIpsPerEni} fails`);

@@ -83,6 +83,7 @@ export class Datastore {
     this.layout(Math.max(1, addressesPerEni), 4);
     const self = this;
     this.rows = {
+      freeIn: (row) => self.nums[row * self.stride + FREE],
       freshList: (row) => self.list(row, 0, self.nums[row * self.stride + N_FRESH]),
       releasedList: (row) => self.list(row, self.cap, self.nums[row * self.stride + N_RELEASED]),
       lastReleaseAt: (row) => self.nums[row * self.stride + LAST],
@@ -160,7 +161,7 @@ export class Datastore {
       const fresh = e.fresh;
       const released = e.released;
       if (new Set([...fresh, ...released]).size !== nf + nr) return false;
-      if (![...fresh, ...released].every((a) => a.eni === e && a.pod === -1 && !a.gone)) return false;
+      if (![...fresh, ...released].every((a) => a.eni === e && !a.gone)) return false;
       if (!fresh.every((a) => a.releasedAt === NEVER)) return false;
       return released.every((a, k) => a.releasedAt === this.nums[r + TIMES + k] && (k === 0 || this.nums[r + TIMES + k - 1] <= a.releasedAt) && a.releasedAt <= this.nums[r + LAST]);
     });
@@ -194,15 +195,14 @@ export class Datastore {
     const r = eni.row * this.stride;
     const base = 2 * this.cap * eni.row;
     for (const a of addrs) {
-      if (a.pod !== -1) throw new InvariantError(`Datastore.removeAddresses: ${a.ip} is assigned to pod ${a.pod}`);
-      removeFrom(eni.addrs, a, 'address');
-      a.gone = true;
       const released = a.releasedAt !== NEVER;
       const from = released ? base + this.cap : base;
       const n = this.nums[r + (released ? N_RELEASED : N_FRESH)];
       let k = 0;
       while (k < n && this.refs[from + k] !== a) k++;
-      if (k === n) throw new InvariantError('Datastore: free address missing from its list');
+      if (k === n) throw new InvariantError(`Datastore.removeAddresses: ${a.ip} is not free on ${eni.id}`);
+      removeFrom(eni.addrs, a, 'address');
+      a.gone = true;
       this.cut(r, from, k, released);
       this.nums[r + FREE]--;
     }
@@ -258,14 +258,14 @@ export class Datastore {
    * Assigns a free, non-cooling address to `pod` (AssignPodIPv4Address), or returns undefined when every free
    * address is cooling or none is free (ErrNoAvailableIPInDataStore).
    */
-  assign(pod: number, now: number, placement: Placement, rng: Rng): Addr | undefined {
+  assign(now: number, placement: Placement, rng: Rng): Addr | undefined {
     if (this.total === this.assigned) return undefined;
-    if (this.pd) return this.assignPd(pod, now, placement, rng);
+    if (this.pd) return this.assignPd(now, placement, rng);
     const cd = this.cooldownMs;
     const enis = this.enis;
     const n = enis.length;
     if (placement === 'first-fit') {
-      for (let i = 0; i < n; i++) if (this.assignableAt(i, now, cd) > 0) return this.take(enis[i], 0, pod);
+      for (let i = 0; i < n; i++) if (this.assignableAt(i, now, cd) > 0) return this.take(i, 0);
       return undefined;
     }
     // Random: Go map order over ENIs, approximated by a uniform choice among the ENIs that can serve,
@@ -284,18 +284,18 @@ export class Datastore {
     for (let i = 0, r = 0; i < n; i++, r += stride) {
       const c = nums[r + SCRATCH];
       if (c === 0) continue;
-      if (k-- === 0) return this.take(enis[i], c === 1 ? 0 : rng.int(c), pod);
+      if (k-- === 0) return this.take(i, c === 1 ? 0 : rng.int(c));
     }
     throw new InvariantError('Datastore.assign: candidate count mismatch');
   }
 
   /** PD: a uniformly chosen ENI that can serve, then a uniformly chosen prefix on it that can (first-fit: firsts). */
-  private assignPd(pod: number, now: number, placement: Placement, rng: Rng): Addr | undefined {
+  private assignPd(now: number, placement: Placement, rng: Rng): Addr | undefined {
     const cd = this.cooldownMs;
     const enis = this.enis;
     if (placement === 'first-fit') {
       for (const e of enis) {
-        if (e.assignablePd(now, cd) > 0) return this.takePd(e, -1, now, pod);
+        if (e.assignablePd(now, cd) > 0) return this.takePd(e, -1, now);
       }
       return undefined;
     }
@@ -306,7 +306,7 @@ export class Datastore {
     for (const e of enis) {
       if (e.assignablePd(now, cd) === 0 || k-- !== 0) continue;
       const m = prefixesWithRoom(e, now, cd);
-      return this.takePd(e, m === 1 ? 0 : rng.int(m), now, pod);
+      return this.takePd(e, m === 1 ? 0 : rng.int(m), now);
     }
     throw new InvariantError('Datastore.assignPd: candidate count mismatch');
   }
@@ -331,30 +331,31 @@ export class Datastore {
     return nums[r + N_FRESH] + lo;
   }
 
-  /** Takes the i-th assignable address of an ENI (fresh ones first, then the oldest released). SIP. */
-  private take(eni: DsEni, i: number, pod: number): Addr {
-    const r = eni.row * this.stride;
+  /**
+   * Takes the i-th assignable address of the ENI in `row` (fresh ones first, then the oldest released). SIP. Reads
+   * and writes only the node's tables: not the ENI, nor the address.
+   */
+  private take(row: number, i: number): Addr {
+    const r = row * this.stride;
     const nf = this.nums[r + N_FRESH];
     const fresh = i < nf;
-    const from = 2 * this.cap * eni.row + (fresh ? 0 : this.cap);
+    const from = 2 * this.cap * row + (fresh ? 0 : this.cap);
     const k = fresh ? i : i - nf;
     const a = this.refs[from + k] as Addr;
     this.cut(r, from, k, !fresh);
-    a.pod = pod;
-    eni.assigned++;
     this.assigned++;
     this.nums[r + FREE]--;
     return a;
   }
 
-  /** Test hook and set-up: assigns the first fresh address of a SIP ENI to `pod`. */
-  assignOn(eni: DsEni, pod: number): Addr {
+  /** Set-up and test hook: assigns the first fresh address of a SIP ENI. */
+  assignOn(eni: DsEni): Addr {
     if (this.nums[eni.row * this.stride + N_FRESH] === 0) throw new InvariantError(`Datastore.assignOn: ${eni.id} has no fresh address`);
-    return this.take(eni, 0, pod);
+    return this.take(eni.row, 0);
   }
 
   /** Takes an address from the j-th prefix of `eni` that can serve (j = -1: the first). PD. */
-  private takePd(eni: DsEni, j: number, now: number, pod: number): Addr {
+  private takePd(eni: DsEni, j: number, now: number): Addr {
     const cd = this.cooldownMs;
     let k = j < 0 ? 0 : j;
     for (const p of eni.prefixes) {
@@ -364,8 +365,7 @@ export class Datastore {
         this.freePrefixes--;
       }
       const a = takeFromPrefix(p, now, cd);
-      a.pod = pod;
-      eni.assigned++;
+      eni.pdAssigned++;
       this.assigned++;
       return a;
     }
@@ -381,8 +381,8 @@ export class Datastore {
 
   /** Releases a pod's address into cooldown (UnassignPodIPAddress; no EC2 call). */
   release(a: Addr, now: number): void {
-    if (a.pod === -1) throw new InvariantError(`Datastore.release: ${a.ip} is not assigned`);
-    a.pod = -1;
+    // The caller releases only an address it holds (kubelet: once per running pod); the invariant checks in the
+    // tests find an address listed twice.
     a.releasedAt = now;
     const eni = a.eni;
     const p = a.prefix;
@@ -395,15 +395,14 @@ export class Datastore {
       nums[r + N_RELEASED] = n + 1;
       nums[r + FREE]++;
       nums[r + LAST] = now;
-    }
-    else {
+    } else {
       p.released.push(a);
       if (--p.assigned === 0) {
         eni.freePrefixes++;
         this.freePrefixes++;
       }
+      eni.pdAssigned--;
     }
-    eni.assigned--;
     this.assigned--;
   }
 

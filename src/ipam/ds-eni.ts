@@ -6,6 +6,8 @@ import { PREFIX_SIZE, objectList, type Addr, type DsPrefix } from './prefix.js';
  * pod ADD or DEL reads one or two cache lines of its node instead of the ENI's list objects and addresses.
  */
 export interface SipRows {
+  /** Free addresses of a row (fresh and released, cooling or not). */
+  freeIn(row: number): number;
   freshList(row: number): Addr[];
   releasedList(row: number): Addr[];
   lastReleaseAt(row: number): number;
@@ -22,7 +24,8 @@ export class DsEni {
   readonly prefixes: DsPrefix[] = objectList();
   /** PD: prefixes with no address assigned. */
   freePrefixes = 0;
-  assigned = 0;
+  /** PD: addresses assigned to pods (SIP counts them in the datastore's row: see `assigned`). */
+  pdAssigned = 0;
   /** Its row in the datastore's tables (its index in `Datastore.enis`). */
   row = 0;
   constructor(
@@ -66,9 +69,14 @@ export class DsEni {
     return this.pd ? PREFIX_SIZE * this.prefixes.length : this.addrs.length;
   }
 
+  /** Addresses assigned to pods. */
+  get assigned(): number {
+    return this.pd ? this.pdAssigned : this.addrs.length - this.rows.freeIn(this.row);
+  }
+
   /** Free addresses, cooling or not. */
   get free(): number {
-    return this.size - this.assigned;
+    return this.pd ? this.size - this.pdAssigned : this.rows.freeIn(this.row);
   }
 
   /** Number of free addresses whose cooldown has ended at `now`. */

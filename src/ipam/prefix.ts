@@ -30,8 +30,8 @@ export function objectList<T extends object>(): T[] {
 
 /** One pod address held by ipamd: a secondary /32 (SIP) or one of a prefix's 16 (PD). */
 export class Addr {
-  /** Pod id holding it, or -1 when free. */
-  pod = -1;
+  // Whether a pod holds it is not kept here: an address is assigned when it is in none of its ENI's (SIP) or
+  // prefix's (PD) free lists, and the pod knows its address. Taking an address for a pod so writes nothing to it.
   /** Time (ms) the last pod released it; NEVER if never used. */
   releasedAt = NEVER;
   /** Set once the address has left the datastore (released to EC2 or its ENI freed). */

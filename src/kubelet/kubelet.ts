@@ -153,7 +153,7 @@ export class Kubelet {
     if (pod.firstAddAt < 0) pod.firstAddAt = now;
     // ipamd's AddNetwork: the datastore hands out an address; ipamd looks only if the pool left its quiet band.
     const ds = node.ds;
-    const addr = ds.assign(pod.id, now, ds.placement, ds.rng as Rng);
+    const addr = ds.assign(now, ds.placement, ds.rng as Rng);
     if (addr !== undefined && !ds.quiet()) node.ipamd.podAdded();
     if (addr) {
       pod.addr = addr;

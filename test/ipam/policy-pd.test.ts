@@ -170,7 +170,7 @@ describe('the PD datastore (DS-PD-ASSIGN, DS-STATS-PD, DS-CHECKFREE)', () => {
     const eni = ds.addEni('eni-1', true, 0, 0);
     ds.addPrefixes(eni, [base]);
     const rng = new Rng('pd');
-    const got = [0, 1, 2].map((p) => ds.assign(p, 0, 'random', rng)!);
+    const got = [0, 1, 2].map(() => ds.assign(0, 'random', rng)!);
     expect(got.map((a) => a.ip - base)).toEqual([0, 1, 2]);
     expect([ds.total, ds.assigned, ds.prefixCount, ds.freePrefixes]).toEqual([16, 3, 1, 0]);
     ds.release(got[1], 1000);
@@ -181,8 +181,8 @@ describe('the PD datastore (DS-PD-ASSIGN, DS-STATS-PD, DS-CHECKFREE)', () => {
     const eni = ds.addEni('eni-1', true, 0, 0);
     ds.addPrefixes(eni, [base]);
     const rng = new Rng('s');
-    const a = ds.assign(0, 0, 'first-fit', rng)!;
-    ds.assign(1, 0, 'first-fit', rng);
+    const a = ds.assign(0, 'first-fit', rng)!;
+    ds.assign(0, 'first-fit', rng);
     expect([ds.total, ds.prefixCount, ds.assigned, ds.coolingCount(0)]).toEqual([16, 1, 2, 0]);
     ds.release(a, 500);
     expect([ds.total, ds.prefixCount, ds.assigned, ds.coolingCount(500)]).toEqual([16, 1, 1, 1]);
@@ -193,16 +193,16 @@ describe('the PD datastore (DS-PD-ASSIGN, DS-STATS-PD, DS-CHECKFREE)', () => {
     const eni = ds.addEni('eni-1', true, 0, 0);
     ds.addPrefixes(eni, [base]);
     const rng = new Rng('r');
-    const a = ds.assign(0, 0, 'first-fit', rng)!;
+    const a = ds.assign(0, 'first-fit', rng)!;
     ds.release(a, 0);
-    expect(ds.assign(1, 500, 'first-fit', rng)!.ip - base).toBe(1); // .0 still cooling: next never-used
-    expect(ds.assign(2, 1000, 'first-fit', rng)).toBe(a); // cooled: reused
+    expect(ds.assign(500, 'first-fit', rng)!.ip - base).toBe(1); // .0 still cooling: next never-used
+    expect(ds.assign(1000, 'first-fit', rng)).toBe(a); // cooled: reused
   });
   it('a prefix with a pod is not free; the free-prefix count follows assign and release', () => {
     const ds = new Datastore(0, true);
     const eni = ds.addEni('eni-1', true, 0, 0);
     ds.addPrefixes(eni, [base, base + 16]);
-    const x = ds.assign(0, 0, 'first-fit', new Rng('f'))!;
+    const x = ds.assign(0, 'first-fit', new Rng('f'))!;
     expect([ds.freePrefixes, eni.freePrefixes, x.prefix!.base]).toEqual([1, 1, base]);
     ds.release(x, 1);
     expect(ds.freePrefixes).toBe(2);
@@ -221,7 +221,7 @@ describe('the PD datastore (DS-PD-ASSIGN, DS-STATS-PD, DS-CHECKFREE)', () => {
     const ds = new Datastore(0, true);
     const primary = ds.addEni('eni-1', true, 0, 0);
     ds.addPrefixes(primary, [base]);
-    ds.assign(0, 0, 'first-fit', new Rng('d'));
+    ds.assign(0, 'first-fit', new Rng('d'));
     const second = ds.addEni('eni-2', false, 1, 0);
     ds.addPrefixes(second, [base + 16]);
     expect(deletableEnis(ds, pd({ WARM_PREFIX_TARGET: 1 }), 120_000, 60_000).found).toEqual([]);

@@ -147,11 +147,10 @@ describe('environment parsing (TST-PARSE)', () => {
 function datastore(enis: [boolean, number, number, number][], cooldownMs = 30_000): Datastore {
   const ds = new Datastore(cooldownMs);
   let ip = 1;
-  let pod = 0;
   enis.forEach(([primary, free, assigned, createdAt], i) => {
     const e = ds.addEni(`eni-${i + 1}`, primary, i, createdAt);
     ds.addAddresses(e, Array.from({ length: free + assigned }, () => ip++));
-    for (let k = 0; k < assigned; k++) ds.assignOn(e, pod++);
+    for (let k = 0; k < assigned; k++) ds.assignOn(e);
   });
   return ds;
 }
@@ -176,9 +175,9 @@ describe('pod addresses and cooldown (DS-POD, DS-STATS)', () => {
   it('DS-POD-1..3: no fourth address; a young or cooling ENI is not freed; later it is', () => {
     const ds = datastore([[true, 2, 0, 0], [false, 1, 0, 0]]);
     const rng = new Rng('t');
-    const addrs = [0, 1, 2].map((p) => ds.assign(p, 0, 'random', rng)!);
+    const addrs = [0, 1, 2].map(() => ds.assign(0, 'random', rng)!);
     expect(addrs.every(Boolean)).toBe(true);
-    expect(ds.assign(3, 0, 'random', rng)).toBeUndefined(); // DS-POD-1
+    expect(ds.assign(0, 'random', rng)).toBeUndefined(); // DS-POD-1
     const onEni2 = addrs.find((a) => a.eni.id === 'eni-2')!;
     ds.release(onEni2, 10_000);
     const t = targets({ WARM_IP_TARGET: 0, MINIMUM_IP_TARGET: 0 });
@@ -191,7 +190,7 @@ describe('pod addresses and cooldown (DS-POD, DS-STATS)', () => {
 
   it('DS-POD-2: the time-blocked ENI reports when it becomes freeable', () => {
     const ds = datastore([[true, 2, 0, 0], [false, 1, 0, 5_000]]);
-    const a = ds.assign(0, 6_000, 'first-fit', new Rng('x'))!;
+    const a = ds.assign(6_000, 'first-fit', new Rng('x'))!;
     ds.release(a, 50_000);
     const t = targets({ WARM_ENI_TARGET: 0 });
     // eni-1 (primary) took the first-fit pod, so eni-2 only has age to wait for: 5 s + 60 s.
@@ -202,13 +201,13 @@ describe('pod addresses and cooldown (DS-POD, DS-STATS)', () => {
   it('DS-STATS-1..3: a released address cools for the cooldown, then is reusable', () => {
     const ds = datastore([[true, 2, 0, 0]], 1000);
     const rng = new Rng('s');
-    const a = ds.assign(0, 0, 'random', rng)!;
-    ds.assign(1, 0, 'random', rng);
+    const a = ds.assign(0, 'random', rng)!;
+    ds.assign(0, 'random', rng);
     expect([ds.total, ds.assigned, ds.coolingCount(0)]).toEqual([2, 2, 0]);
     ds.release(a, 100);
     expect([ds.total, ds.assigned, ds.coolingCount(100)]).toEqual([2, 1, 1]);
-    expect(ds.assign(2, 600, 'random', rng)).toBeUndefined(); // still cooling: no address
+    expect(ds.assign(600, 'random', rng)).toBeUndefined(); // still cooling: no address
     expect(ds.coolingCount(1100)).toBe(0);
-    expect(ds.assign(2, 1100, 'random', rng)).toBe(a);
+    expect(ds.assign(1100, 'random', rng)).toBe(a);
   });
 });
