@@ -23,8 +23,9 @@ function removeFrom<T>(list: T[], item: T, what: string): void {
   list.splice(i, 1);
 }
 
-// SIP: each ENI's free lists are one row of two per-node tables (`nums`, `refs`), in `enis` order. A row of `nums`
-// holds the header below, then the release times of its released addresses; a row of `refs` holds its fresh
+// SIP: each ENI's free lists are one row of two per-node tables (`nums`, `refs`). An ENI keeps its row while it is
+// in the datastore (so a pod can keep the row of its address), and `rowAt` lists the rows in `enis` order. A row of
+// `nums` holds the header below, then the release times of its released addresses; a row of `refs` holds its fresh
 // addresses (slots 0 .. cap-1), then its released ones (cap .. 2cap-1), each list in order from its first slot.
 /** Free addresses (fresh and released, cooling or not). */
 const FREE = 0;
@@ -55,6 +56,13 @@ export class Datastore {
   private refs: (Addr | null)[] = [];
   /** Addresses a row has room for (grown, with the rows laid out again, when an ENI gets more). */
   private cap = 0;
+  /** rowAt[i]: the row of enis[i]. */
+  private rowAt = new Int32Array(4);
+  /** Rows ever handed out; rows of removed ENIs wait in `freeRows` for the next ENI. */
+  private rowsUsed = 0;
+  private readonly freeRows: number[] = [];
+  /** SIP: the row of the address the last assign() handed out (a pod keeps it to release the address); PD: -1. */
+  takenRow = -1;
   /** Numbers per row of `nums`: TIMES + cap. */
   private stride = TIMES;
   /** What an ENI reads of its row. */
@@ -102,7 +110,7 @@ export class Datastore {
     const stride = TIMES + cap;
     const nums = new Float64Array(stride * rows);
     const refs = new Array<Addr | null>(2 * cap * rows).fill(null);
-    for (let i = 0; i < this.enis.length; i++) {
+    for (let i = 0; i < this.rowsUsed; i++) {
       nums.set(old.nums.subarray(i * old.stride, i * old.stride + TIMES + old.cap), i * stride);
       for (let k = 0; k < old.cap; k++) {
         refs[2 * cap * i + k] = old.refs[2 * old.cap * i + k];
@@ -136,9 +144,15 @@ export class Datastore {
   /** Adds an ENI (no addresses yet). */
   addEni(id: string, primary: boolean, deviceIndex: number, now: number, allocatable = true): DsEni {
     const eni = new DsEni(id, primary, deviceIndex, now, this.cooldownMs, allocatable, this.pd, this.rows);
-    const row = this.enis.length;
-    if (this.nums.length < this.stride * (row + 1)) this.layout(this.cap, 2 * (row + 1));
+    const row = this.freeRows.length > 0 ? (this.freeRows.pop() as number) : this.rowsUsed++;
+    if (this.nums.length < this.stride * this.rowsUsed) this.layout(this.cap, 2 * this.rowsUsed);
+    if (this.rowAt.length === this.enis.length) {
+      const next = new Int32Array(2 * this.rowAt.length);
+      next.set(this.rowAt);
+      this.rowAt = next;
+    }
     eni.row = row;
+    this.rowAt[this.enis.length] = row;
     this.enis.push(eni);
     const r = row * this.stride;
     this.nums.fill(0, r, r + this.stride);
@@ -153,18 +167,28 @@ export class Datastore {
    * no later than the row's last release.
    */
   summaryMatches(): boolean {
+    if (new Set(this.enis.map((e) => e.row)).size !== this.enis.length) return false;
     return this.enis.every((e, i) => {
-      const r = i * this.stride;
+      const r = e.row * this.stride;
       const nf = this.nums[r + N_FRESH];
       const nr = this.nums[r + N_RELEASED];
-      if (e.row !== i || this.nums[r + FREE] !== e.free || nf + nr !== e.free) return false;
+      if (this.rowAt[i] !== e.row || this.freeRows.includes(e.row) || this.nums[r + FREE] !== e.free || nf + nr !== e.free) return false;
       const fresh = e.fresh;
       const released = e.released;
       if (new Set([...fresh, ...released]).size !== nf + nr) return false;
       if (![...fresh, ...released].every((a) => a.eni === e && !a.gone)) return false;
-      if (!fresh.every((a) => a.releasedAt === NEVER)) return false;
-      return released.every((a, k) => a.releasedAt === this.nums[r + TIMES + k] && (k === 0 || this.nums[r + TIMES + k - 1] <= a.releasedAt) && a.releasedAt <= this.nums[r + LAST]);
+      for (let k = 0; k < nr; k++) {
+        const t = this.nums[r + TIMES + k];
+        if ((k > 0 && this.nums[r + TIMES + k - 1] > t) || t > this.nums[r + LAST]) return false;
+      }
+      return true;
     });
+  }
+
+  /** SIP: the release times of an ENI's released addresses, oldest first (as listed in `released`). */
+  releaseTimes(eni: DsEni): number[] {
+    const r = eni.row * this.stride;
+    return Array.from(this.nums.subarray(r + TIMES, r + TIMES + this.nums[r + N_RELEASED]));
   }
 
   /** Adds never-used secondary addresses to an ENI (SIP), after its fresh ones. */
@@ -195,18 +219,27 @@ export class Datastore {
     const r = eni.row * this.stride;
     const base = 2 * this.cap * eni.row;
     for (const a of addrs) {
-      const released = a.releasedAt !== NEVER;
-      const from = released ? base + this.cap : base;
-      const n = this.nums[r + (released ? N_RELEASED : N_FRESH)];
-      let k = 0;
-      while (k < n && this.refs[from + k] !== a) k++;
-      if (k === n) throw new InvariantError(`Datastore.removeAddresses: ${a.ip} is not free on ${eni.id}`);
+      let released = false;
+      let from = base;
+      let k = this.indexIn(from, this.nums[r + N_FRESH], a);
+      if (k < 0) {
+        released = true;
+        from = base + this.cap;
+        k = this.indexIn(from, this.nums[r + N_RELEASED], a);
+      }
+      if (k < 0) throw new InvariantError(`Datastore.removeAddresses: ${a.ip} is not free on ${eni.id}`);
       removeFrom(eni.addrs, a, 'address');
       a.gone = true;
       this.cut(r, from, k, released);
       this.nums[r + FREE]--;
     }
     this.total -= addrs.length;
+  }
+
+  /** Where `a` is among the `n` refs from `from`, or -1. */
+  private indexIn(from: number, n: number, a: Addr): number {
+    for (let k = 0; k < n; k++) if (this.refs[from + k] === a) return k;
+    return -1;
   }
 
   /** Removes entry k of a row's fresh (`from` = the row's fresh slots) or released list, keeping the order. */
@@ -237,16 +270,13 @@ export class Datastore {
   /** Removes an ENI with no assigned address (ENI free). */
   removeEni(eni: DsEni): void {
     if (eni.assigned > 0) throw new InvariantError(`Datastore.removeEni: ${eni.id} still has ${eni.assigned} pods`);
-    const i = eni.row;
-    if (this.enis[i] !== eni) throw new InvariantError(`Datastore.removeEni: ${eni.id} not in the datastore`);
+    const i = this.enis.indexOf(eni);
+    if (i < 0) throw new InvariantError(`Datastore.removeEni: ${eni.id} not in the datastore`);
     this.enis.splice(i, 1);
-    // The ENIs after it move up one row.
-    const stride = this.stride;
-    const width = 2 * this.cap;
-    this.nums.copyWithin(i * stride, (i + 1) * stride, (this.enis.length + 1) * stride);
-    this.refs.copyWithin(i * width, (i + 1) * width, (this.enis.length + 1) * width);
-    this.refs.fill(null, this.enis.length * width, (this.enis.length + 1) * width);
-    for (let k = i; k < this.enis.length; k++) this.enis[k].row = k;
+    this.rowAt.copyWithin(i, i + 1, this.enis.length + 1);
+    // Its row waits for the next ENI (addEni clears it).
+    this.freeRows.push(eni.row);
+    this.refs.fill(null, 2 * this.cap * eni.row, 2 * this.cap * (eni.row + 1));
     this.total -= eni.size;
     this.prefixCount -= eni.prefixes.length;
     this.freePrefixes -= eni.freePrefixes;
@@ -265,7 +295,7 @@ export class Datastore {
     const enis = this.enis;
     const n = enis.length;
     if (placement === 'first-fit') {
-      for (let i = 0; i < n; i++) if (this.assignableAt(i, now, cd) > 0) return this.take(i, 0);
+      for (let i = 0; i < n; i++) if (this.assignableAt(this.rowAt[i], now, cd) > 0) return this.take(this.rowAt[i], 0);
       return undefined;
     }
     // Random: Go map order over ENIs, approximated by a uniform choice among the ENIs that can serve,
@@ -273,18 +303,21 @@ export class Datastore {
     // Each row's scratch slot holds the count for the second loop.
     const nums = this.nums;
     const stride = this.stride;
+    const rowAt = this.rowAt;
     let candidates = 0;
-    for (let i = 0, r = 0; i < n; i++, r += stride) {
-      const c = this.assignableAt(i, now, cd);
-      nums[r + SCRATCH] = c;
+    for (let i = 0; i < n; i++) {
+      const row = rowAt[i];
+      const c = this.assignableAt(row, now, cd);
+      nums[row * stride + SCRATCH] = c;
       if (c > 0) candidates++;
     }
     if (candidates === 0) return undefined;
     let k = candidates === 1 ? 0 : rng.int(candidates);
-    for (let i = 0, r = 0; i < n; i++, r += stride) {
-      const c = nums[r + SCRATCH];
+    for (let i = 0; i < n; i++) {
+      const row = rowAt[i];
+      const c = nums[row * stride + SCRATCH];
       if (c === 0) continue;
-      if (k-- === 0) return this.take(i, c === 1 ? 0 : rng.int(c));
+      if (k-- === 0) return this.take(row, c === 1 ? 0 : rng.int(c));
     }
     throw new InvariantError('Datastore.assign: candidate count mismatch');
   }
@@ -312,12 +345,12 @@ export class Datastore {
   }
 
   /**
-   * Addresses of the i-th ENI whose cooldown has ended at `now` (SIP), from its row: the fresh ones and the released
-   * ones released at or before now - cooldown (the release times are in order: a binary search finds the cut).
+   * Addresses of the ENI in `row` whose cooldown has ended at `now` (SIP): the fresh ones and the released ones
+   * released at or before now - cooldown (the release times are in order: a binary search finds the cut).
    */
-  private assignableAt(i: number, now: number, cd: number): number {
+  private assignableAt(row: number, now: number, cd: number): number {
     const nums = this.nums;
-    const r = i * this.stride;
+    const r = row * this.stride;
     // Nothing cooling (the common case): every free address is assignable.
     if (nums[r + LAST] + cd <= now) return nums[r + FREE];
     const limit = now - cd;
@@ -345,6 +378,7 @@ export class Datastore {
     this.cut(r, from, k, !fresh);
     this.assigned++;
     this.nums[r + FREE]--;
+    this.takenRow = row;
     return a;
   }
 
@@ -365,6 +399,7 @@ export class Datastore {
         this.freePrefixes--;
       }
       const a = takeFromPrefix(p, now, cd);
+      this.takenRow = -1;
       eni.pdAssigned++;
       this.assigned++;
       return a;
@@ -381,21 +416,28 @@ export class Datastore {
 
   /** Releases a pod's address into cooldown (UnassignPodIPAddress; no EC2 call). */
   release(a: Addr, now: number): void {
-    // The caller releases only an address it holds (kubelet: once per running pod); the invariant checks in the
-    // tests find an address listed twice.
-    a.releasedAt = now;
-    const eni = a.eni;
-    const p = a.prefix;
-    if (p === null) {
+    this.releaseFrom(a, this.pd ? -1 : a.eni.row, now);
+  }
+
+  /**
+   * {@link release} given the row assign() handed the address out from (`takenRow`; PD: ignored), as kubelet keeps
+   * it: SIP then reads and writes only the node's tables, not the address nor its ENI. The caller releases only an
+   * address it holds (kubelet: once per running pod); the invariant checks in the tests find one listed twice.
+   */
+  releaseFrom(a: Addr, row: number, now: number): void {
+    if (!this.pd) {
       const nums = this.nums;
-      const r = eni.row * this.stride;
+      const r = row * this.stride;
       const n = nums[r + N_RELEASED];
-      this.refs[2 * this.cap * eni.row + this.cap + n] = a;
+      this.refs[2 * this.cap * row + this.cap + n] = a;
       nums[r + TIMES + n] = now;
       nums[r + N_RELEASED] = n + 1;
       nums[r + FREE]++;
       nums[r + LAST] = now;
     } else {
+      a.releasedAt = now;
+      const p = a.prefix as DsPrefix;
+      const eni = a.eni;
       p.released.push(a);
       if (--p.assigned === 0) {
         eni.freePrefixes++;

@@ -32,7 +32,10 @@ export function objectList<T extends object>(): T[] {
 export class Addr {
   // Whether a pod holds it is not kept here: an address is assigned when it is in none of its ENI's (SIP) or
   // prefix's (PD) free lists, and the pod knows its address. Taking an address for a pod so writes nothing to it.
-  /** Time (ms) the last pod released it; NEVER if never used. */
+  /**
+   * PD: time (ms) the last pod released it; NEVER if never used. A SIP address's release time is kept in its
+   * datastore's row instead (Datastore.releaseTimes), and this stays NEVER.
+   */
   releasedAt = NEVER;
   /** Set once the address has left the datastore (released to EC2 or its ENI freed). */
   gone = false;

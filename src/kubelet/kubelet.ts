@@ -157,6 +157,7 @@ export class Kubelet {
     if (addr !== undefined && !ds.quiet()) node.ipamd.podAdded();
     if (addr) {
       pod.addr = addr;
+      pod.addrRow = ds.takenRow;
       pod.state = PodState.Running;
       pod.startedAt = now;
       if (node.firstPodAddressAt < 0) node.firstPodAddressAt = now;
@@ -188,7 +189,7 @@ export class Kubelet {
     if (state === PodState.Running) {
       // DelNetwork: the address starts its cooldown.
       const ds = node.ds;
-      ds.release(pod.addr!, this.sim.now);
+      ds.releaseFrom(pod.addr!, pod.addrRow, this.sim.now);
       if (ds.watchTarget || !ds.quiet()) node.ipamd.podReleased();
     }
     node.pods--;

@@ -40,6 +40,8 @@ export class Pod implements SimEvent {
   state: PodState = PodState.Pending;
   node: NodeRuntime | undefined = undefined;
   addr: Addr | undefined = undefined;
+  /** The datastore row its address came from (Datastore.takenRow), to release it without reading the address. */
+  addrRow = -1;
   /** Index in kubelet's list of bound pods (-1 when not bound). */
   slot = -1;
   /** Created by name (scripted events, traces): kubelet can look it up by name, so its object is never reused. */
@@ -77,6 +79,7 @@ export class Pod implements SimEvent {
     this.state = PodState.Pending;
     this.node = undefined;
     this.addr = undefined;
+    this.addrRow = -1;
     this.slot = -1;
     this.named = named;
     this.startedAt = -1;

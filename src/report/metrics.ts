@@ -6,9 +6,9 @@ import { isInsufficient, THROTTLED, type Ec2ApiName, type Ec2Observer } from '..
 import { cidrToString, ipToString } from '../aws/cidr.js';
 import type { IpamObserver, PoolAction, PoolActionDetail } from '../ipam/ipamd.js';
 import type { Addr } from '../ipam/datastore.js';
-import { NEVER } from '../ipam/prefix.js';
 import type { PodObserver } from '../kubelet/kubelet.js';
 import type { Pod } from '../kubelet/pod.js';
+import type { NodeRuntime } from '../kubelet/node.js';
 import { DurationLog, Gap, TimeWeighted } from './tally.js';
 
 function bump<K>(m: Map<K, number>, k: K): void {
@@ -159,11 +159,10 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     if (action === 'release-ips' && detail.addrs) {
       this.expireCooling(now);
       for (const a of detail.addrs) {
-        // A decrease may return a still-cooling address to EC2 (FindFreeableCidrs ignores cooldown).
-        if (a.releasedAt !== NEVER && this.isCooling(a, now)) {
-          this.cooling--;
-          this.laneFor(a.eni.cooldownMs).uncount(a);
-        }
+        // A decrease may return a still-cooling address to EC2 (FindFreeableCidrs ignores cooldown). Cooling
+        // releases that ended were just expired: an address still in its lane is cooling.
+        const cd = a.eni.cooldownMs;
+        if (cd > 0 && this.laneFor(cd).uncount(a)) this.cooling--;
       }
     }
     if (this.sink) {
@@ -175,10 +174,6 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
           : {};
       this.sink.write({ t: now, type: 'ipamd', node, action, ...rest, ...cidrs });
     }
-  }
-
-  private isCooling(a: Addr, now: number): boolean {
-    return a.releasedAt + a.eni.cooldownMs > now;
   }
 
   // ---- pods ----
@@ -235,7 +230,8 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
         const g = this.groups[pod.node!.groupIndex];
         g.assigned.add(-1, now);
       }
-      const cd = a.eni.cooldownMs;
+      // The node's cooldown (every ENI of a node has it): read from the datastore, not from the address.
+      const cd = (pod.node as NodeRuntime).ds.cooldownMs;
       if (cd > 0) {
         this.cooling++;
         if (this.cooling > this.coolingPeak) this.coolingPeak = this.cooling;
@@ -300,16 +296,22 @@ class CoolingLane {
     this.size++;
   }
 
-  /** Marks the live entry of `a` (released, still cooling) as already counted down. */
-  uncount(a: Addr): void {
+  /**
+   * Marks the live entry of `a` (released, still cooling) as already counted down; false if it has none (never
+   * released, or its cooldown has ended and expired). An address has at most one live entry: it cannot be handed out
+   * again, so released again, before its cooldown ends.
+   */
+  uncount(a: Addr): boolean {
     const mask = this.stamps.length - 1;
     for (let k = this.size - 1; k >= 0; k--) {
       const i = (this.head + k) & mask;
       if (this.addrs[i] === a) {
+        if (this.skip[i] === 1) return false;
         this.skip[i] = 1;
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   /** Drops entries whose cooldown has ended at `now`; returns how many still counted as cooling. */

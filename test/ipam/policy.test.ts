@@ -207,7 +207,27 @@ describe('pod addresses and cooldown (DS-POD, DS-STATS)', () => {
     ds.release(a, 100);
     expect([ds.total, ds.assigned, ds.coolingCount(100)]).toEqual([2, 1, 1]);
     expect(ds.assign(600, 'random', rng)).toBeUndefined(); // still cooling: no address
+    expect(ds.coolingCount(1099)).toBe(1);
+    expect(ds.assign(1099, 'random', rng)).toBeUndefined(); // 1 ms before its cooldown ends
     expect(ds.coolingCount(1100)).toBe(0);
     expect(ds.assign(1100, 'random', rng)).toBe(a);
+  });
+
+  it('a released address cools to the millisecond on every ENI, in both placements, also behind older releases', () => {
+    for (const placement of ['random', 'first-fit'] as const) {
+      const ds = datastore([[true, 0, 0, 0], [false, 3, 0, 0]], 1000);
+      const rng = new Rng(placement);
+      const [a, b, c] = [0, 1, 2].map(() => ds.assign(0, placement, rng)!);
+      ds.release(a, 100);
+      ds.release(b, 300);
+      ds.release(c, 350);
+      expect(ds.releaseTimes(a.eni)).toEqual([100, 300, 350]);
+      expect(ds.assign(1099, placement, rng)).toBeUndefined();
+      expect(ds.assign(1100, placement, rng)).toBe(a);
+      expect(ds.assign(1299, placement, rng)).toBeUndefined();
+      expect(ds.assign(1300, placement, rng)).toBe(b);
+      expect(ds.releaseTimes(a.eni)).toEqual([350]);
+      expect(a.eni.coolingEndsAt(1000)).toBe(1350);
+    }
   });
 });
