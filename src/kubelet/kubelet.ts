@@ -155,7 +155,9 @@ export class Kubelet {
     const ds = node.ds;
     const addr = ds.assign(now, ds.placement, ds.rng as Rng);
     if (addr !== undefined && !ds.quiet()) node.ipamd.podAdded();
-    if (addr) {
+    // `!== undefined`, not truthiness: testing an object for truth reads its hidden class (a cache miss on an
+    // address that nothing else here reads).
+    if (addr !== undefined) {
       pod.addr = addr;
       pod.addrRow = ds.takenRow;
       pod.state = PodState.Running;
