@@ -16,8 +16,8 @@ const common = {
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 };
 await build({ ...common, entryPoints: ['dist/cli/bin.js'], outfile: 'dist/warmpool-sim.mjs' });
-// The benchmark: a CommonJS bundle that its small ES-module entry runs through a V8 code cache (src/cli/code-cache.ts).
-await build({ ...common, format: 'cjs', banner: {}, entryPoints: ['dist/cli/bench.js'], outfile: 'dist/bench.cjs' });
-await build({ ...common, entryPoints: ['dist/cli/bench-launch.js'], outfile: 'dist/bench.mjs' });
+// The benchmark: a CommonJS bundle that its small CommonJS entry runs through a V8 code cache (src/cli/code-cache.ts).
+await build({ ...common, format: 'cjs', banner: {}, entryPoints: ['dist/cli/bench.js'], outfile: 'dist/bench-main.cjs' });
+await build({ ...common, format: 'cjs', banner: {}, entryPoints: ['dist/cli/bench-launch.js'], outfile: 'dist/bench.cjs' });
 // Sweep workers load this once per thread: one file keeps each worker's start-up short.
 await build({ ...common, entryPoints: ['dist/cli/sweep-worker.js'], outfile: 'dist/sweep-worker.mjs' });

@@ -24,11 +24,10 @@ export function cacheFileFor(bundle: string, source: string): string {
 }
 
 /**
- * Loads and runs `bundle` (a CommonJS file) with its code cache and returns its exports. The cache is written after
- * the bundle's top level has run, so that it holds the functions that run compiled (for a program that does its
- * work at load, as the benchmark does, that is all of them).
+ * Loads `bundle` (a CommonJS file) with its code cache, runs its top level, then `run` with its exports, and
+ * returns the exports. The cache is written after both, so that it holds every function the run compiled.
  */
-export function runWithCodeCache(bundle: string): { exports: unknown; cache: CacheState; file: string } {
+export function runWithCodeCache(bundle: string, run: (exports: unknown) => void = () => {}): { exports: unknown; cache: CacheState; file: string } {
   const source = readFileSync(bundle, 'utf8');
   const file = cacheFileFor(bundle, source);
   let cachedData: Buffer | undefined;
@@ -46,6 +45,7 @@ export function runWithCodeCache(bundle: string): { exports: unknown; cache: Cac
   const fn = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string) => void;
   const module = { exports: {} as unknown };
   fn.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  run(module.exports);
   if (cachedData !== undefined && !rejected) return { exports: module.exports, cache: 'used', file };
   try {
     const tmp = `${file}.${process.pid}.tmp`;

@@ -26,8 +26,10 @@ describe('runWithCodeCache', () => {
     expect(ex.twice(21)).toBe(42);
     expect(ex.base).toBe('prog.cjs');
     expect(caches(bundle)).toHaveLength(1);
-    const second = runWithCodeCache(bundle);
+    let seen: unknown;
+    const second = runWithCodeCache(bundle, (exports) => (seen = exports));
     expect(second.cache).toBe('used');
+    expect(seen).toBe(second.exports);
     expect((second.exports as { twice: (x: number) => number }).twice(5)).toBe(10);
   });
 
