@@ -126,7 +126,7 @@ export function checkInvariants(c: Cluster): void {
       if (n.runtime.pods !== 0 || c.kubelet.podsOn(n.runtime).length !== 0) throw new Error(`${n.runtime.name}: drained node still has pods`);
       continue;
     }
-    if (!ds.pd && !ds.summaryMatches()) throw new Error(`${where}: the datastore's ENI summary rows differ from its ENIs`);
+    if (!ds.pd && !ds.tablesMatch()) throw new Error(`${where}: the datastore's tables disagree with its ENIs`);
     let total = 0;
     let assigned = 0;
     let prefixes = 0;

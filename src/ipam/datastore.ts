@@ -166,7 +166,7 @@ export class Datastore {
    * in its lists is free, on that ENI and listed once, and the release times are the addresses' own, in order and
    * no later than the row's last release.
    */
-  summaryMatches(): boolean {
+  tablesMatch(): boolean {
     if (new Set(this.enis.map((e) => e.row)).size !== this.enis.length) return false;
     return this.enis.every((e, i) => {
       const r = e.row * this.stride;

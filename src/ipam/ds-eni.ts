@@ -26,7 +26,7 @@ export class DsEni {
   freePrefixes = 0;
   /** PD: addresses assigned to pods (SIP counts them in the datastore's row: see `assigned`). */
   pdAssigned = 0;
-  /** Its row in the datastore's tables (its index in `Datastore.enis`). */
+  /** Its row in the datastore's tables, kept while it is in the datastore (not its place in `Datastore.enis`). */
   row = 0;
   constructor(
     readonly id: string,
@@ -114,13 +114,3 @@ export class DsEni {
     return end;
   }
 }
-
-/** Removes and returns list[i], keeping order, without allocating. */
-export function removeAt<T>(list: T[], i: number): T {
-  const x = list[i];
-  const n = list.length - 1;
-  for (let k = i; k < n; k++) list[k] = list[k + 1];
-  list.pop();
-  return x;
-}
-
