@@ -1,0 +1,107 @@
+/**
+ * The SIP datastore's tables (datastore.ts) against a plain model of the free lists, through the operations that move
+ * rows around: rows outgrowing their room, more ENIs than rows reserved, ENIs removed from the middle and their rows
+ * reused, decreases taking free addresses out of either list.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Datastore, type Addr, type DsEni } from '../../src/ipam/datastore.js';
+import { Rng } from '../../src/engine/random.js';
+
+type Op =
+  | { kind: 'eni' }
+  | { kind: 'add'; eni: number; n: number }
+  | { kind: 'assign'; placement: 'random' | 'first-fit' }
+  | { kind: 'release'; pod: number }
+  | { kind: 'decrease'; eni: number; n: number }
+  | { kind: 'free-eni'; eni: number }
+  | { kind: 'wait'; ms: number };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.constant<Op>({ kind: 'eni' }),
+  fc.record({ kind: fc.constant('add' as const), eni: fc.nat(20), n: fc.integer({ min: 1, max: 7 }) }),
+  fc.record({ kind: fc.constant('assign' as const), placement: fc.constantFrom('random' as const, 'first-fit' as const) }),
+  fc.record({ kind: fc.constant('release' as const), pod: fc.nat(50) }),
+  fc.record({ kind: fc.constant('decrease' as const), eni: fc.nat(20), n: fc.integer({ min: 1, max: 4 }) }),
+  fc.record({ kind: fc.constant('free-eni' as const), eni: fc.nat(20) }),
+  fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 800 }) }),
+);
+
+describe('Datastore tables (SIP)', () => {
+  it('agree with a plain model of fresh and released lists through any sequence of operations', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), fc.integer({ min: 0, max: 3 }), (ops, perEni) => {
+        const cooldown = 1000;
+        // A small room per row (0-3 addresses) so that rows outgrow it.
+        const ds = new Datastore(cooldown, false, perEni);
+        const rng = new Rng('tables');
+        const model = new Map<DsEni, { fresh: Addr[]; released: [Addr, number][] }>();
+        const held: Addr[] = [];
+        let now = 0;
+        let ip = 1;
+        const live = (): DsEni[] => ds.enis;
+        for (const o of ops) {
+          const enis = live();
+          const pick = (i: number): DsEni | undefined => (enis.length ? enis[i % enis.length] : undefined);
+          if (o.kind === 'eni') {
+            const e = ds.addEni(`eni-${ip}`, enis.length === 0, enis.length, now);
+            model.set(e, { fresh: [], released: [] });
+          } else if (o.kind === 'add') {
+            const e = pick(o.eni);
+            if (!e) continue;
+            const ips = Array.from({ length: o.n }, () => ip++);
+            ds.addAddresses(e, ips);
+            model.get(e)!.fresh.push(...e.addrs.slice(-o.n));
+          } else if (o.kind === 'assign') {
+            const a = ds.assign(now, o.placement, rng);
+            // The model: the ENI may hand out a fresh address or one released at least `cooldown` ago.
+            const assignable = [...model.values()].some((m) => m.fresh.length > 0 || m.released.some(([, t]) => t + cooldown <= now));
+            expect(a !== undefined).toBe(assignable);
+            if (a === undefined) continue;
+            const m = model.get(a.eni)!;
+            const f = m.fresh.indexOf(a);
+            if (f >= 0) m.fresh.splice(f, 1);
+            else {
+              const r = m.released.findIndex(([x]) => x === a);
+              expect(r).toBeGreaterThanOrEqual(0);
+              expect(m.released[r][1] + cooldown).toBeLessThanOrEqual(now);
+              m.released.splice(r, 1);
+            }
+            held.push(a);
+          } else if (o.kind === 'release') {
+            if (held.length === 0) continue;
+            const [a] = held.splice(o.pod % held.length, 1);
+            ds.release(a, now);
+            model.get(a.eni)!.released.push([a, now]);
+          } else if (o.kind === 'decrease') {
+            const e = pick(o.eni);
+            if (!e) continue;
+            const m = model.get(e)!;
+            const free = [...m.fresh, ...m.released.map(([a]) => a)];
+            const gone = free.filter((_, k) => k % 2 === 0).slice(0, o.n);
+            if (gone.length === 0) continue;
+            ds.removeAddresses(e, gone);
+            m.fresh = m.fresh.filter((a) => !gone.includes(a));
+            m.released = m.released.filter(([a]) => !gone.includes(a));
+          } else if (o.kind === 'free-eni') {
+            const e = pick(o.eni);
+            if (!e || e.assigned > 0) continue;
+            ds.removeEni(e);
+            model.delete(e);
+          } else now += o.ms;
+          expect(ds.tablesMatch()).toBe(true);
+          for (const e of ds.enis) {
+            const m = model.get(e)!;
+            expect(e.fresh).toEqual(m.fresh);
+            expect(e.released).toEqual(m.released.map(([a]) => a));
+            expect(ds.releaseTimes(e)).toEqual(m.released.map(([, t]) => t));
+            expect(e.assignable(now, cooldown)).toBe(m.fresh.length + m.released.filter(([, t]) => t + cooldown <= now).length);
+          }
+          expect(ds.assigned).toBe(held.length);
+          expect(ds.total).toBe(ds.enis.reduce((n, e) => n + e.addrs.length, 0));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
