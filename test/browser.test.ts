@@ -94,7 +94,7 @@ describe.skipIf(!haveChromium)('HTML reports in headless Chromium', () => {
     const cluster = new Cluster(scenarioFrom(CHURN_IP_TARGET), { seed: 2, timeseries: {} });
     cluster.run();
     const check = await open(await renderRunHtml(buildRunData(cluster)), 'run');
-    expectDrawn(check, ['addresses', 'addresses-by-group', 'addresses-by-node', 'enis', 'pods', 'latency-cdf', 'latency-histogram', 'ec2']);
+    expectDrawn(check, ['addresses', 'addresses-by-group', 'addresses-by-node', 'enis', 'pods', 'latency-cdf', 'latency-histogram', 'ec2', 'subnet']);
   }, 60_000);
 
   it('sweep report: the trade-off scatter and the heatmap draw', async () => {

@@ -65,7 +65,7 @@ describe('run --csv', () => {
     const { header } = parseCsv(readFileSync(csvPath, 'utf8'));
     expect(header.some((h) => h.includes('.nodeIdle.median'))).toBe(true);
     for (const h of header) {
-      const generic = h.replace(/^group\.[^.]+\./, 'group.<group>.').replace(/^node\.[^.]+\./, 'node.<node>.').replace(/^bucket\..+/, 'bucket.<Api>');
+      const generic = h.replace(/^group\.[^.]+\./, 'group.<group>.').replace(/^node\.[^.]+\./, 'node.<node>.').replace(/^bucket\..+/, 'bucket.<Api>').replace(/^subnet\.[^.]+\./, 'subnet.<subnet>.');
       expect(doc, `column ${h}`).toContain(`\`${generic}\``);
     }
   });

@@ -32,7 +32,7 @@ describe('HTML run report', () => {
 
   it('draws the listed charts, per group and per node for a small cluster', async () => {
     const html = await renderRunHtml(data(CHURN_IP_TARGET, 1));
-    expect(figureIds(html)).toEqual(['addresses', 'addresses-by-group', 'addresses-by-node', 'enis', 'pods', 'latency-cdf', 'latency-histogram', 'ec2']);
+    expect(figureIds(html)).toEqual(['addresses', 'addresses-by-group', 'addresses-by-node', 'enis', 'pods', 'latency-cdf', 'latency-histogram', 'ec2', 'subnet']);
     expect(html).toContain('seed 1');
     expect(html).toContain('WARM_IP_TARGET=2');
     // Element ids are unique across the page (Vega numbers them per process; we rename them per chart).
@@ -48,9 +48,23 @@ describe('HTML run report', () => {
     expect(ids).not.toContain('addresses-by-group'); // one group only
   });
 
+  it('records each subnet\'s free addresses, and draws the subnet chart from them', () => {
+    const d = data(ENI_TARGET, 1);
+    const free = d.timeseries.series.find((x) => x.name === 'subnet.default.free');
+    expect(free).toBeDefined();
+    // Every ENI's primary address and every address attached come out of the one subnet: free + attached + ENIs
+    // stays what the subnet started with, while free itself moves.
+    const attached = d.timeseries.series.find((x) => x.name === 'attached')!;
+    const enis = d.timeseries.series.find((x) => x.name === 'enis')!;
+    const whole = free!.values.map((v, i) => v + attached.values[i] + enis.values[i]);
+    expect(new Set(whole).size).toBe(1);
+    expect(new Set(free!.values).size).toBeGreaterThan(1);
+    expect(runCharts(d).map((c) => c.id)).toContain('subnet');
+  });
+
   it('adds the throttled line and the subnet chart only when their series exist', () => {
     const d = data(ENI_TARGET, 1);
-    d.timeseries.series = d.timeseries.series.filter((x) => x.name !== 'ec2Throttled');
+    d.timeseries.series = d.timeseries.series.filter((x) => x.name !== 'ec2Throttled' && !x.name.startsWith('subnet'));
     const before = runCharts(d);
     expect(before.map((c) => c.id)).not.toContain('subnet');
     expect(JSON.stringify(before.find((c) => c.id === 'ec2')!.spec)).not.toContain('ec2Throttled');

@@ -157,7 +157,7 @@ export function runCharts(d: RunData): ChartPlan[] {
       id: 'subnet',
       section: 'Subnet',
       spec: lineChart({ title: 'Free addresses in the subnet', yTitle: 'free addresses', axis, points: pointsOf(ts, axis, subnet), series: subnet }),
-      caption: 'Addresses the subnet can still hand out. When it reaches zero, ENIs and addresses can no longer be added.',
+      caption: 'Addresses the subnet can still hand out. A call asking for more than are left fails (InsufficientFreeAddressesInSubnet): near zero, ENIs and addresses stop being added.',
     });
   }
   return out;

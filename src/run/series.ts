@@ -68,6 +68,10 @@ export function clusterProbes(c: Cluster, nodeLimit = DEFAULT_NODE_LIMIT): Serie
     delta('ec2Errors', 'calls', 'EC2 API calls that failed in the interval', () => sum(m.errors.values())),
     delta('ec2Throttled', 'calls', 'EC2 API calls answered RequestLimitExceeded in the interval', () => sum(m.throttled.values())),
   ];
+  // Each subnet's free addresses: at 0, no ENI or address can be added there (the HTML report's subnet chart).
+  for (const sn of c.subnets) {
+    probes.push(level(`subnet.${sn.name}.free`, 'addresses', `addresses subnet ${sn.name} can still hand out`, () => sn.freeAddresses));
+  }
   // The account's token buckets, when throttling is on: a bucket at 0 is where calls get RequestLimitExceeded.
   for (const [api, bucket] of c.ec2.buckets) {
     probes.push(level(`bucket.${api}`, 'tokens', `tokens left in the account's ${api} bucket`, (now) => Math.floor(bucket.peek(now))));
