@@ -285,8 +285,17 @@ export class Datastore {
   }
 
   /**
-   * Assigns a free, non-cooling address to `pod` (AssignPodIPv4Address), or returns undefined when every free
-   * address is cooling or none is free (ErrNoAvailableIPInDataStore).
+   * A pod ADD (AssignPodIPv4Address) with this node's placement and stream, as ipamd set them when it started: an
+   * address, or undefined when every free address is cooling or none is free (ErrNoAvailableIPInDataStore).
+   */
+  handOut(now: number): Addr | undefined {
+    if (this.rng === undefined) throw new InvariantError('Datastore.handOut: a pod ADD before ipamd set up the datastore');
+    return this.assign(now, this.placement, this.rng);
+  }
+
+  /**
+   * Assigns a free, non-cooling address (AssignPodIPv4Address), picking among equal candidates by `placement` with
+   * `rng`, or returns undefined when every free address is cooling or none is free (ErrNoAvailableIPInDataStore).
    */
   assign(now: number, placement: Placement, rng: Rng): Addr | undefined {
     if (this.total === this.assigned) return undefined;

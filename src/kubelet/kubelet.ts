@@ -153,7 +153,7 @@ export class Kubelet {
     if (pod.firstAddAt < 0) pod.firstAddAt = now;
     // ipamd's AddNetwork: the datastore hands out an address; ipamd looks only if the pool left its quiet band.
     const ds = node.ds;
-    const addr = ds.assign(now, ds.placement, ds.rng as Rng);
+    const addr = ds.handOut(now);
     if (addr !== undefined && !ds.quiet()) node.ipamd.podAdded();
     // `!== undefined`, not truthiness: testing an object for truth reads its hidden class (a cache miss on an
     // address that nothing else here reads).
