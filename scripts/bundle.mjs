@@ -17,7 +17,8 @@ const common = {
 };
 await build({ ...common, entryPoints: ['dist/cli/bin.js'], outfile: 'dist/warmpool-sim.mjs' });
 // The benchmark: a CommonJS bundle that its small CommonJS entry runs through a V8 code cache (src/cli/code-cache.ts).
-await build({ ...common, format: 'cjs', banner: {}, entryPoints: ['dist/cli/bench.js'], outfile: 'dist/bench-main.cjs' });
-await build({ ...common, format: 'cjs', banner: {}, entryPoints: ['dist/cli/bench-launch.js'], outfile: 'dist/bench.cjs' });
+const cjs = { ...common, format: 'cjs', banner: {} };
+await build({ ...cjs, entryPoints: ['dist/cli/bench.js'], outfile: 'dist/bench-main.cjs' });
+await build({ ...cjs, entryPoints: ['dist/cli/bench-launch.js'], outfile: 'dist/bench.cjs' });
 // Sweep workers load this once per thread: one file keeps each worker's start-up short.
 await build({ ...common, entryPoints: ['dist/cli/sweep-worker.js'], outfile: 'dist/sweep-worker.mjs' });

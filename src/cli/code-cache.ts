@@ -17,10 +17,12 @@ import vm from 'node:vm';
 /** What happened to the cache on this load. */
 export type CacheState = 'used' | 'created' | 'rejected-and-rewritten' | 'unwritable';
 
+/** A bundle's file name without `.js` / `.cjs`: its cache files are `<stem>-<hash>.v8cache`. */
+const stemOf = (bundle: string): string => basename(bundle).replace(/\.c?js$/, '');
+
 /** The cache file of a bundle text: `<stem>-<hash>.v8cache` beside the bundle. */
 export function cacheFileFor(bundle: string, source: string): string {
-  const stem = basename(bundle).replace(/\.c?js$/, '');
-  return join(dirname(bundle), `${stem}-${createHash('sha1').update(source).digest('hex').slice(0, 16)}.v8cache`);
+  return join(dirname(bundle), `${stemOf(bundle)}-${createHash('sha1').update(source).digest('hex').slice(0, 16)}.v8cache`);
 }
 
 /**
@@ -51,7 +53,7 @@ export function runWithCodeCache(bundle: string, run: (exports: unknown) => void
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, script.createCachedData());
     renameSync(tmp, file);
-    const stem = basename(bundle).replace(/\.c?js$/, '');
+    const stem = stemOf(bundle);
     for (const old of readdirSync(dirname(bundle))) {
       if (old.startsWith(`${stem}-`) && old.endsWith('.v8cache') && old !== basename(file)) unlinkSync(join(dirname(bundle), old));
     }

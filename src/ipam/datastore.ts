@@ -91,13 +91,13 @@ export class Datastore {
     this.layout(Math.max(1, addressesPerEni), 4);
     const self = this;
     this.rows = {
-      freeIn: (row) => self.nums[row * self.stride + FREE],
-      freshList: (row) => self.list(row, 0, self.nums[row * self.stride + N_FRESH]),
-      releasedList: (row) => self.list(row, self.cap, self.nums[row * self.stride + N_RELEASED]),
-      lastReleaseAt: (row) => self.nums[row * self.stride + LAST],
+      freeIn: (row) => self.nums[self.at(row) + FREE],
+      freshList: (row) => self.list(row, 0, self.nums[self.at(row) + N_FRESH]),
+      releasedList: (row) => self.list(row, self.cap, self.nums[self.at(row) + N_RELEASED]),
+      lastReleaseAt: (row) => self.nums[self.at(row) + LAST],
       assignableInRow: (row, now, cd) => self.assignableAt(row, now, cd),
       newestRelease: (row) => {
-        const r = row * self.stride;
+        const r = self.at(row);
         const n = self.nums[r + N_RELEASED];
         return n > 0 ? self.nums[r + TIMES + n - 1] : -Infinity;
       },
@@ -123,10 +123,20 @@ export class Datastore {
     this.stride = stride;
   }
 
+  /** Where a row starts in `nums`. */
+  private at(row: number): number {
+    return row * this.stride;
+  }
+
+  /** Where a row starts in `refs`: its fresh slots, then its released ones from + cap. */
+  private refAt(row: number): number {
+    return 2 * this.cap * row;
+  }
+
   /** A copy of `n` refs of a row's list starting at `from` (0: fresh, cap: released). */
   private list(row: number, from: number, n: number): Addr[] {
     const out: Addr[] = [];
-    const base = 2 * this.cap * row + from;
+    const base = this.refAt(row) + from;
     for (let k = 0; k < n; k++) out.push(this.refs[base + k] as Addr);
     return out;
   }
@@ -154,22 +164,22 @@ export class Datastore {
     eni.row = row;
     this.rowAt[this.enis.length] = row;
     this.enis.push(eni);
-    const r = row * this.stride;
+    const r = this.at(row);
     this.nums.fill(0, r, r + this.stride);
     this.nums[r + LAST] = NEVER;
-    this.refs.fill(null, 2 * this.cap * row, 2 * this.cap * (row + 1));
+    this.refs.fill(null, this.refAt(row), this.refAt(row + 1));
     return eni;
   }
 
   /**
-   * Test hook: whether every SIP row is consistent: its counts add up to the ENI's free addresses, every address
-   * in its lists is free, on that ENI and listed once, and the release times are the addresses' own, in order and
-   * no later than the row's last release.
+   * Test hook: whether every SIP row is consistent: each ENI has a row of its own, listed in `enis` order, its counts
+   * add up to the ENI's free addresses, every address in its lists is on that ENI, not gone and listed once, and its
+   * release times are in order and no later than the row's last release.
    */
   tablesMatch(): boolean {
     if (new Set(this.enis.map((e) => e.row)).size !== this.enis.length) return false;
     return this.enis.every((e, i) => {
-      const r = e.row * this.stride;
+      const r = this.at(e.row);
       const nf = this.nums[r + N_FRESH];
       const nr = this.nums[r + N_RELEASED];
       if (this.rowAt[i] !== e.row || this.freeRows.includes(e.row) || this.nums[r + FREE] !== e.free || nf + nr !== e.free) return false;
@@ -187,15 +197,15 @@ export class Datastore {
 
   /** SIP: the release times of an ENI's released addresses, oldest first (as listed in `released`). */
   releaseTimes(eni: DsEni): number[] {
-    const r = eni.row * this.stride;
+    const r = this.at(eni.row);
     return Array.from(this.nums.subarray(r + TIMES, r + TIMES + this.nums[r + N_RELEASED]));
   }
 
   /** Adds never-used secondary addresses to an ENI (SIP), after its fresh ones. */
   addAddresses(eni: DsEni, ips: readonly number[]): void {
     if (eni.addrs.length + ips.length > this.cap) this.layout(Math.max(eni.addrs.length + ips.length, 2 * this.cap), this.nums.length / this.stride);
-    const r = eni.row * this.stride;
-    const fresh = 2 * this.cap * eni.row;
+    const r = this.at(eni.row);
+    const fresh = this.refAt(eni.row);
     for (const ip of ips) {
       const a = new Addr(ip, eni, null);
       eni.addrs.push(a);
@@ -216,8 +226,8 @@ export class Datastore {
 
   /** Removes free addresses from an ENI (SIP DECREASE). Throws if one is assigned. */
   removeAddresses(eni: DsEni, addrs: readonly Addr[]): void {
-    const r = eni.row * this.stride;
-    const base = 2 * this.cap * eni.row;
+    const r = this.at(eni.row);
+    const base = this.refAt(eni.row);
     for (const a of addrs) {
       let released = false;
       let from = base;
@@ -276,7 +286,7 @@ export class Datastore {
     this.rowAt.copyWithin(i, i + 1, this.enis.length + 1);
     // Its row waits for the next ENI (addEni clears it).
     this.freeRows.push(eni.row);
-    this.refs.fill(null, 2 * this.cap * eni.row, 2 * this.cap * (eni.row + 1));
+    this.refs.fill(null, this.refAt(eni.row), this.refAt(eni.row + 1));
     this.total -= eni.size;
     this.prefixCount -= eni.prefixes.length;
     this.freePrefixes -= eni.freePrefixes;
@@ -311,20 +321,19 @@ export class Datastore {
     // then a uniform choice among that ENI's assignable addresses. (The hot path: kept apart from PD's.)
     // Each row's scratch slot holds the count for the second loop.
     const nums = this.nums;
-    const stride = this.stride;
     const rowAt = this.rowAt;
     let candidates = 0;
     for (let i = 0; i < n; i++) {
       const row = rowAt[i];
       const c = this.assignableAt(row, now, cd);
-      nums[row * stride + SCRATCH] = c;
+      nums[this.at(row) + SCRATCH] = c;
       if (c > 0) candidates++;
     }
     if (candidates === 0) return undefined;
     let k = candidates === 1 ? 0 : rng.int(candidates);
     for (let i = 0; i < n; i++) {
       const row = rowAt[i];
-      const c = nums[row * stride + SCRATCH];
+      const c = nums[this.at(row) + SCRATCH];
       if (c === 0) continue;
       if (k-- === 0) return this.take(row, c === 1 ? 0 : rng.int(c));
     }
@@ -359,7 +368,7 @@ export class Datastore {
    */
   private assignableAt(row: number, now: number, cd: number): number {
     const nums = this.nums;
-    const r = row * this.stride;
+    const r = this.at(row);
     // Nothing cooling (the common case): every free address is assignable.
     if (nums[r + LAST] + cd <= now) return nums[r + FREE];
     const limit = now - cd;
@@ -378,10 +387,10 @@ export class Datastore {
    * and writes only the node's tables: not the ENI, nor the address.
    */
   private take(row: number, i: number): Addr {
-    const r = row * this.stride;
+    const r = this.at(row);
     const nf = this.nums[r + N_FRESH];
     const fresh = i < nf;
-    const from = 2 * this.cap * row + (fresh ? 0 : this.cap);
+    const from = this.refAt(row) + (fresh ? 0 : this.cap);
     const k = fresh ? i : i - nf;
     const a = this.refs[from + k] as Addr;
     this.cut(r, from, k, !fresh);
@@ -393,7 +402,7 @@ export class Datastore {
 
   /** Set-up and test hook: assigns the first fresh address of a SIP ENI. */
   assignOn(eni: DsEni): Addr {
-    if (this.nums[eni.row * this.stride + N_FRESH] === 0) throw new InvariantError(`Datastore.assignOn: ${eni.id} has no fresh address`);
+    if (this.nums[this.at(eni.row) + N_FRESH] === 0) throw new InvariantError(`Datastore.assignOn: ${eni.id} has no fresh address`);
     return this.take(eni.row, 0);
   }
 
@@ -436,9 +445,9 @@ export class Datastore {
   releaseFrom(a: Addr, row: number, now: number): void {
     if (!this.pd) {
       const nums = this.nums;
-      const r = row * this.stride;
+      const r = this.at(row);
       const n = nums[r + N_RELEASED];
-      this.refs[2 * this.cap * row + this.cap + n] = a;
+      this.refs[this.refAt(row) + this.cap + n] = a;
       nums[r + TIMES + n] = now;
       nums[r + N_RELEASED] = n + 1;
       nums[r + FREE]++;

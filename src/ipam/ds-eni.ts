@@ -102,7 +102,7 @@ export class DsEni {
     return this.coolingEndsAt(cooldownMs) > now;
   }
 
-  /** Time (ms) the last cooling address on it stops cooling (-Infinity if none ever released). */
+  /** Time (ms) the last cooling address on it stops cooling (-Infinity if none of its free addresses was released). */
   coolingEndsAt(cooldownMs: number): number {
     if (!this.pd) return this.rows.newestRelease(this.row) + cooldownMs;
     const ps = this.prefixes;

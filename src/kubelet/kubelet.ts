@@ -141,7 +141,6 @@ export class Kubelet {
   /** Queues the pod's own timer. */
   private arm(pod: Pod, delay: number, priority: number, fn: (pod: Pod) => void): void {
     pod.fn = fn;
-    pod.arg = pod;
     this.sim.schedule(pod, this.sim.now + delay, priority);
     pod.timerQueued = true;
   }

@@ -34,7 +34,8 @@ export class Pod implements SimEvent {
   next: SimEvent | null = null;
   cancelled = false;
   fn: EventHandler<any> = idle;
-  arg: unknown = null;
+  /** Its handlers' argument: the pod itself. */
+  arg: unknown = this;
   /** Whether its timer (retry or scheduled deletion) is queued. */
   timerQueued = false;
   state: PodState = PodState.Pending;
@@ -74,7 +75,7 @@ export class Pod implements SimEvent {
     this.next = null;
     this.cancelled = false;
     this.fn = idle;
-    this.arg = null;
+    this.arg = this;
     this.timerQueued = false;
     this.state = PodState.Pending;
     this.node = undefined;

@@ -149,7 +149,7 @@ export class Scheduler {
   private ranksDirty = false;
 
   /**
-   * Ties are broken by node name. Heaps compare a numeric rank (the name's place in sorted order) instead of
+   * Ties are broken by node name. The bucket sets file a numeric rank (the name's place in sorted order) instead of
    * strings; ranks are recomputed, and the nodes refiled, once after nodes join (a whole scale-out at a time).
    */
   private ensureRanks(): void {

@@ -132,5 +132,3 @@ export function parseGridText(text: string, file: string): { spec: GridSpec; pro
   }
   return { spec, problems: sortProblems(ctx.problems) };
 }
-
-/** Problems in file order (stable for equal positions). */
