@@ -227,9 +227,12 @@ export class EventQueue {
       ev = next;
       this.inRing--;
     }
+    // The far heap's own key arrays give the keys: the events moved here are of whatever kind has a long timer
+    // (a pod's lifetime, say), which this path reads nothing of.
     while (far.n > 0 && bucketOf(far.times[0]) <= cur) {
-      const ev = far.pop();
-      near.push(ev, ev.time, ordOf(ev));
+      const time = far.times[0];
+      const ord = far.ords[0];
+      near.push(far.pop(), time, ord);
     }
     // Far events now within the horizon stay in `far`; advance() keeps looking there too.
     return true;
