@@ -70,27 +70,36 @@ export class Gap implements LevelStats {
 
 /**
  * Durations (ms) appended one by one, kept in push order in a growable Int32Array (no per-value boxing). Most pod
- * latencies in a healthy pool are 0, so the summary counts zeros and sorts only the rest.
+ * latencies in a healthy pool are 0, so the log also keeps, as values arrive, their sum and the values other than
+ * 0: the summary then sorts only those and never walks the whole log (a loop over hundreds of thousands of values,
+ * run once at the end of a run, is one V8 would compile on the spot and throw away again).
  */
 export class DurationLog {
   private vals: Int32Array | Float64Array = new Int32Array(1024);
   private n = 0;
+  /** The values other than 0 (and -0), in push order. */
+  private nonzero: Int32Array | Float64Array = new Int32Array(64);
+  private k = 0;
+  /** Sum of the values, added in push order. */
+  private sum = 0;
 
   get length(): number {
     return this.n;
   }
 
   push(v: number): void {
-    if (this.n === this.vals.length) this.grow(this.vals.length * 2);
+    if (this.n === this.vals.length) this.vals = grown(this.vals, this.vals.length * 2);
     // Whole milliseconds below 2^31 (24.8 days) fit the Int32Array; anything else switches to doubles once.
-    if ((v | 0) !== v && this.vals instanceof Int32Array) this.vals = Float64Array.from(this.vals);
+    if ((v | 0) !== v && this.vals instanceof Int32Array) {
+      this.vals = Float64Array.from(this.vals);
+      this.nonzero = Float64Array.from(this.nonzero);
+    }
     this.vals[this.n++] = v;
-  }
-
-  private grow(size: number): void {
-    const next = this.vals instanceof Int32Array ? new Int32Array(size) : new Float64Array(size);
-    next.set(this.vals);
-    this.vals = next;
+    this.sum += v;
+    if (v !== 0) {
+      if (this.k === this.nonzero.length) this.nonzero = grown(this.nonzero, this.nonzero.length * 2);
+      this.nonzero[this.k++] = v;
+    }
   }
 
   /** The values in push order (a copy). */
@@ -102,18 +111,8 @@ export class DurationLog {
   summary(): LatencySummary {
     const n = this.n;
     if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
-    const vals = this.vals;
-    let zeros = 0;
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const v = vals[i];
-      sum += v;
-      if (v === 0) zeros++;
-    }
-    const rest = vals instanceof Int32Array ? new Int32Array(n - zeros) : new Float64Array(n - zeros);
-    let k = 0;
-    for (let i = 0; i < n; i++) if (vals[i] !== 0) rest[k++] = vals[i];
-    rest.sort();
+    const rest = this.nonzero.slice(0, this.k).sort();
+    const zeros = n - this.k;
     // Sorted order is: negatives (none for durations, but kept correct), the zeros, the positives.
     let neg = 0;
     while (neg < rest.length && rest[neg] < 0) neg++;
@@ -122,8 +121,15 @@ export class DurationLog {
       const i = Math.min(n - 1, Math.max(0, rank - 1));
       return i < neg ? rest[i] : i < neg + zeros ? 0 : rest[i - zeros];
     };
-    return { count: n, mean: Math.round((sum / n) * 10) / 10, p50: at(50), p90: at(90), p99: at(99), max: at(100) };
+    return { count: n, mean: Math.round((this.sum / n) * 10) / 10, p50: at(50), p90: at(90), p99: at(99), max: at(100) };
   }
+}
+
+/** A copy of `a` with room for `size` values, of the same kind. */
+function grown<T extends Int32Array | Float64Array>(a: T, size: number): T {
+  const next = (a instanceof Int32Array ? new Int32Array(size) : new Float64Array(size)) as T;
+  next.set(a);
+  return next;
 }
 
 /** {@link DurationLog.summary} of a list of durations (ms). */
