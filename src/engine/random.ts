@@ -1,4 +1,4 @@
-import seedrandom from 'seedrandom';
+import alea from 'seedrandom/lib/alea.js';
 
 /**
  * A seeded random stream with named, bounded draws. Each component owns its own stream, derived from the
@@ -111,7 +111,7 @@ export class Streams {
   private readonly key: readonly number[];
 
   constructor(readonly seed: number | string) {
-    const root = seedrandom.alea(String(seed));
+    const root = alea(String(seed));
     this.key = [root.int32() | 0, root.int32() | 0, root.int32() | 0, root.int32() | 0];
   }
 

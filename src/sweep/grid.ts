@@ -2,7 +2,7 @@
  * The sweep grid: dimensions (a setting and its values), their expansion into points (full factorial crossed
  * with a seeded random sample), the runs of each point (one per seed) and deterministic shards of those runs.
  */
-import seedrandom from 'seedrandom';
+import alea from 'seedrandom/lib/alea.js';
 import type { Setting, SettingValue } from './settings.js';
 
 /** Where a value (or a name) was written: a grid file position, or a command-line flag (line 0). */
@@ -68,7 +68,7 @@ export function sampleCombos(dims: readonly Dimension[], count: number, seed: nu
   const sizes = dims.map((d) => d.values.length);
   const space = sizes.reduce((a, b) => a * b, 1);
   if (space <= count) return factorial(dims);
-  const rng = seedrandom.alea(`warmpool-sim grid sample ${seed}`);
+  const rng = alea(`warmpool-sim grid sample ${seed}`);
   const draw = (n: number): number => Math.floor(rng() * n);
   const chosen: number[][] = [];
   if (count * 2 >= space) {

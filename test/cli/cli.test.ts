@@ -159,6 +159,11 @@ describe('the installed binary', () => {
     expect(r.stderr).toContain('bad.yaml:4:19');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+  it.skipIf(!existsSync(bin))('is pure ASCII, as are the other bundles (V8 then keeps their text in one byte a character)', () => {
+    for (const file of [bin, 'dist/bench-main.cjs', 'dist/bench.cjs', 'dist/sweep-worker.mjs']) {
+      expect(readFileSync(file).every((b) => b < 0x80), file).toBe(true);
+    }
+  });
   it.skipIf(!existsSync(bin))('prints help with every command', () => {
     const out = execFileSync('node', [bin, '--help'], { encoding: 'utf8' });
     for (const c of ['run', 'validate', 'limits', 'schema']) expect(out).toContain(`warmpool-sim ${c}`);

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runWithCodeCache } from '../../src/cli/code-cache.js';
+import fc from 'fast-check';
+import { hash64, runWithCodeCache } from '../../src/cli/code-cache.js';
 
 describe('runWithCodeCache', () => {
   const dirs: string[] = [];
@@ -46,5 +47,38 @@ describe('runWithCodeCache', () => {
     const after = caches(bundle);
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before[0]);
+  });
+
+  it('reads an ASCII bundle and one with other characters alike', () => {
+    const ascii = bundleIn("module.exports = 'caf\\u00e9';");
+    const utf8 = bundleIn("module.exports = 'café'; // ×");
+    for (const bundle of [ascii, utf8]) {
+      expect(runWithCodeCache(bundle).exports).toBe('café');
+      expect(runWithCodeCache(bundle).cache).toBe('used');
+    }
+  });
+});
+
+describe('hash64', () => {
+  it('changes with any one bit of the bytes, and reads the bytes wherever they sit in memory', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.nat(), fc.integer({ min: 0, max: 7 }), (bytes, at, bit) => {
+        const i = at % bytes.length;
+        const flipped = Uint8Array.from(bytes);
+        flipped[i] ^= 1 << bit;
+        expect(hash64(flipped)).not.toBe(hash64(bytes));
+        // The same bytes at an odd offset of a larger buffer.
+        const host = new Uint8Array(bytes.length + 3);
+        host.set(bytes, 3);
+        expect(hash64(host.subarray(3))).toBe(hash64(bytes));
+        expect(hash64(bytes)).toMatch(/^[0-9a-f]{16}$/);
+      }),
+    );
+  });
+
+  it('tells apart lengths that differ only by trailing zeros', () => {
+    const seen = new Set<string>();
+    for (let n = 0; n <= 24; n++) seen.add(hash64(new Uint8Array(n)));
+    expect(seen.size).toBe(25);
   });
 });
