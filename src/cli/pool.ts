@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import type { RunTask } from './sweep-worker.js';
 import type { RunFigures } from '../sweep/types.js';
 
@@ -37,6 +36,8 @@ export function defaultWorkers(): number {
 export async function runPool<T extends RunTask>(tasks: readonly T[], workers: number, onDone: (task: T, figures: RunFigures) => void): Promise<void> {
   if (tasks.length === 0) return;
   const threads = Math.max(1, Math.min(workers, tasks.length));
+  // Loaded here, not at the top: every other command (and `run`) would pay about 20 ms to load it.
+  const { Piscina } = await import('piscina');
   const pool = new Piscina<RunTask, RunFigures>({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
   // Keep a bounded number of tasks queued so that huge sweeps do not hold a promise per run.
   const window = threads * 4;
