@@ -3,7 +3,22 @@
 // than ~100 separate modules of yargs, zod and yaml, which matters for a CLI that sweeps run thousands of times.
 // The charting libraries stay external: they are loaded from node_modules only when an HTML report is asked for.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+
+// yargs measures text with string-width (three copies of it), which builds an Intl.Segmenter when its module loads:
+// ICU's break-iterator data, about 25 ms of every CLI start, for help text that most runs never print. Here each
+// one is built on first use instead; the modules call nothing but segment() on it.
+const lazySegmenter = {
+  name: 'lazy-intl-segmenter',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('new Intl.Segmenter()')) return undefined;
+      return { contents: text.replaceAll('new Intl.Segmenter()', '((s) => ({ segment: (t) => (s ??= new Intl.Segmenter()).segment(t) }))()'), loader: 'js' };
+    });
+  },
+};
 
 const common = {
   bundle: true,
@@ -12,6 +27,7 @@ const common = {
   format: 'esm',
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [lazySegmenter],
   external: ['vega', 'vega-lite', 'vega-canvas', 'canvas', 'playwright-core', 'piscina'],
   // CommonJS dependencies bundled into an ES module still call require().
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
