@@ -4,7 +4,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import yargs from 'yargs';
+import { main, skipHelpCache } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -167,5 +168,16 @@ describe('the installed binary', () => {
   it.skipIf(!existsSync(bin))('prints help with every command', () => {
     const out = execFileSync('node', [bin, '--help'], { encoding: 'utf8' });
     for (const c of ['run', 'validate', 'limits', 'schema']) expect(out).toContain(`warmpool-sim ${c}`);
+  });
+});
+
+describe('start-up', () => {
+  it("skips yargs's help rendering after a command starts (it fails if yargs stops exposing that step)", () => {
+    const y = yargs([]);
+    const usage = (y as any).getInternalMethods().getUsageInstance();
+    const before = usage.cacheHelpMessage;
+    expect(skipHelpCache(y)).toBe(true);
+    expect(usage.cacheHelpMessage).not.toBe(before);
+    expect(skipHelpCache({})).toBe(false);
   });
 });
