@@ -3,6 +3,9 @@
  * scenario files and reports.
  */
 
+/** Addresses in a /28 prefix, the unit of prefix delegation (GetPrefixDelegationDefaults: 16 addresses, /28). */
+export const PREFIX_ADDRESSES = 16;
+
 /** Formats an IPv4 number as dotted quad. */
 export function ipToString(ip: number): string {
   return `${(ip >>> 24) & 255}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`;
