@@ -11,7 +11,7 @@
 // Each run also gets Node's --v8-pool-size: V8's helper threads, which compile hot functions and collect garbage in
 // the background. Node starts four whatever the machine. The simulation is one thread, so on a machine with few cores
 // the helpers compete with it for them: on the 2-core machine, the first 30 simulated minutes (when V8 compiles the
-// most) took about 50 ms longer with four helpers than with one. The default here is one helper per core beside the
+// most) took 35-60 ms longer with four helpers than with one (medians of alternating runs). The default here is one helper per core beside the
 // simulation's, at most Node's four; `--v8-pool-size N` sets another count (4: Node's own default).
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';

@@ -5,9 +5,9 @@
  *
  * The cache file is named after a hash of the bundle's bytes: V8 itself checks only the text's length (and its own
  * version and flags), so an edited bundle of the same length would otherwise run stale bytecode. The hash is a plain
- * 64-bit one computed here: loading Node's crypto module for it would cost more than the hashing (about 7 ms). The first run of a
- * bundle writes its cache beside it, atomically, and removes the caches of earlier builds; where the folder is
- * read-only it runs without one.
+ * 64-bit one computed here: loading Node's crypto module for it would cost more than the hashing (about 7 ms). The
+ * first run of a bundle writes its cache beside it, atomically, and removes the caches of earlier builds; where the
+ * folder is read-only it runs without one.
  */
 import { isAscii } from 'node:buffer';
 import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
