@@ -30,6 +30,12 @@ function option(args, name, min, fallback, what) {
   return n;
 }
 
+// `npm run bench | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const passOn = process.argv.slice(2);
 const runs = option(passOn, '--runs', 1, 5, 'a whole number of runs');
 const helpers = option(passOn, '--v8-pool-size', 1, Math.min(4, Math.max(1, availableParallelism() - 1)), 'a whole number of threads');
