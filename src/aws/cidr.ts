@@ -3,8 +3,11 @@
  * scenario files and reports.
  */
 
-/** Addresses in a /28 prefix, the unit of prefix delegation (GetPrefixDelegationDefaults: 16 addresses, /28). */
-export const PREFIX_ADDRESSES = 16;
+/**
+ * Addresses in a /28 prefix, the unit of prefix delegation (GetPrefixDelegationDefaults: 16 addresses, /28). The one
+ * definition: EC2's address counts, ipamd's datastore and its pool decisions all read it from here.
+ */
+export const PREFIX_SIZE = 16;
 
 /** Formats an IPv4 number as dotted quad. */
 export function ipToString(ip: number): string {

@@ -7,7 +7,7 @@ import { sample } from '../engine/distribution.js';
 import type { Rng } from '../engine/random.js';
 import type { Ec2, Ec2Result, EniRecord } from './ec2.js';
 import type { Subnet } from './subnet.js';
-import { PREFIX_ADDRESSES } from './cidr.js';
+import { PREFIX_SIZE } from './cidr.js';
 
 /** EC2's error when a subnet has too few free addresses for a /32 request. */
 export const INSUFFICIENT_ADDRESSES = 'InsufficientFreeAddressesInSubnet';
@@ -87,7 +87,7 @@ export class Ec2Client {
     const ec2 = this.ec2;
     eni.subnet.releaseAddresses([eni.primaryIp, ...eni.secondaries]);
     eni.subnet.releasePrefixes(eni.prefixes);
-    ec2.observer.secondaries(this.node, -(eni.secondaries.length + PREFIX_ADDRESSES * eni.prefixes.length), ec2.sim.now);
+    ec2.observer.secondaries(this.node, -(eni.secondaries.length + PREFIX_SIZE * eni.prefixes.length), ec2.sim.now);
     ec2.observer.enis(this.node, -1, ec2.sim.now);
     eni.secondaries.length = 0;
     eni.prefixes.length = 0;
@@ -133,7 +133,7 @@ export class Ec2Client {
       };
       this.enis.push(eni);
       ec2.observer.enis(this.node, 1, ec2.sim.now);
-      ec2.observer.secondaries(this.node, prefixes ? PREFIX_ADDRESSES * count : count, ec2.sim.now);
+      ec2.observer.secondaries(this.node, prefixes ? PREFIX_SIZE * count : count, ec2.sim.now);
       return ok(eni);
     }, done);
   }
@@ -170,7 +170,7 @@ export class Ec2Client {
       const blocks = eni.subnet.allocatePrefixes(count);
       if (!blocks) return this.fail(eni.subnet, INSUFFICIENT_CIDR);
       eni.prefixes.push(...blocks);
-      ec2.observer.secondaries(this.node, PREFIX_ADDRESSES * count, ec2.sim.now);
+      ec2.observer.secondaries(this.node, PREFIX_SIZE * count, ec2.sim.now);
       return ok(blocks);
     }, done);
   }
@@ -187,7 +187,7 @@ export class Ec2Client {
       list.push(...kept);
       if (prefixes) eni.subnet.releasePrefixes(ips);
       else eni.subnet.releaseAddresses(ips);
-      ec2.observer.secondaries(this.node, -(prefixes ? PREFIX_ADDRESSES * removed : removed), ec2.sim.now);
+      ec2.observer.secondaries(this.node, -(prefixes ? PREFIX_SIZE * removed : removed), ec2.sim.now);
       return ok(null);
     }, done);
   }

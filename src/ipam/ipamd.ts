@@ -14,6 +14,7 @@ import type { Rng, Streams } from '../engine/random.js';
 import { sample } from '../engine/distribution.js';
 import type { Ec2Client, EniRecord } from '../aws/ec2.js';
 import type { Subnet } from '../aws/subnet.js';
+import { PREFIX_SIZE } from '../aws/cidr.js';
 import { supportsPrefixDelegation, type InstanceType } from '../aws/instance-types.js';
 import { Datastore } from './datastore.js';
 import type { IpamdConfig } from './config.js';
@@ -95,7 +96,7 @@ export class Ipamd {
     network: NodeNetwork = {},
   ) {
     this.targets = poolTargets(config);
-    this.maxIpsPerEni = (instance.ipv4PerEni - 1) * (config.enablePrefixDelegation ? 16 : 1);
+    this.maxIpsPerEni = (instance.ipv4PerEni - 1) * (config.enablePrefixDelegation ? PREFIX_SIZE : 1);
     this.maxEnis = config.maxEni > 0 ? Math.min(config.maxEni, instance.maxEnis) : instance.maxEnis;
     // Assumption: every Nitro or bare-metal type can take a trunk ENI (the branch-ENI table is not embedded).
     this.eniCap = this.maxEnis - (config.enablePodEni && supportsPrefixDelegation(instance) ? 1 : 0);

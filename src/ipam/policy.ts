@@ -3,10 +3,9 @@
  * names the Go function it mirrors. No time, no randomness, no side effects: the reconcile loop owns the mechanics.
  * Numbers are addresses unless a name says prefixes; in PD mode the pool unit is a /28 prefix of 16 addresses.
  */
+// P: addresses in one /28 prefix (short, for the formulas below).
+import { PREFIX_SIZE as P } from '../aws/cidr.js';
 import { poolMode, type IpamdConfig, type PoolMode } from './config.js';
-
-/** Addresses in one /28 prefix. */
-const P = 16;
 
 /** Everything the decisions need to know about one node's pool. */
 export interface PoolSnapshot {

@@ -4,11 +4,10 @@
  * if the prefix has one, else the lowest never-used one (getUnusedIP, data_store.go), so a fresh prefix is handed
  * out from its network address upward.
  */
-import { PREFIX_ADDRESSES } from '../aws/cidr.js';
+import { PREFIX_SIZE } from '../aws/cidr.js';
 import type { DsEni } from './ds-eni.js';
 
-/** Addresses in a /28 prefix (GetPrefixDelegationDefaults: 16 addresses, /28). */
-export const PREFIX_SIZE = PREFIX_ADDRESSES;
+export { PREFIX_SIZE };
 
 /**
  * "Never": the release time of an address no pod has used. A small integer rather than -Infinity, so the time
