@@ -27,7 +27,7 @@ export class NodeRuntime {
   ) {
     this.queueKeys = [`node:${name}`, `group:${group}`, '*'];
     this.podCapacity = maxPods - HOST_NETWORK_PODS;
-    this.ds = (ipamd as Ipamd | undefined)?.ds as Datastore;
+    this.ds = ipamd.ds;
   }
 
   /** ipamd's datastore: CNI ADD and DEL go straight to it. */

@@ -7,6 +7,9 @@ import { Pod, PodState } from '../../src/kubelet/pod.js';
 import type { Ipamd } from '../../src/ipam/ipamd.js';
 import { fcParams } from '../fc.js';
 
+/** The scheduler reads nothing of a node's ipamd: a stand-in with no datastore. */
+const NO_IPAMD = { ds: undefined } as unknown as Ipamd;
+
 function cluster(names: string[], groups: string[], capacity: number) {
   const bound: [Pod, NodeRuntime][] = [];
   const s = new Scheduler((pod, node) => {
@@ -17,7 +20,7 @@ function cluster(names: string[], groups: string[], capacity: number) {
     s.refresh(node);
   });
   const nodes = names.map((n, i) => {
-    const node = new NodeRuntime(n, i, groups[i % groups.length], capacity + 2, undefined as unknown as Ipamd, 0);
+    const node = new NodeRuntime(n, i, groups[i % groups.length], capacity + 2, NO_IPAMD, 0);
     s.addNode(node);
     return node;
   });
@@ -60,7 +63,7 @@ describe('Scheduler', () => {
               s.refresh(n);
             } else if (op === 'join') {
               // A node joins mid-run with a name that sorts anywhere: every rank may shift.
-              const node = new NodeRuntime(`w-${next(97)}-j${nodes.length}`, nodes.length, nodes.length % 2 ? 'b' : 'a', capacity + 2, undefined as unknown as Ipamd, 0);
+              const node = new NodeRuntime(`w-${next(97)}-j${nodes.length}`, nodes.length, nodes.length % 2 ? 'b' : 'a', capacity + 2, NO_IPAMD, 0);
               s.addNode(node);
               nodes.push(node);
               node.ready = true;
