@@ -48,13 +48,15 @@ export function rowLine(row: SweepRow): string {
 }
 
 const num = z.number();
+/** A row's settings: each swept name with its value (shared with `report-sweep`'s summary rows). */
+export const SettingsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 /** One results row as a file holds it (shared with `report-sweep`). */
 export const RowSchema = z.object({
   tool: z.literal('warmpool-sim'),
   kind: z.literal('sweep-run'),
   key: z.string(),
   point: z.number().int().nonnegative(),
-  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  settings: SettingsSchema,
   seed: z.number().int(),
   figures: z.object({
     p50: num, p90: num, p99: num, max: num, mean: num, idleMean: num, attachedPeak: num,

@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { renderSweepHtml } from '../../report/sweep-html.js';
 import { SUMMARY_FIGURES, type SummaryFigure } from '../../report/sweep-summary.js';
 import type { SweepRow, SweepSummaryRow } from '../../sweep/types.js';
-import { RowSchema } from '../../sweep/rows.js';
+import { RowSchema, SettingsSchema } from '../../sweep/rows.js';
 import { TOOL } from '../../run/report.js';
 import { InputError, type Problem } from '../../workload/problems.js';
 import { readInputText } from '../../workload/load.js';
@@ -24,11 +24,10 @@ interface ReportSweepArgs {
   force: boolean;
 }
 
-const Setting = z.union([z.string(), z.number(), z.boolean()]);
 const Interval = z.object({ mean: z.number(), lo: z.number(), hi: z.number() });
 const SummaryRow = z.object({
   point: z.number().int().nonnegative(),
-  settings: z.record(z.string(), Setting),
+  settings: SettingsSchema,
   runs: z.number(),
   p50: Interval,
   p90: Interval,
