@@ -41,9 +41,9 @@ function mostNodes(c: Cluster): number {
   for (const g of c.scenario.nodeGroups) {
     let now = g.count;
     let most = now;
-    const steps = c.scenario.workload.filter((w) => w.kind === 'scale' && w.nodeGroup === g.name);
-    for (const w of steps.sort((a, b) => (a as { atMs: number }).atMs - (b as { atMs: number }).atMs)) {
-      now = scaleTarget(w as ScaleItem, now);
+    const steps = c.scenario.workload.filter((w): w is ScaleItem => w.kind === 'scale' && w.nodeGroup === g.name);
+    for (const w of steps.sort((a, b) => a.atMs - b.atMs)) {
+      now = scaleTarget(w, now);
       most = Math.max(most, now);
     }
     total += most;
@@ -68,7 +68,7 @@ export function clusterProbes(c: Cluster, nodeLimit = DEFAULT_NODE_LIMIT): Serie
     delta('ec2Errors', 'calls', 'EC2 API calls that failed in the interval', () => sum(m.errors.values())),
     delta('ec2Throttled', 'calls', 'EC2 API calls answered RequestLimitExceeded in the interval', () => sum(m.throttled.values())),
   ];
-  // Each subnet's free addresses: at 0, no ENI or address can be added there (the HTML report's subnet chart).
+  // Each subnet's free addresses (the HTML report's subnet chart): a call asking for more than are left fails.
   for (const sn of c.subnets) {
     probes.push(level(`subnet.${sn.name}.free`, 'addresses', `addresses subnet ${sn.name} can still hand out`, () => sn.freeAddresses));
   }
