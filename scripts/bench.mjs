@@ -11,8 +11,9 @@
 // Each run also gets Node's --v8-pool-size: V8's helper threads, which compile hot functions and collect garbage in
 // the background. Node starts four whatever the machine. The simulation is one thread, so on a machine with few cores
 // the helpers compete with it for them: on the 2-core machine, the first 30 simulated minutes (when V8 compiles the
-// most) took 35-60 ms longer with four helpers than with one (medians of alternating runs). The default here is one helper per core beside the
-// simulation's, at most Node's four; `--v8-pool-size N` sets another count (4: Node's own default).
+// most) took 35-60 ms longer with four helpers than with one (medians of alternating runs). The default here is one
+// helper per core beside the simulation's, at most Node's four; `--v8-pool-size N` sets another count (4: Node's own
+// default).
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -37,8 +38,9 @@ process.stdout.on('error', (e) => {
 });
 
 const passOn = process.argv.slice(2);
+const cores = availableParallelism();
 const runs = option(passOn, '--runs', 1, 5, 'a whole number of runs');
-const helpers = option(passOn, '--v8-pool-size', 1, Math.min(4, Math.max(1, availableParallelism() - 1)), 'a whole number of threads');
+const helpers = option(passOn, '--v8-pool-size', 1, Math.min(4, Math.max(1, cores - 1)), 'a whole number of threads');
 
 const env = { ...process.env };
 const cleared = env.NODE_EXTRA_CA_CERTS !== undefined && env.NODE_EXTRA_CA_CERTS !== '';
@@ -72,7 +74,6 @@ for (let i = 0; i < runs; i++) {
 const byWhole = [...results].sort((a, b) => a.whole - b.whole);
 const median = byWhole[Math.floor((byWhole.length - 1) / 2)];
 process.stdout.write(median.out);
-const cores = availableParallelism();
 process.stdout.write(`V8 helper threads  ${helpers} (node --v8-pool-size=${helpers}; ${cores} cores here; Node's default is 4: see scripts/bench.mjs)\n`);
 if (cleared) process.stdout.write('environment        NODE_EXTRA_CA_CERTS cleared for the benchmark processes (see scripts/bench.mjs)\n');
 if (runs > 1) {

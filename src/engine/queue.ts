@@ -7,8 +7,8 @@
  * buckets of {@link BUCKET_MS}. Events of the bucket being served, and of any earlier one, sit in a small 4-ary
  * min-heap (`near`). Events of the next {@link RING} buckets are linked, unsorted, into a ring of per-bucket lists,
  * which costs O(1) and allocates nothing; a bucket is sorted into `near` only when the clock reaches it. Events
- * beyond the ring's horizon wait in a second heap (`far`). A simulation with a few thousand pending timers (one per running pod) thus pays
- * for a heap of the few dozen events of one bucket instead of one of thousands.
+ * beyond the ring's horizon wait in a second heap (`far`). A simulation with a few thousand pending timers (one per
+ * running pod) thus pays for a heap of the few dozen events of one bucket instead of one of thousands.
  *
  * In both heaps the sort keys live in typed arrays beside the event objects: `times[i]` and
  * `ords[i] = priority x 2^32 + seq` (an exact integer below 2^53). Sifting compares only those arrays and never

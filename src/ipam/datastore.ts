@@ -17,6 +17,7 @@ export { DsEni } from './ds-eni.js';
 /** How ipamd picks the ENI and address for a pod among equal candidates. */
 export type Placement = 'random' | 'first-fit';
 
+/** Removes `item` from `list` (an invariant error if it is missing). */
 function removeFrom<T>(list: T[], item: T, what: string): void {
   const i = list.indexOf(item);
   if (i < 0) throw new InvariantError(`Datastore: ${what} missing from its list`);
