@@ -74,11 +74,18 @@ for (let i = 0; i < runs; i++) {
 const byWhole = [...results].sort((a, b) => a.whole - b.whole);
 const median = byWhole[Math.floor((byWhole.length - 1) / 2)];
 process.stdout.write(median.out);
-process.stdout.write(`V8 helper threads  ${helpers} (node --v8-pool-size=${helpers}; ${cores} cores here; Node's default is 4: see scripts/bench.mjs)\n`);
-if (cleared) process.stdout.write('environment        NODE_EXTRA_CA_CERTS cleared for the benchmark processes (see scripts/bench.mjs)\n');
+process.stdout.write(
+  `V8 helper threads  ${helpers} (node --v8-pool-size=${helpers}; ${cores} cores here; Node's default is 4: see scripts/bench.mjs)\n`,
+);
+if (cleared)
+  process.stdout.write(
+    'environment        NODE_EXTRA_CA_CERTS cleared for the benchmark processes (see scripts/bench.mjs)\n',
+  );
 if (runs > 1) {
   const first = warmUp ? ', after one that wrote the code cache' : '';
-  process.stdout.write(`\n${runs} runs, each a process of its own${first} (the one above has the median whole-process time):\n`);
+  process.stdout.write(
+    `\n${runs} runs, each a process of its own${first} (the one above has the median whole-process time):\n`,
+  );
   process.stdout.write('  run   start-up   first 30 min       rest      whole\n');
   results.forEach((x, i) => {
     const cells = [x.startup, x.first, x.rest, x.whole].map((v) => `${v} ms`.padStart(11)).join('');

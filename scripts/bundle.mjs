@@ -15,7 +15,13 @@ const lazySegmenter = {
     build.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('new Intl.Segmenter()')) return undefined;
-      return { contents: text.replaceAll('new Intl.Segmenter()', '((s) => ({ segment: (t) => (s ??= new Intl.Segmenter()).segment(t) }))()'), loader: 'js' };
+      return {
+        contents: text.replaceAll(
+          'new Intl.Segmenter()',
+          '((s) => ({ segment: (t) => (s ??= new Intl.Segmenter()).segment(t) }))()',
+        ),
+        loader: 'js',
+      };
     });
   },
 };
@@ -30,7 +36,9 @@ const common = {
   plugins: [lazySegmenter],
   external: ['vega', 'vega-lite', 'vega-canvas', 'canvas', 'playwright-core', 'piscina'],
   // CommonJS dependencies bundled into an ES module still call require().
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 };
 await build({ ...common, entryPoints: ['dist/cli/bin.js'], outfile: 'dist/warmpool-sim.mjs' });
 // The benchmark: a CommonJS bundle that its small CommonJS entry runs through a V8 code cache (src/cli/code-cache.ts).
@@ -47,7 +55,8 @@ await build({ ...common, entryPoints: ['dist/cli/sweep-worker.js'], outfile: 'di
 for (const file of ['dist/warmpool-sim.mjs', 'dist/bench-main.cjs', 'dist/bench.cjs', 'dist/sweep-worker.mjs']) {
   const text = readFileSync(file, 'utf8');
   const ascii = text.replace(/[^\x00-\x7f]/gu, (c) => {
-    if (c.length > 1) throw new Error(`${file}: character U+${c.codePointAt(0).toString(16)} outside the BMP; add an escape for it`);
+    if (c.length > 1)
+      throw new Error(`${file}: character U+${c.codePointAt(0).toString(16)} outside the BMP; add an escape for it`);
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
   if (ascii !== text) writeFileSync(file, ascii);

@@ -9,7 +9,12 @@ if (!limitsPath || !podsPath) {
   console.error('usage: import-instance-data.mjs <instance-limits.csv> <eni-max-pods.csv>');
   process.exit(2);
 }
-const rows = (p) => readFileSync(p, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+const rows = (p) =>
+  readFileSync(p, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(','));
 const maxPods = new Map(rows(podsPath).map(([t, n]) => [t, Number(n)]));
 const out = [];
 for (const [type, enis, ips, hyp, bare, defCard, cards, perCard] of rows(limitsPath)) {

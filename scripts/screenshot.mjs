@@ -16,10 +16,21 @@ if (!html || !png) {
 }
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: Number(width), height: 800 }, deviceScaleFactor: each ? 2 : 1 });
+  const page = await browser.newPage({
+    viewport: { width: Number(width), height: 800 },
+    deviceScaleFactor: each ? 2 : 1,
+  });
   page.on('console', (m) => console.log(`console.${m.type()}: ${m.text()}`));
   page.on('requestfailed', (r) => console.log(`request failed: ${r.url()}`));
   await page.goto(pathToFileURL(resolve(html)).href);

@@ -36,7 +36,9 @@ describe('architecture', () => {
         readFileSync(f, 'utf8')
           .split('\n')
           .map((l, i) => [l, i] as const)
-          .filter(([l]) => /Math\.random|Date\.now|performance\.now|new Date\(|setTimeout|setInterval|process\.env/.test(l))
+          .filter(([l]) =>
+            /Math\.random|Date\.now|performance\.now|new Date\(|setTimeout|setInterval|process\.env/.test(l),
+          )
           .map(([, i]) => `${f}:${i + 1}`),
       );
     expect(bad).toEqual([]);

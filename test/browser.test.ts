@@ -20,7 +20,7 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   console.warn(
     `\n*** SKIPPED: browser tests of the HTML reports: ${CHROMIUM} not found. ` +
-      'Install Debian\'s chromium with `bash scripts/ci-install-chromium.sh` (or set CHROMIUM_PATH) to run them. ***\n',
+      "Install Debian's chromium with `bash scripts/ci-install-chromium.sh` (or set CHROMIUM_PATH) to run them. ***\n",
   );
 }
 /** Screenshots land here for a person to look at (git ignores out/). */
@@ -40,7 +40,15 @@ describe.skipIf(!haveChromium)('HTML reports in headless Chromium', () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     mkdirSync(SHOTS, { recursive: true });
   }, 60_000);
@@ -70,7 +78,13 @@ describe.skipIf(!haveChromium)('HTML reports in headless Chromium', () => {
         // Data marks (not axes or legends): Vega puts them in groups with the role-mark class.
         const marks = [...f.querySelectorAll('svg g.role-mark > *')] as SVGGraphicsElement[];
         const markWidth = Math.max(0, ...marks.map((m) => m.getBoundingClientRect().width));
-        return { id: f.getAttribute('data-chart') as string, marks: marks.length, width: box?.width ?? 0, height: box?.height ?? 0, markWidth };
+        return {
+          id: f.getAttribute('data-chart') as string,
+          marks: marks.length,
+          width: box?.width ?? 0,
+          height: box?.height ?? 0,
+          markWidth,
+        };
       }),
     );
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -94,17 +108,33 @@ describe.skipIf(!haveChromium)('HTML reports in headless Chromium', () => {
     const cluster = new Cluster(scenarioFrom(CHURN_IP_TARGET), { seed: 2, timeseries: {} });
     cluster.run();
     const check = await open(await renderRunHtml(buildRunData(cluster)), 'run');
-    expectDrawn(check, ['addresses', 'addresses-by-group', 'addresses-by-node', 'enis', 'pods', 'latency-cdf', 'latency-histogram', 'ec2', 'subnet']);
+    expectDrawn(check, [
+      'addresses',
+      'addresses-by-group',
+      'addresses-by-node',
+      'enis',
+      'pods',
+      'latency-cdf',
+      'latency-histogram',
+      'ec2',
+      'subnet',
+    ]);
   }, 60_000);
 
   it('sweep report: the trade-off scatter and the heatmap draw', async () => {
-    const check = await open(await renderSweepHtml(sweepRows([1, 4, 8], [0, 10], [1]), undefined, { title: 'browser test' }), 'sweep');
+    const check = await open(
+      await renderSweepHtml(sweepRows([1, 4, 8], [0, 10], [1]), undefined, { title: 'browser test' }),
+      'sweep',
+    );
     expectDrawn(check, ['tradeoff', 'heatmap']);
   }, 60_000);
 
   it('would catch a broken page: console errors and network loads are seen', async () => {
     // Loopback only, port 9 (discard): nothing listens, nothing leaves the machine.
-    const check = await open('<!DOCTYPE html><title>x</title><script>console.error("boom")</script><img src="http://127.0.0.1:9/x.png">', 'negative');
+    const check = await open(
+      '<!DOCTYPE html><title>x</title><script>console.error("boom")</script><img src="http://127.0.0.1:9/x.png">',
+      'negative',
+    );
     expect(check.consoleErrors.some((e) => e.includes('boom'))).toBe(true);
     expect(check.requests).toEqual(['http://127.0.0.1:9/x.png']);
     expect(check.charts).toEqual([]);

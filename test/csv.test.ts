@@ -16,7 +16,9 @@ describe('run --csv', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const text = readFileSync(csvPath, 'utf8');
-    expect(text.split('\n')[0]).toMatch(/^# warmpool-sim \S+ time series; scenario "churn-ip-target"; seed 5; sampled every 30000 ms \(30\.0s\); columns are described in docs\/reports\.md$/);
+    expect(text.split('\n')[0]).toMatch(
+      /^# warmpool-sim \S+ time series; scenario "churn-ip-target"; seed 5; sampled every 30000 ms \(30\.0s\); columns are described in docs\/reports\.md$/,
+    );
     const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as RunReport;
     const { header, columns } = parseCsv(text);
     const col = (n: string): number[] => {
@@ -26,7 +28,18 @@ describe('run --csv', () => {
     };
     const last = (n: string): number => col(n).at(-1) as number;
     const total = (n: string): number => col(n).reduce((a, b) => a + b, 0);
-    expect(header.slice(0, 10)).toEqual([TIME_COLUMN, 'attached', 'assigned', 'idle', 'cooling', 'enis', 'podsPending', 'podsWaitingForIp', 'ec2Calls', 'ec2Errors']);
+    expect(header.slice(0, 10)).toEqual([
+      TIME_COLUMN,
+      'attached',
+      'assigned',
+      'idle',
+      'cooling',
+      'enis',
+      'podsPending',
+      'podsWaitingForIp',
+      'ec2Calls',
+      'ec2Errors',
+    ]);
     // 40 minutes every 30 s: 0, 30 s, ..., 40 min.
     expect(col(TIME_COLUMN)).toEqual(Array.from({ length: 81 }, (_, i) => i * 30_000));
     expect(total('ec2Calls')).toBe(report.ec2.total);
@@ -45,7 +58,8 @@ describe('run --csv', () => {
       expect(last(`group.${g.name}.enis`)).toBe(g.enis);
     }
     // Group and node columns add up to the cluster's, sample by sample.
-    const sumOf = (prefix: string, field: string) => header.filter((h) => h.startsWith(prefix) && h.endsWith(`.${field}`));
+    const sumOf = (prefix: string, field: string) =>
+      header.filter((h) => h.startsWith(prefix) && h.endsWith(`.${field}`));
     for (const field of ['attached', 'assigned', 'enis', 'podsWaitingForIp']) {
       const parts = sumOf('group.', field).map(col);
       expect(parts.length).toBe(report.nodeGroups.length);
@@ -65,7 +79,11 @@ describe('run --csv', () => {
     const { header } = parseCsv(readFileSync(csvPath, 'utf8'));
     expect(header.some((h) => h.includes('.nodeIdle.median'))).toBe(true);
     for (const h of header) {
-      const generic = h.replace(/^group\.[^.]+\./, 'group.<group>.').replace(/^node\.[^.]+\./, 'node.<node>.').replace(/^bucket\..+/, 'bucket.<Api>').replace(/^subnet\.[^.]+\./, 'subnet.<subnet>.');
+      const generic = h
+        .replace(/^group\.[^.]+\./, 'group.<group>.')
+        .replace(/^node\.[^.]+\./, 'node.<node>.')
+        .replace(/^bucket\..+/, 'bucket.<Api>')
+        .replace(/^subnet\.[^.]+\./, 'subnet.<subnet>.');
       expect(doc, `column ${h}`).toContain(`\`${generic}\``);
     }
   });

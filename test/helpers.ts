@@ -33,7 +33,8 @@ export function expectLazyEqualsEveryTick(sc: Scenario): void {
 
 /** Asserts that two runs of the same scenario and seed in one process give byte-identical reports. */
 export function expectDeterministic(sc: Scenario): void {
-  if (JSON.stringify(runScenario(sc)) !== JSON.stringify(runScenario(sc))) throw new Error('two runs with one seed differ');
+  if (JSON.stringify(runScenario(sc)) !== JSON.stringify(runScenario(sc)))
+    throw new Error('two runs with one seed differ');
 }
 
 /** A resolved scenario from YAML text; throws with the problems if it does not validate. */
@@ -47,7 +48,13 @@ export function scenarioFrom(yaml: string, file = 'inline.yaml'): Scenario {
  * Checks one free/assigned partition: the free lists hold distinct addresses of `addrs`, and the rest of `addrs`
  * (the assigned ones, returned) number `assigned`.
  */
-function checkPartition(where: string, addrs: readonly Addr[], fresh: readonly Addr[], released: readonly Addr[], assigned: number): Addr[] {
+function checkPartition(
+  where: string,
+  addrs: readonly Addr[],
+  fresh: readonly Addr[],
+  released: readonly Addr[],
+  assigned: number,
+): Addr[] {
   const freeSet = new Set([...fresh, ...released]);
   if (freeSet.size !== fresh.length + released.length) throw new Error(`${where}: an address is listed twice as free`);
   const own = new Set(addrs);
@@ -62,10 +69,12 @@ function checkPartition(where: string, addrs: readonly Addr[], fresh: readonly A
 
 /** Checks a datastore ENI against EC2's record of it; returns its addresses held by pods. */
 function checkEni(where: string, e: DsEni, rec: { secondaries: number[]; prefixes: number[] }): Addr[] {
-  if (!e.allocatable && e.cidrs > 0) throw new Error(`${where}: ENI ${e.id} gets no pod addresses, yet holds ${e.cidrs} CIDRs`);
+  if (!e.allocatable && e.cidrs > 0)
+    throw new Error(`${where}: ENI ${e.id} gets no pod addresses, yet holds ${e.cidrs} CIDRs`);
   if (e.prefixes.length === 0) {
     const onEni = new Set(rec.secondaries);
-    for (const a of e.addrs) if (!onEni.has(a.ip)) throw new Error(`${where}: ${a.ip} in the datastore but not attached to ${e.id}`);
+    for (const a of e.addrs)
+      if (!onEni.has(a.ip)) throw new Error(`${where}: ${a.ip} in the datastore but not attached to ${e.id}`);
     return checkPartition(`${where} ENI ${e.id}`, e.addrs, e.fresh, e.released, e.assigned);
   }
   if (e.addrs.length > 0) throw new Error(`${where}: ENI ${e.id} mixes /32s and prefixes`);
@@ -78,13 +87,16 @@ function checkEni(where: string, e: DsEni, rec: { secondaries: number[]; prefixe
     p.addrs.forEach((a, i) => {
       if (a.ip !== p.base + i) throw new Error(`${where}: prefix ${p.base} holds address ${a.ip} at ${i}`);
     });
-    for (let i = 1; i < p.fresh.length; i++) if (p.fresh[i - 1].ip < p.fresh[i].ip) throw new Error(`${where}: fresh list not highest-first`);
+    for (let i = 1; i < p.fresh.length; i++)
+      if (p.fresh[i - 1].ip < p.fresh[i].ip) throw new Error(`${where}: fresh list not highest-first`);
     out.push(...checkPartition(`${where} prefix ${p.base}`, p.addrs, p.fresh, p.released, p.assigned));
     assigned += p.assigned;
     if (p.assigned === 0) free++;
   }
-  if (assigned !== e.assigned) throw new Error(`${where}: ENI ${e.id} counts ${e.assigned} pods, its prefixes ${assigned}`);
-  if (free !== e.freePrefixes) throw new Error(`${where}: ENI ${e.id} counts ${e.freePrefixes} free prefixes, has ${free}`);
+  if (assigned !== e.assigned)
+    throw new Error(`${where}: ENI ${e.id} counts ${e.assigned} pods, its prefixes ${assigned}`);
+  if (free !== e.freePrefixes)
+    throw new Error(`${where}: ENI ${e.id} counts ${e.freePrefixes} free prefixes, has ${free}`);
   return out;
 }
 
@@ -108,8 +120,10 @@ export function checkInvariants(c: Cluster): void {
     if (prev !== undefined) throw new Error(`at ${c.sim.now} ms: address ${ip} is both ${prev} and ${what}`);
     placed.set(ip, what);
     if (!subnet.contains(ip)) throw new Error(`${what}: ${ip} outside subnet ${subnet.name}`);
-    if (prefixed ? subnet.isNeverPrefixed(ip) : subnet.isReserved(ip)) throw new Error(`${what}: ${ip} is reserved in ${subnet.name}`);
-    if (!subnet.isUsed(ip) || subnet.isTenant(ip)) throw new Error(`${what}: ${ip} not held for an ENI by ${subnet.name}`);
+    if (prefixed ? subnet.isNeverPrefixed(ip) : subnet.isReserved(ip))
+      throw new Error(`${what}: ${ip} is reserved in ${subnet.name}`);
+    if (!subnet.isUsed(ip) || subnet.isTenant(ip))
+      throw new Error(`${what}: ${ip} not held for an ENI by ${subnet.name}`);
     onSubnet.set(subnet.name, (onSubnet.get(subnet.name) ?? 0) + 1);
   };
   for (const n of c.nodes) {
@@ -119,11 +133,13 @@ export function checkInvariants(c: Cluster): void {
     for (const rec of n.ec2.enis) {
       place(rec.primaryIp, `${rec.id} primary`, rec.subnet, false);
       for (const ip of rec.secondaries) place(ip, `${rec.id} secondary`, rec.subnet, false);
-      for (const base of rec.prefixes) for (let i = 0; i < 16; i++) place(base + i, `${rec.id} prefix ${base}`, rec.subnet, true);
+      for (const base of rec.prefixes)
+        for (let i = 0; i < 16; i++) place(base + i, `${rec.id} prefix ${base}`, rec.subnet, true);
     }
     if (n.runtime.drainedAt >= 0) {
       // Drained: no pod left; its ipamd is stopped, its ENIs go with the instance.
-      if (n.runtime.pods !== 0 || c.kubelet.podsOn(n.runtime).length !== 0) throw new Error(`${n.runtime.name}: drained node still has pods`);
+      if (n.runtime.pods !== 0 || c.kubelet.podsOn(n.runtime).length !== 0)
+        throw new Error(`${n.runtime.name}: drained node still has pods`);
       continue;
     }
     if (!ds.pd && !ds.tablesMatch()) throw new Error(`${where}: the datastore's tables disagree with its ENIs`);
@@ -141,27 +157,35 @@ export function checkInvariants(c: Cluster): void {
       prefixes += e.prefixes.length;
       freePrefixes += e.freePrefixes;
     }
-    if (total !== ds.total || assigned !== ds.assigned) throw new Error(`${where}: totals ${ds.total}/${ds.assigned} != ${total}/${assigned}`);
+    if (total !== ds.total || assigned !== ds.assigned)
+      throw new Error(`${where}: totals ${ds.total}/${ds.assigned} != ${total}/${assigned}`);
     // The addresses the datastore holds for pods are exactly those of the node's running pods, one each.
     const running = c.kubelet.podsOn(n.runtime).filter((p) => p.state === PodState.Running);
     for (const p of running) {
       const a = p.addr as Addr;
-      if (!held.has(a)) throw new Error(`${where}: pod ${p.name} runs on ${a.ip}, which the datastore does not hold for a pod`);
+      if (!held.has(a))
+        throw new Error(`${where}: pod ${p.name} runs on ${a.ip}, which the datastore does not hold for a pod`);
       if (podIps.has(a.ip)) throw new Error(`${where}: ${a.ip} held by two pods`);
       podIps.add(a.ip);
     }
-    if (running.length !== held.size) throw new Error(`${where}: ${held.size} addresses held for pods, ${running.length} pods running`);
+    if (running.length !== held.size)
+      throw new Error(`${where}: ${held.size} addresses held for pods, ${running.length} pods running`);
     if (prefixes !== ds.prefixCount || freePrefixes !== ds.freePrefixes) throw new Error(`${where}: prefix counts off`);
     if (!(ds.assigned <= ds.total && ds.total <= n.ipamd.maxEnis * n.ipamd.maxIpsPerEni)) {
-      throw new Error(`${where}: assigned ${ds.assigned} <= total ${ds.total} <= ${n.ipamd.maxEnis} x ${n.ipamd.maxIpsPerEni} fails`);
+      throw new Error(
+        `${where}: assigned ${ds.assigned} <= total ${ds.total} <= ${n.ipamd.maxEnis} x ${n.ipamd.maxIpsPerEni} fails`,
+      );
     }
-    if (n.ec2.enis.length > n.ipamd.maxEnis) throw new Error(`${where}: ${n.ec2.enis.length} ENIs > cap ${n.ipamd.maxEnis}`);
+    if (n.ec2.enis.length > n.ipamd.maxEnis)
+      throw new Error(`${where}: ${n.ec2.enis.length} ENIs > cap ${n.ipamd.maxEnis}`);
     if (ds.assigned > n.runtime.pods) throw new Error(`${where}: more addresses assigned than pods bound`);
   }
   for (const s of c.subnets) {
     const ours = onSubnet.get(s.name) ?? 0;
     if (s.freeAddresses !== s.size - s.awsReserved - ours - s.tenants) {
-      throw new Error(`subnet ${s.name} at ${c.sim.now} ms: free ${s.freeAddresses} != ${s.size} - 5 - ${ours} - ${s.tenants}`);
+      throw new Error(
+        `subnet ${s.name} at ${c.sim.now} ms: free ${s.freeAddresses} != ${s.size} - 5 - ${ours} - ${s.tenants}`,
+      );
     }
   }
 }

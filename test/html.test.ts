@@ -32,7 +32,17 @@ describe('HTML run report', () => {
 
   it('draws the listed charts, per group and per node for a small cluster', async () => {
     const html = await renderRunHtml(data(CHURN_IP_TARGET, 1));
-    expect(figureIds(html)).toEqual(['addresses', 'addresses-by-group', 'addresses-by-node', 'enis', 'pods', 'latency-cdf', 'latency-histogram', 'ec2', 'subnet']);
+    expect(figureIds(html)).toEqual([
+      'addresses',
+      'addresses-by-group',
+      'addresses-by-node',
+      'enis',
+      'pods',
+      'latency-cdf',
+      'latency-histogram',
+      'ec2',
+      'subnet',
+    ]);
     expect(html).toContain('seed 1');
     expect(html).toContain('WARM_IP_TARGET=2');
     // Element ids are unique across the page (Vega numbers them per process; we rename them per chart).
@@ -48,7 +58,7 @@ describe('HTML run report', () => {
     expect(ids).not.toContain('addresses-by-group'); // one group only
   });
 
-  it('records each subnet\'s free addresses, and draws the subnet chart from them', () => {
+  it("records each subnet's free addresses, and draws the subnet chart from them", () => {
     const d = data(ENI_TARGET, 1);
     const free = d.timeseries.series.find((x) => x.name === 'subnet.default.free');
     expect(free).toBeDefined();
@@ -71,7 +81,13 @@ describe('HTML run report', () => {
     const n = d.timeseries.times.length;
     d.timeseries.series.push(
       { name: 'ec2Throttled', unit: 'calls', description: '', kind: 'delta', values: new Array(n).fill(1) },
-      { name: 'subnet.default.free', unit: 'addresses', description: '', kind: 'level', values: new Array(n).fill(100) },
+      {
+        name: 'subnet.default.free',
+        unit: 'addresses',
+        description: '',
+        kind: 'level',
+        values: new Array(n).fill(100),
+      },
     );
     const after = runCharts(d);
     expect(after.map((c) => c.id)).toContain('subnet');
@@ -94,8 +110,11 @@ describe('chart helpers', () => {
   });
 
   it('renames ids and their references consistently', () => {
-    const svg = '<clipPath id="clip7"></clipPath><g clip-path="url(#clip7)"></g><use href="#clip7"/><linearGradient id="g2"/>';
-    expect(renameIds(svg, 'c')).toBe('<clipPath id="c-1"></clipPath><g clip-path="url(#c-1)"></g><use href="#c-1"/><linearGradient id="c-2"/>');
+    const svg =
+      '<clipPath id="clip7"></clipPath><g clip-path="url(#clip7)"></g><use href="#clip7"/><linearGradient id="g2"/>';
+    expect(renameIds(svg, 'c')).toBe(
+      '<clipPath id="c-1"></clipPath><g clip-path="url(#c-1)"></g><use href="#c-1"/><linearGradient id="c-2"/>',
+    );
   });
 
   it('builds a CDF from at most ~400 points ending at the largest latency', () => {
@@ -104,7 +123,10 @@ describe('chart helpers', () => {
     expect(pts.length).toBe(401);
     expect(pts.at(-1)).toEqual([9.999, 1]);
     for (let i = 1; i < pts.length; i++) expect(pts[i][0]).toBeGreaterThanOrEqual(pts[i - 1][0]);
-    expect(cdfPoints([5000])).toEqual([[0, 0], [5, 1]]);
+    expect(cdfPoints([5000])).toEqual([
+      [0, 0],
+      [5, 1],
+    ]);
   });
 
   it('bins every latency into readable bins', () => {

@@ -37,7 +37,10 @@ describe('sweep summary', () => {
   });
 
   it('picks the two settings with most distinct values, or the ones asked for', () => {
-    const three = meanByPoint(rows).map((s, i) => ({ ...s, settings: { ...s.settings, IP_COOLDOWN_PERIOD: i % 2 ? 30 : 0 } }));
+    const three = meanByPoint(rows).map((s, i) => ({
+      ...s,
+      settings: { ...s.settings, IP_COOLDOWN_PERIOD: i % 2 ? 30 : 0 },
+    }));
     expect(sweptSettings(three).map((s) => [s.name, s.values])).toEqual([
       ['WARM_IP_TARGET', [1, 2, 4, 8]],
       ['MINIMUM_IP_TARGET', [0, 5, 10]],
@@ -59,7 +62,11 @@ describe('HTML sweep report', () => {
     expect(a.slice(0, 4096)).toContain('warmpool-sim');
     expect([...a.matchAll(/<figure id="([^"]+)"/g)].map((m) => m[1])).toEqual(['tradeoff', 'heatmap']);
     expect(a).toContain('p99 pod start latency (s) over WARM_IP_TARGET and MINIMUM_IP_TARGET');
-    const b = await renderSweepHtml(rows, undefined, { figure: 'idleMean', heatmapX: 'MINIMUM_IP_TARGET', heatmapY: 'WARM_IP_TARGET' });
+    const b = await renderSweepHtml(rows, undefined, {
+      figure: 'idleMean',
+      heatmapX: 'MINIMUM_IP_TARGET',
+      heatmapY: 'WARM_IP_TARGET',
+    });
     expect(b).toContain('mean idle addresses (addresses) over MINIMUM_IP_TARGET and WARM_IP_TARGET');
   }, 30_000);
 

@@ -77,7 +77,9 @@ workload: [{ poisson: { from: 30s, to: 18m, ratePerMinute: 20, lifetime: { expon
     expect(findSeries(small, 'group.workers.nodeIdle.max')).toBeUndefined();
     const big = run(ENI_TARGET, 1, { nodeLimit: 2 }).ts!;
     expect(big.series.some((s) => s.name.startsWith('node.'))).toBe(false);
-    const [lo, mid, hi] = ['min', 'median', 'max'].map((k) => findSeries(big, `group.workers.nodeAttached.${k}`)!.values);
+    const [lo, mid, hi] = ['min', 'median', 'max'].map(
+      (k) => findSeries(big, `group.workers.nodeAttached.${k}`)!.values,
+    );
     const total = findSeries(big, 'group.workers.attached')!.values;
     lo.forEach((v, i) => {
       expect(v).toBeLessThanOrEqual(mid[i]);

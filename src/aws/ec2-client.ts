@@ -48,7 +48,17 @@ export class Ec2Client {
       return undefined;
     }
     const now = this.ec2.sim.now;
-    const eni: EniRecord = { id: this.ec2.nextEniId(), node: this.node, subnet: this.subnet, primaryIp: ips[0], secondaries: [], prefixes: [], deviceIndex: 0, attached: true, visibleAt: now };
+    const eni: EniRecord = {
+      id: this.ec2.nextEniId(),
+      node: this.node,
+      subnet: this.subnet,
+      primaryIp: ips[0],
+      secondaries: [],
+      prefixes: [],
+      deviceIndex: 0,
+      attached: true,
+      visibleAt: now,
+    };
     this.enis.push(eni);
     this.ec2.observer.enis(this.node, 1, now);
     return eni;
@@ -61,12 +71,18 @@ export class Ec2Client {
    */
   describeSubnets(done: (r: Ec2Result<Subnet[]>) => void): void {
     const own = this.subnet;
-    this.ec2.request('DescribeSubnets', this.node, this.rng, () => {
-      const found = this.ec2.subnets.filter((s) =>
-        s === own ? s.cniTag !== 'excluded' : s.availabilityZone === own.availabilityZone && s.cniTag === 'tagged',
-      );
-      return ok(found.sort((a, b) => b.freeAddresses - a.freeAddresses));
-    }, done);
+    this.ec2.request(
+      'DescribeSubnets',
+      this.node,
+      this.rng,
+      () => {
+        const found = this.ec2.subnets.filter((s) =>
+          s === own ? s.cniTag !== 'excluded' : s.availabilityZone === own.availabilityZone && s.cniTag === 'tagged',
+        );
+        return ok(found.sort((a, b) => b.freeAddresses - a.freeAddresses));
+      },
+      done,
+    );
   }
 
   /**
@@ -109,105 +125,157 @@ export class Ec2Client {
    * CreateNetworkInterface in `subnet` with `count` secondary addresses (SecondaryPrivateIpAddressCount) or, when
    * `prefixes`, `count` /28s (Ipv4PrefixCount). All or nothing.
    */
-  createNetworkInterface(subnet: Subnet, count: number, prefixes: boolean, done: (r: Ec2Result<EniRecord>) => void): void {
+  createNetworkInterface(
+    subnet: Subnet,
+    count: number,
+    prefixes: boolean,
+    done: (r: Ec2Result<EniRecord>) => void,
+  ): void {
     const ec2 = this.ec2;
-    ec2.request('CreateNetworkInterface', this.node, this.rng, () => {
-      // Prefixes first, so that the ENI's primary address does not split a free /28 the request needs.
-      const blocks = prefixes ? subnet.allocatePrefixes(count) : [];
-      if (!blocks) return this.fail(subnet, INSUFFICIENT_CIDR);
-      const ips = subnet.allocateAddresses(prefixes ? 1 : count + 1);
-      if (!ips) {
-        subnet.releasePrefixes(blocks);
-        return this.fail(subnet, INSUFFICIENT_ADDRESSES);
-      }
-      const eni: EniRecord = {
-        id: ec2.nextEniId(),
-        node: this.node,
-        subnet,
-        primaryIp: ips[0],
-        secondaries: ips.slice(1),
-        prefixes: blocks,
-        deviceIndex: -1,
-        attached: false,
-        visibleAt: Infinity,
-      };
-      this.enis.push(eni);
-      ec2.observer.enis(this.node, 1, ec2.sim.now);
-      ec2.observer.secondaries(this.node, prefixes ? PREFIX_SIZE * count : count, ec2.sim.now);
-      return ok(eni);
-    }, done);
+    ec2.request(
+      'CreateNetworkInterface',
+      this.node,
+      this.rng,
+      () => {
+        // Prefixes first, so that the ENI's primary address does not split a free /28 the request needs.
+        const blocks = prefixes ? subnet.allocatePrefixes(count) : [];
+        if (!blocks) return this.fail(subnet, INSUFFICIENT_CIDR);
+        const ips = subnet.allocateAddresses(prefixes ? 1 : count + 1);
+        if (!ips) {
+          subnet.releasePrefixes(blocks);
+          return this.fail(subnet, INSUFFICIENT_ADDRESSES);
+        }
+        const eni: EniRecord = {
+          id: ec2.nextEniId(),
+          node: this.node,
+          subnet,
+          primaryIp: ips[0],
+          secondaries: ips.slice(1),
+          prefixes: blocks,
+          deviceIndex: -1,
+          attached: false,
+          visibleAt: Infinity,
+        };
+        this.enis.push(eni);
+        ec2.observer.enis(this.node, 1, ec2.sim.now);
+        ec2.observer.secondaries(this.node, prefixes ? PREFIX_SIZE * count : count, ec2.sim.now);
+        return ok(eni);
+      },
+      done,
+    );
   }
 
   /** AttachNetworkInterface at the lowest free device index; sets the time the ENI becomes visible in IMDS. */
   attachNetworkInterface(eni: EniRecord, visibleDelayRng: Rng, done: (r: Ec2Result<EniRecord>) => void): void {
-    this.ec2.request('AttachNetworkInterface', this.node, this.rng, () => {
-      const used = new Set(this.enis.filter((e) => e.attached).map((e) => e.deviceIndex));
-      let idx = 0;
-      while (used.has(idx)) idx++;
-      eni.deviceIndex = idx;
-      eni.attached = true;
-      eni.visibleAt = this.ec2.sim.now + sample(this.ec2.params.eniVisibleDelay, visibleDelayRng);
-      return ok(eni);
-    }, done);
+    this.ec2.request(
+      'AttachNetworkInterface',
+      this.node,
+      this.rng,
+      () => {
+        const used = new Set(this.enis.filter((e) => e.attached).map((e) => e.deviceIndex));
+        let idx = 0;
+        while (used.has(idx)) idx++;
+        eni.deviceIndex = idx;
+        eni.attached = true;
+        eni.visibleAt = this.ec2.sim.now + sample(this.ec2.params.eniVisibleDelay, visibleDelayRng);
+        return ok(eni);
+      },
+      done,
+    );
   }
 
   /** AssignPrivateIpAddresses with SecondaryPrivateIpAddressCount = count: the new addresses. */
   assignPrivateIpAddresses(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
     const ec2 = this.ec2;
-    ec2.request('AssignPrivateIpAddresses', this.node, this.rng, () => {
-      const ips = eni.subnet.allocateAddresses(count);
-      if (!ips) return this.fail(eni.subnet, INSUFFICIENT_ADDRESSES);
-      eni.secondaries.push(...ips);
-      ec2.observer.secondaries(this.node, count, ec2.sim.now);
-      return ok(ips);
-    }, done);
+    ec2.request(
+      'AssignPrivateIpAddresses',
+      this.node,
+      this.rng,
+      () => {
+        const ips = eni.subnet.allocateAddresses(count);
+        if (!ips) return this.fail(eni.subnet, INSUFFICIENT_ADDRESSES);
+        eni.secondaries.push(...ips);
+        ec2.observer.secondaries(this.node, count, ec2.sim.now);
+        return ok(ips);
+      },
+      done,
+    );
   }
 
   /** AssignPrivateIpAddresses with Ipv4PrefixCount = count: the new prefixes' first addresses. */
   assignIpv4Prefixes(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
     const ec2 = this.ec2;
-    ec2.request('AssignPrivateIpAddresses', this.node, this.rng, () => {
-      const blocks = eni.subnet.allocatePrefixes(count);
-      if (!blocks) return this.fail(eni.subnet, INSUFFICIENT_CIDR);
-      eni.prefixes.push(...blocks);
-      ec2.observer.secondaries(this.node, PREFIX_SIZE * count, ec2.sim.now);
-      return ok(blocks);
-    }, done);
+    ec2.request(
+      'AssignPrivateIpAddresses',
+      this.node,
+      this.rng,
+      () => {
+        const blocks = eni.subnet.allocatePrefixes(count);
+        if (!blocks) return this.fail(eni.subnet, INSUFFICIENT_CIDR);
+        eni.prefixes.push(...blocks);
+        ec2.observer.secondaries(this.node, PREFIX_SIZE * count, ec2.sim.now);
+        return ok(blocks);
+      },
+      done,
+    );
   }
 
   /** UnassignPrivateIpAddresses (PrivateIpAddresses or Ipv4Prefixes): they go back to the subnet. */
-  unassignPrivateIpAddresses(eni: EniRecord, ips: readonly number[], prefixes: boolean, done: (r: Ec2Result<null>) => void): void {
+  unassignPrivateIpAddresses(
+    eni: EniRecord,
+    ips: readonly number[],
+    prefixes: boolean,
+    done: (r: Ec2Result<null>) => void,
+  ): void {
     const ec2 = this.ec2;
-    ec2.request('UnassignPrivateIpAddresses', this.node, this.rng, () => {
-      const list = prefixes ? eni.prefixes : eni.secondaries;
-      const drop = new Set(ips);
-      const kept = list.filter((ip) => !drop.has(ip));
-      const removed = list.length - kept.length;
-      list.length = 0;
-      list.push(...kept);
-      if (prefixes) eni.subnet.releasePrefixes(ips);
-      else eni.subnet.releaseAddresses(ips);
-      ec2.observer.secondaries(this.node, -(prefixes ? PREFIX_SIZE * removed : removed), ec2.sim.now);
-      return ok(null);
-    }, done);
+    ec2.request(
+      'UnassignPrivateIpAddresses',
+      this.node,
+      this.rng,
+      () => {
+        const list = prefixes ? eni.prefixes : eni.secondaries;
+        const drop = new Set(ips);
+        const kept = list.filter((ip) => !drop.has(ip));
+        const removed = list.length - kept.length;
+        list.length = 0;
+        list.push(...kept);
+        if (prefixes) eni.subnet.releasePrefixes(ips);
+        else eni.subnet.releaseAddresses(ips);
+        ec2.observer.secondaries(this.node, -(prefixes ? PREFIX_SIZE * removed : removed), ec2.sim.now);
+        return ok(null);
+      },
+      done,
+    );
   }
 
   detachNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
-    this.ec2.request('DetachNetworkInterface', this.node, this.rng, () => {
-      eni.attached = false;
-      return ok(null);
-    }, done);
+    this.ec2.request(
+      'DetachNetworkInterface',
+      this.node,
+      this.rng,
+      () => {
+        eni.attached = false;
+        return ok(null);
+      },
+      done,
+    );
   }
 
   /** DeleteNetworkInterface: its primary and secondary addresses and its prefixes go back to the subnet. */
   deleteNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
     const ec2 = this.ec2;
-    ec2.request('DeleteNetworkInterface', this.node, this.rng, () => {
-      const i = this.enis.indexOf(eni);
-      if (i < 0) return { ok: false, code: 'InvalidNetworkInterfaceID.NotFound' };
-      this.enis.splice(i, 1);
-      this.returnToSubnet(eni);
-      return ok(null);
-    }, done);
+    ec2.request(
+      'DeleteNetworkInterface',
+      this.node,
+      this.rng,
+      () => {
+        const i = this.enis.indexOf(eni);
+        if (i < 0) return { ok: false, code: 'InvalidNetworkInterfaceID.NotFound' };
+        this.enis.splice(i, 1);
+        this.returnToSubnet(eni);
+        return ok(null);
+      },
+      done,
+    );
   }
 }

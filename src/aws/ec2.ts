@@ -128,7 +128,8 @@ export class Ec2 {
     private readonly streams?: Streams,
   ) {
     if (params.throttle) {
-      for (const api of EC2_APIS) this.buckets.set(api, new TokenBucket(params.throttle[api], params.background[api] ?? 0));
+      for (const api of EC2_APIS)
+        this.buckets.set(api, new TokenBucket(params.throttle[api], params.background[api] ?? 0));
     }
   }
 
@@ -160,35 +161,51 @@ export class Ec2 {
   /**
    * Issues one call: after the sampled latency, `effect` runs (at completion time) and `done` receives its result.
    */
-  request<T>(api: Ec2ApiName, node: string, rng: Rng, effect: () => Ec2Result<T>, done: (r: Ec2Result<T>) => void): void {
+  request<T>(
+    api: Ec2ApiName,
+    node: string,
+    rng: Rng,
+    effect: () => Ec2Result<T>,
+    done: (r: Ec2Result<T>) => void,
+  ): void {
     const attempt = (n: number): void => {
       if (this.terminated.has(node)) return;
       const bucket = this.buckets.get(api);
       if (bucket && !bucket.take(this.sim.now)) {
         // Throttled: the SDK backs off and retries, until its attempts or retry quota run out.
-        this.sim.after(sample(this.params.throttledLatency, rng), Priority.ec2, () => {
-          if (this.terminated.has(node)) return;
-          this.observer.call(api, node, this.sim.now, false, THROTTLED);
-          const delay = this.sdkFor(node, rng).retryDelay(n);
-          if (delay >= 0) {
-            this.observer.retry(api, node, this.sim.now);
-            this.sim.after(delay, Priority.ec2, () => attempt(n + 1), undefined);
-          } else {
-            this.observer.failure(api, node, this.sim.now, THROTTLED);
-            done({ ok: false, code: THROTTLED });
-          }
-        }, undefined);
+        this.sim.after(
+          sample(this.params.throttledLatency, rng),
+          Priority.ec2,
+          () => {
+            if (this.terminated.has(node)) return;
+            this.observer.call(api, node, this.sim.now, false, THROTTLED);
+            const delay = this.sdkFor(node, rng).retryDelay(n);
+            if (delay >= 0) {
+              this.observer.retry(api, node, this.sim.now);
+              this.sim.after(delay, Priority.ec2, () => attempt(n + 1), undefined);
+            } else {
+              this.observer.failure(api, node, this.sim.now, THROTTLED);
+              done({ ok: false, code: THROTTLED });
+            }
+          },
+          undefined,
+        );
         return;
       }
       const latency = sample(this.params.latency[api], rng);
-      this.sim.after(latency, Priority.ec2, () => {
-        if (this.terminated.has(node)) return;
-        const r = effect();
-        this.observer.call(api, node, this.sim.now, r.ok, r.ok ? undefined : r.code);
-        if (r.ok) this.sdk.get(node)?.succeeded();
-        else this.observer.failure(api, node, this.sim.now, r.code);
-        done(r);
-      }, undefined);
+      this.sim.after(
+        latency,
+        Priority.ec2,
+        () => {
+          if (this.terminated.has(node)) return;
+          const r = effect();
+          this.observer.call(api, node, this.sim.now, r.ok, r.ok ? undefined : r.code);
+          if (r.ok) this.sdk.get(node)?.succeeded();
+          else this.observer.failure(api, node, this.sim.now, r.code);
+          done(r);
+        },
+        undefined,
+      );
     };
     attempt(1);
   }

@@ -77,7 +77,11 @@ export class Subnet {
     this.reservedExplicit = re;
     this.map = new BlockMap(
       this.size,
-      spec.reservations.map((r) => ({ first: r.cidr.base - this.base, count: blockSize(r.cidr.length), prefix: r.type === 'prefix' })),
+      spec.reservations.map((r) => ({
+        first: r.cidr.base - this.base,
+        count: blockSize(r.cidr.length),
+        prefix: r.type === 'prefix',
+      })),
     );
     this.tenantBits = spec.inUse ? new Uint16Array(this.map.blocks) : undefined;
     if (spec.inUse) this.placeTenants(spec.inUse, inUseRng);
@@ -147,7 +151,8 @@ export class Subnet {
     const out: number[] = [];
     for (let k = 0; k < n; k++) {
       const b = this.map.lowestFreeBlock();
-      if (b < 0) throw new InvariantError(`Subnet ${this.name}: usable /28 count ${this.map.usableBlocks} but none found`);
+      if (b < 0)
+        throw new InvariantError(`Subnet ${this.name}: usable /28 count ${this.map.usableBlocks} but none found`);
       this.map.mark(b, 0xffff, true);
       out.push(this.base + b * 16);
     }
@@ -200,7 +205,8 @@ export class Subnet {
       return;
     }
     let need = spec.addresses;
-    if (need > this.map.assignable32) throw new InvariantError(`Subnet ${this.name}: ${need} tenant addresses but only ${this.map.assignable32} free`);
+    if (need > this.map.assignable32)
+      throw new InvariantError(`Subnet ${this.name}: ${need} tenant addresses but only ${this.map.assignable32} free`);
     if (spec.pattern === 'contiguous') {
       for (const ip of this.allocateAddresses(need) ?? []) {
         const o = ip - this.base;

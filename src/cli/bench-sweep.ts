@@ -56,24 +56,40 @@ async function bench(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
   const scenario = args[0] ?? join(here, '..', '..', 'scenarios', 'default.yaml');
   const cores = defaultWorkers();
-  process.stdout.write(`sweep benchmark: ${scenario}, 200 runs (10 settings combinations x 20 seeds), ${cores} cores, ${repeat} repeats\n`);
-  process.stdout.write(`  load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  process.stdout.write(
+    `sweep benchmark: ${scenario}, 200 runs (10 settings combinations x 20 seeds), ${cores} cores, ${repeat} repeats\n`,
+  );
+  process.stdout.write(
+    `  load average before: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}\n`,
+  );
   const capacity = (await spin(cores, 1000)) / (await spin(1, 1000));
-  process.stdout.write(`  CPU free for parallel work: ${cores} busy threads did x${capacity.toFixed(2)} the work of 1 (x${cores} on an idle machine)\n`);
+  process.stdout.write(
+    `  CPU free for parallel work: ${cores} busy threads did x${capacity.toFixed(2)} the work of 1 (x${cores} on an idle machine)\n`,
+  );
   const times: Record<'one' | 'all', number[]> = { one: [], all: [] };
   const summaries = new Set<string>();
   for (let k = 0; k < repeat; k++) {
-    for (const [which, workers] of [['one', 1], ['all', cores]] as const) {
+    for (const [which, workers] of [
+      ['one', 1],
+      ['all', cores],
+    ] as const) {
       const r = await timed(scenario, workers);
       times[which].push(r.ms);
       summaries.add(r.summary);
     }
   }
-  const line = (label: string, ms: number[]): string => `  ${label}: median ${secs(median(ms))}, best ${secs(Math.min(...ms))} wall (${ms.map(secs).join(', ')})\n`;
+  const line = (label: string, ms: number[]): string =>
+    `  ${label}: median ${secs(median(ms))}, best ${secs(Math.min(...ms))} wall (${ms.map(secs).join(', ')})\n`;
   process.stdout.write(line('1 worker ', times.one));
   process.stdout.write(line(`${cores} workers`, times.all));
   process.stdout.write(`  speed-up (medians): x${(median(times.one) / median(times.all)).toFixed(2)}\n`);
-  process.stdout.write(`  load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  process.stdout.write(
+    `  load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}\n`,
+  );
   process.stdout.write(`  same summary with 1 and ${cores} workers: ${summaries.size === 1 ? 'yes' : 'NO'}\n`);
   if (summaries.size !== 1) process.exitCode = 1;
 }

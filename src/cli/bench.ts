@@ -53,7 +53,7 @@ export function main(nodeStartMs: number): void {
     `scenario           ${scenario.name} (300 x m5.large, 12h, 450 pods/min, mean lifetime 10m, loop ${loopMode})`,
     `pod events         ${grouped(podEvents)} (requested ${report.pods.requested}, deleted ${report.pods.deleted})`,
     `simulation events  ${grouped(simEvents)} (ipamd passes run ${grouped(report.ipamd.passes)}; every-tick would be ${grouped(loopPassesIfEveryTick)})`,
-    `simulate + report  ${simMs.toFixed(0)} ms  (${((simEvents / simMs) * 1000 / 1e6).toFixed(2)} M events/s, ${((podEvents / simMs) * 1000 / 1e6).toFixed(2)} M pod events/s)`,
+    `simulate + report  ${simMs.toFixed(0)} ms  (${(((simEvents / simMs) * 1000) / 1e6).toFixed(2)} M events/s, ${(((podEvents / simMs) * 1000) / 1e6).toFixed(2)} M pod events/s)`,
     `  of which        first 30 simulated minutes ${(t1 - t0).toFixed(0)} ms (300 nodes booting, code not yet optimised), the rest and the report ${(t2 - t1).toFixed(0)} ms`,
     `start-up          ${startupMs.toFixed(0)} ms: Node's own start ${nodeStartMs.toFixed(0)} ms, then loading the bundle, parsing and validating the scenario ${(startupMs - nodeStartMs).toFixed(0)} ms`,
     `whole process      ${wall.toFixed(0)} ms wall (target < 1000 ms)`,
@@ -62,4 +62,3 @@ export function main(nodeStartMs: number): void {
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }
-

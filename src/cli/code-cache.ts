@@ -50,7 +50,10 @@ export function hash64(bytes: Uint8Array): string {
  * Loads `bundle` (a CommonJS file) with its code cache, runs its top level, then `run` with its exports, and
  * returns the exports. The cache is written after both, so that it holds every function the run compiled.
  */
-export function runWithCodeCache(bundle: string, run: (exports: unknown) => void = () => {}): { exports: unknown; cache: CacheState; file: string } {
+export function runWithCodeCache(
+  bundle: string,
+  run: (exports: unknown) => void = () => {},
+): { exports: unknown; cache: CacheState; file: string } {
   const bytes = readFileSync(bundle);
   const file = cacheFileFor(bundle, bytes);
   // The bundles are pure ASCII (scripts/bundle.mjs): read as Latin-1, the text is V8's one-byte string at once.
@@ -67,7 +70,13 @@ export function runWithCodeCache(bundle: string, run: (exports: unknown) => void
     cachedData,
   });
   const rejected = cachedData !== undefined && script.cachedDataRejected === true;
-  const fn = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string) => void;
+  const fn = script.runInThisContext() as (
+    e: unknown,
+    r: NodeJS.Require,
+    m: { exports: unknown },
+    f: string,
+    d: string,
+  ) => void;
   const module = { exports: {} as unknown };
   fn.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   run(module.exports);
@@ -78,7 +87,8 @@ export function runWithCodeCache(bundle: string, run: (exports: unknown) => void
     renameSync(tmp, file);
     const stem = stemOf(bundle);
     for (const old of readdirSync(dirname(bundle))) {
-      if (old.startsWith(`${stem}-`) && old.endsWith('.v8cache') && old !== basename(file)) unlinkSync(join(dirname(bundle), old));
+      if (old.startsWith(`${stem}-`) && old.endsWith('.v8cache') && old !== basename(file))
+        unlinkSync(join(dirname(bundle), old));
     }
   } catch {
     return { exports: module.exports, cache: 'unwritable', file };

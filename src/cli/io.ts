@@ -2,7 +2,17 @@
  * Process-facing helpers for the CLI: output streams, atomic file writes that never clobber a user's file,
  * and uniform error reporting (exit code 2 for bad input, never a stack trace).
  */
-import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, realpathSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  realpathSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError, formatProblem, type Problem } from '../workload/problems.js';
 
@@ -69,13 +79,17 @@ export function checkReplaceable(path: string, opts: { inputs?: string[]; force?
   if (existsSync(target)) {
     const real = realpathSync(target);
     for (const input of opts.inputs ?? []) {
-      if (existsSync(input) && realpathSync(input) === real) throw new UsageError(`refusing to write over the input file ${path}`);
+      if (existsSync(input) && realpathSync(input) === real)
+        throw new UsageError(`refusing to write over the input file ${path}`);
     }
     if (!opts.force && !looksLikeOurs(target)) {
-      throw new UsageError(`refusing to overwrite ${path}: it was not written by warmpool-sim (use --force to replace it)`);
+      throw new UsageError(
+        `refusing to overwrite ${path}: it was not written by warmpool-sim (use --force to replace it)`,
+      );
     }
   }
-  if (!existsSync(dirname(target))) throw new UsageError(`cannot write ${path}: folder ${dirname(path)} does not exist`);
+  if (!existsSync(dirname(target)))
+    throw new UsageError(`cannot write ${path}: folder ${dirname(path)} does not exist`);
   return target;
 }
 

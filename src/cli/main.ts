@@ -26,7 +26,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && !COMMANDS.includes(first)) {
     const hint = closest(first, COMMANDS);
-    return reportError(io, new UsageError(`unknown command "${first}"${hint ? `; did you mean ${hint}?` : ''} (commands: ${COMMANDS.join(', ')})`));
+    return reportError(
+      io,
+      new UsageError(
+        `unknown command "${first}"${hint ? `; did you mean ${hint}?` : ''} (commands: ${COMMANDS.join(', ')})`,
+      ),
+    );
   }
   const y = yargs(argv)
     .scriptName('warmpool-sim')
@@ -70,7 +75,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
  * changes.
  */
 export function skipHelpCache(y: unknown): boolean {
-  const usage = (y as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } }).getInternalMethods?.().getUsageInstance?.();
+  const usage = (y as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } })
+    .getInternalMethods?.()
+    .getUsageInstance?.();
   if (!usage || typeof usage.cacheHelpMessage !== 'function') return false;
   usage.cacheHelpMessage = () => {};
   return true;

@@ -33,12 +33,21 @@ export function defaultWorkers(): number {
  * Runs every task on `workers` threads, calling `onDone` in the main thread as each finishes (in completion
  * order). Stops at the first failure and rejects with it; tasks already finished have been reported.
  */
-export async function runPool<T extends RunTask>(tasks: readonly T[], workers: number, onDone: (task: T, figures: RunFigures) => void): Promise<void> {
+export async function runPool<T extends RunTask>(
+  tasks: readonly T[],
+  workers: number,
+  onDone: (task: T, figures: RunFigures) => void,
+): Promise<void> {
   if (tasks.length === 0) return;
   const threads = Math.max(1, Math.min(workers, tasks.length));
   // Loaded here, not at the top: every other command (and `run`) would pay about 20 ms to load it.
   const { Piscina } = await import('piscina');
-  const pool = new Piscina<RunTask, RunFigures>({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  const pool = new Piscina<RunTask, RunFigures>({
+    filename: workerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+  });
   // Keep a bounded number of tasks queued so that huge sweeps do not hold a promise per run.
   const window = threads * 4;
   try {

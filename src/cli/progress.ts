@@ -37,7 +37,12 @@ export function statusText(label: string, done: number, total: number, elapsedMs
 }
 
 /** Creates a progress reporter for `total` runs; `now` is a millisecond clock (injected by tests). */
-export function createProgress(io: Io, total: number, label: string, now: () => number = () => performance.now()): Progress {
+export function createProgress(
+  io: Io,
+  total: number,
+  label: string,
+  now: () => number = () => performance.now(),
+): Progress {
   const start = now();
   let done = 0;
   let last = start;

@@ -34,12 +34,15 @@ export interface OpenOptions {
 export function readResultsFile(path: string, io?: Io): { rows: SweepRow[]; keepBytes: number; needsNewline: boolean } {
   const parsed = parseResults(readInputText(path), path);
   if (parsed.problems.length > 0) throw new InputError(parsed.problems);
-  if (parsed.truncated) io?.stderr(`${path}: dropping its last line, cut short (a run killed while writing); that run will be redone\n`);
+  if (parsed.truncated)
+    io?.stderr(`${path}: dropping its last line, cut short (a run killed while writing); that run will be redone\n`);
   return parsed;
 }
 
 function checkScenario(path: string, rows: readonly SweepRow[], scenario: RowScenario): void {
-  const other = rows.find((r) => r.scenario && (r.scenario.sha256 !== scenario.sha256 || r.scenario.name !== scenario.name));
+  const other = rows.find(
+    (r) => r.scenario && (r.scenario.sha256 !== scenario.sha256 || r.scenario.name !== scenario.name),
+  );
   if (!other?.scenario) return;
   throw new UsageError(
     `${path} holds runs of scenario "${other.scenario.name}" (sha256 ${other.scenario.sha256}), not of this one ("${scenario.name}", ${scenario.sha256}); ` +
@@ -63,7 +66,9 @@ export function openResults(path: string, opts: OpenOptions, io: Io): ResultsFil
       const text = readFileSync(target, 'utf8');
       if (text.trim() !== '') {
         const n = text.split('\n').filter((l) => l.trim() !== '').length;
-        throw new UsageError(`${path} already holds ${n} result line${n === 1 ? '' : 's'}: pass --resume to continue that sweep, or --force to start over`);
+        throw new UsageError(
+          `${path} already holds ${n} result line${n === 1 ? '' : 's'}: pass --resume to continue that sweep, or --force to start over`,
+        );
       }
     }
   }

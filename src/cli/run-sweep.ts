@@ -36,7 +36,12 @@ export interface ExecResult {
 }
 
 /** Runs tasks on the pool with a progress display; `onDone` is called in completion order. */
-export async function runWithProgress<T extends RunTask>(io: Io, tasks: readonly T[], opts: { workers: number; label: string; now?: () => number }, onDone: (task: T, figures: RunFigures) => void): Promise<void> {
+export async function runWithProgress<T extends RunTask>(
+  io: Io,
+  tasks: readonly T[],
+  opts: { workers: number; label: string; now?: () => number },
+  onDone: (task: T, figures: RunFigures) => void,
+): Promise<void> {
   if (tasks.length === 0) return;
   const progress = createProgress(io, tasks.length, opts.label, opts.now ?? (() => performance.now()));
   try {
@@ -51,29 +56,48 @@ export async function runWithProgress<T extends RunTask>(io: Io, tasks: readonly
 
 function describe(plan: Plan, shardRunsCount: number, skipped: number, todo: number, opts: ExecOptions): string {
   const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
-  const parts = [`${opts.label}: ${n(plan.points.length, 'settings combination')} x ${n(plan.seeds.length, 'seed')} = ${n(plan.runs.length, 'run')}`];
+  const parts = [
+    `${opts.label}: ${n(plan.points.length, 'settings combination')} x ${n(plan.seeds.length, 'seed')} = ${n(plan.runs.length, 'run')}`,
+  ];
   if (opts.shard) parts.push(`${shardRunsCount} in shard ${opts.shard.index}/${opts.shard.count}`);
   if (skipped) parts.push(`${skipped} already in ${opts.out}`);
-  parts.push(todo ? `running ${todo} on ${Math.min(opts.workers, todo)} worker${Math.min(opts.workers, todo) === 1 ? '' : 's'}` : 'nothing left to run');
+  parts.push(
+    todo
+      ? `running ${todo} on ${Math.min(opts.workers, todo)} worker${Math.min(opts.workers, todo) === 1 ? '' : 's'}`
+      : 'nothing left to run',
+  );
   return parts.join('; ') + '\n';
 }
 
 /** Executes the plan (or this shard of it) and returns its rows. */
 export async function executePlan(io: Io, plan: Plan, opts: ExecOptions): Promise<ExecResult> {
   const mine = opts.shard ? shardRuns(plan.runs, opts.shard) : plan.runs;
-  const file = opts.out ? openResults(opts.out, { resume: opts.resume, force: opts.force, inputs: opts.inputs, scenario: plan.scenario }, io) : undefined;
+  const file = opts.out
+    ? openResults(
+        opts.out,
+        { resume: opts.resume, force: opts.force, inputs: opts.inputs, scenario: plan.scenario },
+        io,
+      )
+    : undefined;
   const done = file?.done ?? new Map<string, SweepRow>();
   const todo = mine.filter((r) => !done.has(r.key));
   io.stderr(describe(plan, mine.length, mine.length - todo.length, todo.length, opts));
   const fresh: SweepRow[] = [];
   // Ctrl-C: every finished run is already in the file; say how to continue (exit code 130, as for SIGINT).
   const onInterrupt = (): void => {
-    io.stderr(`\n${opts.label}: interrupted; ${done.size + fresh.length} runs are in ${opts.out}: run the same command with --resume to do the rest\n`);
+    io.stderr(
+      `\n${opts.label}: interrupted; ${done.size + fresh.length} runs are in ${opts.out}: run the same command with --resume to do the rest\n`,
+    );
     process.exit(130);
   };
   if (file) process.once('SIGINT', onInterrupt);
   try {
-    const tasks = todo.map((run) => ({ scenario: plan.scenarioPath, settings: plan.points[run.point].settings, seed: run.seed, run }));
+    const tasks = todo.map((run) => ({
+      scenario: plan.scenarioPath,
+      settings: plan.points[run.point].settings,
+      seed: run.seed,
+      run,
+    }));
     await runWithProgress(io, tasks, opts, (task, figures) => {
       const row = makeRow(plan.points[task.run.point], task.run.seed, figures, plan.scenario);
       file?.append(row);

@@ -33,27 +33,64 @@ export function gridOptions<T>(y: Argv<T>): Argv<T & GridArgs> {
     .option('set', {
       type: 'string',
       requiresArg: true,
-      describe: 'NAME=V1,V2,... to sweep (repeatable): an ipamd variable or a scenario path such as nodeGroups[0].count; ranges as 0..30:10',
+      describe:
+        'NAME=V1,V2,... to sweep (repeatable): an ipamd variable or a scenario path such as nodeGroups[0].count; ranges as 0..30:10',
     })
-    .option('grid', { type: 'string', requiresArg: true, describe: 'grid file (YAML) with "set", "sample", "seeds"; see docs/sweep.md' })
-    .option('seeds', { type: 'number', requiresArg: true, describe: 'runs per settings combination (default: the grid file\'s, else 10)' })
-    .option('seed-base', { type: 'number', requiresArg: true, describe: "seed of each combination's first run (default: the scenario's seed, else 1)" })
-    .option('sample-seed', { type: 'number', requiresArg: true, describe: 'seed of the grid file\'s random sample (overrides "sample.seed")' }) as Argv<T & GridArgs>;
+    .option('grid', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'grid file (YAML) with "set", "sample", "seeds"; see docs/sweep.md',
+    })
+    .option('seeds', {
+      type: 'number',
+      requiresArg: true,
+      describe: "runs per settings combination (default: the grid file's, else 10)",
+    })
+    .option('seed-base', {
+      type: 'number',
+      requiresArg: true,
+      describe: "seed of each combination's first run (default: the scenario's seed, else 1)",
+    })
+    .option('sample-seed', {
+      type: 'number',
+      requiresArg: true,
+      describe: 'seed of the grid file\'s random sample (overrides "sample.seed")',
+    }) as Argv<T & GridArgs>;
 }
 
 /** Adds --workers, --out, --resume, --force and (when `shard`) --shard. */
 export function execOptions<T>(y: Argv<T>, shard: boolean): Argv<T & ExecArgs> {
   let out = y
-    .option('workers', { type: 'number', requiresArg: true, describe: `worker threads (default: one per core, here ${defaultWorkers()})` })
-    .option('out', { type: 'string', requiresArg: true, describe: 'append one JSON line per finished run to this file' })
+    .option('workers', {
+      type: 'number',
+      requiresArg: true,
+      describe: `worker threads (default: one per core, here ${defaultWorkers()})`,
+    })
+    .option('out', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'append one JSON line per finished run to this file',
+    })
     .option('resume', { type: 'boolean', default: false, describe: 'keep the runs already in --out and skip them' })
-    .option('force', { type: 'boolean', default: false, describe: 'start --out over, or replace a file not written by warmpool-sim' });
-  if (shard) out = out.option('shard', { type: 'string', requiresArg: true, describe: 'run only shard i of n (i counts from 0), e.g. 3/8' });
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      describe: 'start --out over, or replace a file not written by warmpool-sim',
+    });
+  if (shard)
+    out = out.option('shard', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'run only shard i of n (i counts from 0), e.g. 3/8',
+    });
   return out as Argv<T & ExecArgs>;
 }
 
 /** Checks the grid flags and returns them in the planner's terms. */
-export function gridInputs(scenario: string, a: GridArgs): { scenario: string; set: string[]; grid?: string; seeds?: number; seedBase?: number; sampleSeed?: number } {
+export function gridInputs(
+  scenario: string,
+  a: GridArgs,
+): { scenario: string; set: string[]; grid?: string; seeds?: number; seedBase?: number; sampleSeed?: number } {
   const seeds = wholeNumber('seeds', a.seeds, 1);
   const seedBase = wholeNumber('seed-base', a['seed-base'], 0);
   const sampleSeed = wholeNumber('sample-seed', a['sample-seed'], 0);

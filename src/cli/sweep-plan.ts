@@ -6,9 +6,26 @@ import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { parseScenarioText, readInput, readInputText, validateEdited, type ParsedDoc } from '../workload/load.js';
 import { formatProblem, InputError, type Problem } from '../workload/problems.js';
-import { expandGrid, gridRuns, gridSize, MAX_POINTS, seedList, type GridPoint, type GridSpec, type RunSpec } from '../sweep/grid.js';
+import {
+  expandGrid,
+  gridRuns,
+  gridSize,
+  MAX_POINTS,
+  seedList,
+  type GridPoint,
+  type GridSpec,
+  type RunSpec,
+} from '../sweep/grid.js';
 import { parseGridText } from '../sweep/grid-file.js';
-import { type SetFlag, applyProblem, combineSpec, dedupeProblems, dimsFromFlags, relocate, siteFinder } from '../sweep/plan.js';
+import {
+  type SetFlag,
+  applyProblem,
+  combineSpec,
+  dedupeProblems,
+  dimsFromFlags,
+  relocate,
+  siteFinder,
+} from '../sweep/plan.js';
 import { pointEdits } from '../sweep/settings.js';
 import type { RowScenario } from '../sweep/types.js';
 
@@ -62,17 +79,39 @@ function gatherSpec(inp: SweepInputs): { spec: GridSpec; problems: Problem[] } {
   const problems = [...file.problems, ...flags.problems, ...combined.problems];
   if (inp.sampleSeed !== undefined) {
     if (spec.sample) spec.sample = { ...spec.sample, seed: inp.sampleSeed };
-    else problems.push({ file: '--sample-seed', line: 0, col: 0, path: '', severity: 'error', message: 'there is nothing to sample: the grid file has no "sample" section' });
+    else
+      problems.push({
+        file: '--sample-seed',
+        line: 0,
+        col: 0,
+        path: '',
+        severity: 'error',
+        message: 'there is nothing to sample: the grid file has no "sample" section',
+      });
   }
   const size = gridSize(spec);
-  if (size > MAX_POINTS) problems.push({ file: inp.grid ?? '--set', line: 0, col: 0, path: '', severity: 'error', message: `the grid has ${size} settings combinations (at most ${MAX_POINTS}); sample it instead` });
+  if (size > MAX_POINTS)
+    problems.push({
+      file: inp.grid ?? '--set',
+      line: 0,
+      col: 0,
+      path: '',
+      severity: 'error',
+      message: `the grid has ${size} settings combinations (at most ${MAX_POINTS}); sample it instead`,
+    });
   return { spec, problems };
 }
 
 type SiteOf = ReturnType<typeof siteFinder>;
 
 /** Validates one point the way loadScenario does, on a copy of the already parsed document. */
-function checkPoint(doc: ParsedDoc, baseDir: string, point: GridPoint, siteOf: SiteOf, scenarioFile: string): Problem[] {
+function checkPoint(
+  doc: ParsedDoc,
+  baseDir: string,
+  point: GridPoint,
+  siteOf: SiteOf,
+  scenarioFile: string,
+): Problem[] {
   const pe = pointEdits(point.settings);
   // Applying the edits records what could not be applied, and where each setting was written.
   const problems = validateEdited(doc, baseDir, pe.edits).problems;
@@ -85,14 +124,32 @@ function checkPoint(doc: ParsedDoc, baseDir: string, point: GridPoint, siteOf: S
 }
 
 /** Validates every point; problems the base scenario already has are not repeated. */
-function checkPoints(path: string, doc: ParsedDoc, points: readonly GridPoint[], spec: GridSpec, base: readonly Problem[]): Problem[] {
+function checkPoints(
+  path: string,
+  doc: ParsedDoc,
+  points: readonly GridPoint[],
+  spec: GridSpec,
+  base: readonly Problem[],
+): Problem[] {
   const baseDir = dirname(resolve(path));
   const known = new Set(base.map(formatProblem));
   const siteOf = siteFinder(spec);
-  const found = dedupeProblems(points.flatMap((p) => checkPoint(doc, baseDir, p, siteOf, path)).filter((p) => !known.has(formatProblem(p))));
+  const found = dedupeProblems(
+    points.flatMap((p) => checkPoint(doc, baseDir, p, siteOf, path)).filter((p) => !known.has(formatProblem(p))),
+  );
   if (found.length <= MAX_POINT_PROBLEMS) return found;
   const more = found.length - MAX_POINT_PROBLEMS;
-  return [...found.slice(0, MAX_POINT_PROBLEMS), { file: path, line: 0, col: 0, path: '', severity: 'error', message: `... and ${more} more problems with other settings combinations` }];
+  return [
+    ...found.slice(0, MAX_POINT_PROBLEMS),
+    {
+      file: path,
+      line: 0,
+      col: 0,
+      path: '',
+      severity: 'error',
+      message: `... and ${more} more problems with other settings combinations`,
+    },
+  ];
 }
 
 /** Groups problems by file (in order of first appearance), each file's in line order. */
@@ -100,7 +157,10 @@ function inFileOrder(ps: readonly Problem[]): Problem[] {
   const files = [...new Set(ps.map((p) => p.file))];
   return ps
     .map((p, i) => ({ p, i }))
-    .sort((a, b) => files.indexOf(a.p.file) - files.indexOf(b.p.file) || a.p.line - b.p.line || a.p.col - b.p.col || a.i - b.i)
+    .sort(
+      (a, b) =>
+        files.indexOf(a.p.file) - files.indexOf(b.p.file) || a.p.line - b.p.line || a.p.col - b.p.col || a.i - b.i,
+    )
     .map((x) => x.p);
 }
 
@@ -108,7 +168,13 @@ function inFileOrder(ps: readonly Problem[]): Problem[] {
  * Reads, parses and validates the base scenario (no edits) once: its bytes (hashed into the results) and parsed
  * document (the points are checked on copies of it), its seed, name and warnings, or its problems.
  */
-function loadBase(path: string): { bytes?: Buffer; doc?: ParsedDoc; seed?: number; name?: string; problems: Problem[] } {
+function loadBase(path: string): {
+  bytes?: Buffer;
+  doc?: ParsedDoc;
+  seed?: number;
+  name?: string;
+  problems: Problem[];
+} {
   let bytes: Buffer;
   try {
     bytes = readInput(path);
@@ -120,7 +186,13 @@ function loadBase(path: string): { bytes?: Buffer; doc?: ParsedDoc; seed?: numbe
   const { scenario, problems } = validateEdited(doc, dirname(resolve(path)), []);
   if (!scenario) return { bytes, problems };
   const warnings = problems.filter((p) => p.severity === 'warning');
-  return { bytes, doc, ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), name: scenario.name, problems: warnings };
+  return {
+    bytes,
+    doc,
+    ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}),
+    name: scenario.name,
+    problems: warnings,
+  };
 }
 
 /** Builds and validates the plan. Throws {@link InputError} with every problem found (exit code 2). */
@@ -135,7 +207,10 @@ export function buildPlan(inp: SweepInputs): Plan {
   const all = inFileOrder([...problems, ...pointProblems]);
   if (all.some(isError)) throw new InputError(all);
   const seeds = seedList(spec.seedBase ?? base.seed ?? 1, spec.seeds ?? DEFAULT_SEEDS);
-  const sha256 = createHash('sha256').update(base.bytes as Buffer).digest('hex').slice(0, 16);
+  const sha256 = createHash('sha256')
+    .update(base.bytes as Buffer)
+    .digest('hex')
+    .slice(0, 16);
   return {
     scenarioPath: resolve(inp.scenario),
     scenario: { name: base.name ?? inp.scenario, sha256 },

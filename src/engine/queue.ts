@@ -292,7 +292,8 @@ function walkEveryPath(): void {
   // each laid out the same way from the time the last one ended.
   let base = 0;
   for (let round = 0; round < 32; round++) {
-    for (const t of [0, 2 * BUCKET_MS, horizon + 8 * BUCKET_MS, horizon + 9 * BUCKET_MS, 3 * horizon]) q.push(base + t, 0, none, undefined);
+    for (const t of [0, 2 * BUCKET_MS, horizon + 8 * BUCKET_MS, horizon + 9 * BUCKET_MS, 3 * horizon])
+      q.push(base + t, 0, none, undefined);
     while (q.peekTime() !== Infinity) base = (q.pop() as SimEvent).time;
   }
 }

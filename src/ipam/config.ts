@@ -106,7 +106,12 @@ export const IPAMD_ENV: Record<string, EnvSpec> = {
       const s = raw.trim();
       const n = /^[+-]?\d+$/.test(s) ? Number(s) : NaN;
       if (Number.isInteger(n) && n >= 1) return n;
-      if (s !== '-1') issues.push({ key, severity: 'warning', message: `ipamd ignores MAX_ENI "${raw}" (values below 1 or non-integers)` });
+      if (s !== '-1')
+        issues.push({
+          key,
+          severity: 'warning',
+          message: `ipamd ignores MAX_ENI "${raw}" (values below 1 or non-integers)`,
+        });
       return -1;
     },
     apply: (c, v) => (c.maxEni = v as number),

@@ -13,13 +13,7 @@ import type { PoolSnapshot, PoolTargets } from './policy.js';
 
 /** Pool actions reported to observers (event log, metrics). */
 export type PoolAction =
-  | 'assign-ips'
-  | 'create-eni'
-  | 'eni-ready'
-  | 'release-ips'
-  | 'free-eni'
-  | 'ec2-error'
-  | 'init-failed';
+  'assign-ips' | 'create-eni' | 'eni-ready' | 'release-ips' | 'free-eni' | 'ec2-error' | 'init-failed';
 
 /** Details of a pool action: `count` is CIDRs (addresses in SIP, prefixes in PD); `prefixes` their first addresses. */
 export interface PoolActionDetail {

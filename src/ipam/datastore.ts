@@ -183,7 +183,13 @@ export class Datastore {
       const r = this.at(e.row);
       const nf = this.nums[r + N_FRESH];
       const nr = this.nums[r + N_RELEASED];
-      if (this.rowAt[i] !== e.row || this.freeRows.includes(e.row) || this.nums[r + FREE] !== e.free || nf + nr !== e.free) return false;
+      if (
+        this.rowAt[i] !== e.row ||
+        this.freeRows.includes(e.row) ||
+        this.nums[r + FREE] !== e.free ||
+        nf + nr !== e.free
+      )
+        return false;
       const fresh = e.fresh;
       const released = e.released;
       if (new Set([...fresh, ...released]).size !== nf + nr) return false;
@@ -204,7 +210,8 @@ export class Datastore {
 
   /** Adds never-used secondary addresses to an ENI (SIP), after its fresh ones. */
   addAddresses(eni: DsEni, ips: readonly number[]): void {
-    if (eni.addrs.length + ips.length > this.cap) this.layout(Math.max(eni.addrs.length + ips.length, 2 * this.cap), this.nums.length / this.stride);
+    if (eni.addrs.length + ips.length > this.cap)
+      this.layout(Math.max(eni.addrs.length + ips.length, 2 * this.cap), this.nums.length / this.stride);
     const r = this.at(eni.row);
     const fresh = this.refAt(eni.row);
     for (const ip of ips) {
@@ -300,7 +307,8 @@ export class Datastore {
    * address, or undefined when every free address is cooling or none is free (ErrNoAvailableIPInDataStore).
    */
   handOut(now: number): Addr | undefined {
-    if (this.rng === undefined) throw new InvariantError('Datastore.handOut: a pod ADD before ipamd set up the datastore');
+    if (this.rng === undefined)
+      throw new InvariantError('Datastore.handOut: a pod ADD before ipamd set up the datastore');
     return this.assign(now, this.placement, this.rng);
   }
 
@@ -403,7 +411,8 @@ export class Datastore {
 
   /** Set-up and test hook: assigns the first fresh address of a SIP ENI. */
   assignOn(eni: DsEni): Addr {
-    if (this.nums[this.at(eni.row) + N_FRESH] === 0) throw new InvariantError(`Datastore.assignOn: ${eni.id} has no fresh address`);
+    if (this.nums[this.at(eni.row) + N_FRESH] === 0)
+      throw new InvariantError(`Datastore.assignOn: ${eni.id} has no fresh address`);
     return this.take(eni.row, 0);
   }
 

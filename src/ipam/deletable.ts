@@ -19,7 +19,12 @@ export function eniFacts(ds: Datastore, e: DsEni, now: number): EniFacts {
 }
 
 /** ENIs that may be freed at `now`, in datastore order, and when a time-blocked one may become freeable. */
-export function deletableEnis(ds: Datastore, t: PoolTargets, now: number, minEniLifetimeMs: number): { found: DsEni[]; wakeAt: number } {
+export function deletableEnis(
+  ds: Datastore,
+  t: PoolTargets,
+  now: number,
+  minEniLifetimeMs: number,
+): { found: DsEni[]; wakeAt: number } {
   const found: DsEni[] = [];
   let wakeAt = Infinity;
   for (const e of ds.enis) {

@@ -66,7 +66,12 @@ function added(c: IpamdCore, eni: DsEni, cidrs: number[], next: () => void): voi
   if (c.targets.pd) c.ds.addPrefixes(eni, cidrs);
   else c.ds.addAddresses(eni, cidrs);
   c.added();
-  c.observer.poolAction(c.node, 'assign-ips', { eni: eni.id, count: cidrs.length, ...(c.targets.pd ? { prefixes: cidrs } : {}) }, c.sim.now);
+  c.observer.poolAction(
+    c.node,
+    'assign-ips',
+    { eni: eni.id, count: cidrs.length, ...(c.targets.pd ? { prefixes: cidrs } : {}) },
+    c.sim.now,
+  );
   next();
 }
 
@@ -93,7 +98,12 @@ function tryAllocateEni(c: IpamdCore, next: () => void): void {
         return attempt(subnets, i + 1, r.code);
       }
       const rec = r.value;
-      c.observer.poolAction(c.node, 'create-eni', { eni: rec.id, count, ...(c.targets.pd ? { prefixes: rec.prefixes } : {}) }, c.sim.now);
+      c.observer.poolAction(
+        c.node,
+        'create-eni',
+        { eni: rec.id, count, ...(c.targets.pd ? { prefixes: rec.prefixes } : {}) },
+        c.sim.now,
+      );
       // A failed attach deletes the new ENI; a failed Modify frees it (AllocENI, awsutils.go).
       const undo = (code: string, detach: boolean): void => {
         c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code }, c.sim.now);
@@ -149,27 +159,42 @@ function waitForEni(c: IpamdCore, rec: EniRecord, wanted: number, next: () => vo
     sleep = Math.min(sleep * 2, tm.imdsPollMaxMs);
   }
   // Gave up: the loop moves on; the node's periodic IMDS reconcile adopts the ENI later.
-  c.sim.at(t, Priority.ec2, () => {
-    if (c.stopped()) return;
-    c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code: 'ENIAttachTimeout' }, c.sim.now);
-    const adoptAt = Math.max(rec.visibleAt, c.sim.now + tm.reconcileIntervalMs);
-    c.sim.at(adoptAt, Priority.ec2, () => {
+  c.sim.at(
+    t,
+    Priority.ec2,
+    () => {
       if (c.stopped()) return;
-      if (!c.ds.enis.some((e) => e.id === rec.id)) c.adopt(rec);
-      c.wake();
-    }, undefined);
-    next();
-  }, undefined);
+      c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code: 'ENIAttachTimeout' }, c.sim.now);
+      const adoptAt = Math.max(rec.visibleAt, c.sim.now + tm.reconcileIntervalMs);
+      c.sim.at(
+        adoptAt,
+        Priority.ec2,
+        () => {
+          if (c.stopped()) return;
+          if (!c.ds.enis.some((e) => e.id === rec.id)) c.adopt(rec);
+          c.wake();
+        },
+        undefined,
+      );
+      next();
+    },
+    undefined,
+  );
 }
 
 /** setupENI: (DescribeSubnets for the exclusion check), link and routes, then the ENI joins the datastore. */
 function setupEni(c: IpamdCore, rec: EniRecord, next: () => void): void {
   const finish = (): void => {
-    c.sim.after(sample(c.params.eniSetup, c.timing), Priority.ec2, () => {
-      if (c.stopped()) return;
-      c.adopt(rec);
-      next();
-    }, undefined);
+    c.sim.after(
+      sample(c.params.eniSetup, c.timing),
+      Priority.ec2,
+      () => {
+        if (c.stopped()) return;
+        c.adopt(rec);
+        next();
+      },
+      undefined,
+    );
   };
   if (c.config.enableSubnetDiscovery) c.ec2.describeSubnets(finish);
   else finish();

@@ -23,7 +23,15 @@ import type { IpamdCore, IpamObserver } from './core.js';
 import { deletableEnis } from './deletable.js';
 import { increase } from './grow.js';
 import { decrease, freeOneEni } from './shrink.js';
-import { cidrsPerEni, isPoolTooHigh, isPoolTooLow, poolTargets, shouldTryFreeEni, type PoolSnapshot, type PoolTargets } from './policy.js';
+import {
+  cidrsPerEni,
+  isPoolTooHigh,
+  isPoolTooLow,
+  poolTargets,
+  shouldTryFreeEni,
+  type PoolSnapshot,
+  type PoolTargets,
+} from './policy.js';
 
 export type { IpamObserver, PoolAction, PoolActionDetail } from './core.js';
 
@@ -40,7 +48,11 @@ export interface NodeNetwork {
 export class Ipamd {
   // The fields every pod event reads come first, so they share the object's first cache lines (fields are laid out
   // in the order the constructor sets them: parameter properties, then these initialisers, then the body).
-  readonly ds = new Datastore(this.config.ipCooldownMs, this.config.enablePrefixDelegation, this.instance.ipv4PerEni - 1);
+  readonly ds = new Datastore(
+    this.config.ipCooldownMs,
+    this.config.enablePrefixDelegation,
+    this.instance.ipv4PerEni - 1,
+  );
   private readonly lazy = this.params.loopMode === 'lazy';
   ready = false;
   private busy = false;
@@ -110,8 +122,18 @@ export class Ipamd {
     this.passPriority = Priority.loop + nodeIndex;
     const self = this;
     this.core = {
-      sim, node, ds: this.ds, targets: this.targets, config, params, ec2, observer,
-      records: this.records, choice: this.choice, timing: this.timing, eniConfigSubnet: network.eniConfigSubnet,
+      sim,
+      node,
+      ds: this.ds,
+      targets: this.targets,
+      config,
+      params,
+      ec2,
+      observer,
+      records: this.records,
+      choice: this.choice,
+      timing: this.timing,
+      eniConfigSubnet: network.eniConfigSubnet,
       snapshot: () => self.snapshot(),
       hasRoomForEni: () => self.hasRoomForEni(),
       noteInsufficient: () => void (self.backoffUntil = sim.now + params.timers.insufficientAddressBackoffMs),
@@ -136,7 +158,12 @@ export class Ipamd {
     this.records.set(primary.id, primary);
     const excluded = this.config.enableSubnetDiscovery && this.ec2.subnet.cniTag === 'excluded';
     this.ds.addEni(primary.id, true, 0, this.sim.now, !this.config.customNetworking && !excluded);
-    this.sim.after(sample(this.params.startDelay, this.timing), Priority.ec2, () => !this.stopped && this.nodeInit(), undefined);
+    this.sim.after(
+      sample(this.params.startDelay, this.timing),
+      Priority.ec2,
+      () => !this.stopped && this.nodeInit(),
+      undefined,
+    );
   }
 
   /**
@@ -259,7 +286,15 @@ export class Ipamd {
 
   /** A snapshot of this node's shape with an empty pool (one object shape for all, so the policy stays monomorphic). */
   private blankSnapshot(): PoolSnapshot {
-    return { total: 0, assigned: 0, maxPods: this.maxPods, maxIpsPerEni: this.maxIpsPerEni, totalPrefixes: 0, freePrefixes: 0, freeableEni: false };
+    return {
+      total: 0,
+      assigned: 0,
+      maxPods: this.maxPods,
+      maxIpsPerEni: this.maxIpsPerEni,
+      totalPrefixes: 0,
+      freePrefixes: 0,
+      freeableEni: false,
+    };
   }
 
   /** The snapshot evaluations reuse (they run on pod events: allocation-free). */
@@ -298,7 +333,8 @@ export class Ipamd {
     const snap = this.snapshot(this.evalSnap);
     let wakeAt = Infinity;
     if (isPoolTooLow(t, snap)) {
-      if (now < this.backoffUntil) wakeAt = this.backoffUntil; // insufficient-address backoff (TST-COOL)
+      if (now < this.backoffUntil)
+        wakeAt = this.backoffUntil; // insufficient-address backoff (TST-COOL)
       else if (this.canGrow()) return now;
     } else if (isPoolTooHigh(t, snap)) {
       const allowedAt = this.lastDecreaseAt + this.params.timers.decreaseIntervalMs;
@@ -386,6 +422,11 @@ export class Ipamd {
     else this.ds.addAddresses(eni, rec.secondaries);
     this.noteTarget();
     const count = pd ? rec.prefixes.length : rec.secondaries.length;
-    this.observer.poolAction(this.node, 'eni-ready', { eni: rec.id, count, ...(pd ? { prefixes: rec.prefixes } : {}) }, this.sim.now);
+    this.observer.poolAction(
+      this.node,
+      'eni-ready',
+      { eni: rec.id, count, ...(pd ? { prefixes: rec.prefixes } : {}) },
+      this.sim.now,
+    );
   }
 }

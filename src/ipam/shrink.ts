@@ -79,7 +79,13 @@ export function freeOneEni(c: IpamdCore, next: () => void): void {
  * Calls `call` up to `attempts` times with ipamd's backoff (retry.NWithBackoff / NewSimpleBackoff: `firstMs`
  * doubling to 60 s, +0-15 % jitter), then `done(ok)`.
  */
-function withRetries(c: IpamdCore, call: (cb: (r: { ok: boolean }) => void) => void, attempts: number, firstMs: number, done: (ok: boolean) => void): void {
+function withRetries(
+  c: IpamdCore,
+  call: (cb: (r: { ok: boolean }) => void) => void,
+  attempts: number,
+  firstMs: number,
+  done: (ok: boolean) => void,
+): void {
   let sleep = firstMs;
   const tm = c.params.timers;
   const go = (n: number): void =>
@@ -103,38 +109,60 @@ function withRetries(c: IpamdCore, call: (cb: (r: { ok: boolean }) => void) => v
 export function releaseEni(c: IpamdCore, rec: EniRecord, detach: boolean, next: () => void): void {
   const ec2 = c.ec2;
   const del = (): void =>
-    withRetries(c, (cb) => ec2.deleteNetworkInterface(rec, cb), 12, 500, (ok) => {
-      if (!ok) c.leaked();
-      next();
-    });
+    withRetries(
+      c,
+      (cb) => ec2.deleteNetworkInterface(rec, cb),
+      12,
+      500,
+      (ok) => {
+        if (!ok) c.leaked();
+        next();
+      },
+    );
   if (!detach) return del();
-  withRetries(c, (cb) => ec2.detachNetworkInterface(rec, cb), 12, 200, (ok) => {
-    if (!ok) {
-      readoptLater(c, rec);
-      return next();
-    }
-    c.sim.after(c.params.timers.detachToDeleteMs, Priority.ec2, () => !c.stopped() && del(), undefined);
-  });
+  withRetries(
+    c,
+    (cb) => ec2.detachNetworkInterface(rec, cb),
+    12,
+    200,
+    (ok) => {
+      if (!ok) {
+        readoptLater(c, rec);
+        return next();
+      }
+      c.sim.after(c.params.timers.detachToDeleteMs, Priority.ec2, () => !c.stopped() && del(), undefined);
+    },
+  );
 }
 
 /** The periodic IMDS reconcile finds an attached ENI ipamd does not hold and adds it back. */
 function readoptLater(c: IpamdCore, rec: EniRecord): void {
-  c.sim.after(c.params.timers.reconcileIntervalMs, Priority.ec2, () => {
-    if (c.stopped() || !rec.attached || c.ds.enis.some((e) => e.id === rec.id)) return;
-    c.adopt(rec);
-    c.wake();
-  }, undefined);
+  c.sim.after(
+    c.params.timers.reconcileIntervalMs,
+    Priority.ec2,
+    () => {
+      if (c.stopped() || !rec.attached || c.ds.enis.some((e) => e.id === rec.id)) return;
+      c.adopt(rec);
+      c.wake();
+    },
+    undefined,
+  );
 }
 
 /** Addresses or prefixes a failed Unassign left on the ENI come back through the reconcile (after its 60 s ignore window). */
 function readoptCidrsLater(c: IpamdCore, eni: DsEni, cidrs: number[]): void {
-  c.sim.after(c.params.timers.reconcileIntervalMs, Priority.ec2, () => {
-    if (c.stopped() || !c.ds.enis.includes(eni)) return;
-    if (c.targets.pd) c.ds.addPrefixes(eni, cidrs);
-    else c.ds.addAddresses(eni, cidrs);
-    c.added();
-    c.wake();
-  }, undefined);
+  c.sim.after(
+    c.params.timers.reconcileIntervalMs,
+    Priority.ec2,
+    () => {
+      if (c.stopped() || !c.ds.enis.includes(eni)) return;
+      if (c.targets.pd) c.ds.addPrefixes(eni, cidrs);
+      else c.ds.addAddresses(eni, cidrs);
+      c.added();
+      c.wake();
+    },
+    undefined,
+  );
 }
 
 /** A shuffled copy (Fisher-Yates), standing in for Go's random map iteration order. */

@@ -75,9 +75,15 @@ export class Kubelet {
     n.drainedAt = this.sim.now;
     this.scheduler.refresh(n);
     for (const pod of this.podsOn(n)) {
-      const left = pod.lifetimeMs === undefined ? undefined : pod.startedAt >= 0 ? Math.max(0, pod.startedAt + pod.lifetimeMs - this.sim.now) : pod.lifetimeMs;
+      const left =
+        pod.lifetimeMs === undefined
+          ? undefined
+          : pod.startedAt >= 0
+            ? Math.max(0, pod.startedAt + pod.lifetimeMs - this.sim.now)
+            : pod.lifetimeMs;
       this.deletePod(pod);
-      if (reschedule) this.createPod(pod.nameOrPrefix, pod.index, left, pod.constraint, this.byName.get(pod.name) === pod);
+      if (reschedule)
+        this.createPod(pod.nameOrPrefix, pod.index, left, pod.constraint, this.byName.get(pod.name) === pod);
     }
   }
 

@@ -63,12 +63,28 @@ export class Pod implements SimEvent {
   /** Scheduling constraint: 'node:<name>', 'group:<name>' or '*'. */
   constraint = '*';
 
-  constructor(id: number, nameOrPrefix: string, index: number, createdAt: number, lifetimeMs: number | undefined, constraint: string, named = false) {
+  constructor(
+    id: number,
+    nameOrPrefix: string,
+    index: number,
+    createdAt: number,
+    lifetimeMs: number | undefined,
+    constraint: string,
+    named = false,
+  ) {
     this.reset(id, nameOrPrefix, index, createdAt, lifetimeMs, constraint, named);
   }
 
   /** (Re)initialises every field: a pod just created, or a finished pod object reused for a new pod. */
-  reset(id: number, nameOrPrefix: string, index: number, createdAt: number, lifetimeMs: number | undefined, constraint: string, named: boolean): void {
+  reset(
+    id: number,
+    nameOrPrefix: string,
+    index: number,
+    createdAt: number,
+    lifetimeMs: number | undefined,
+    constraint: string,
+    named: boolean,
+  ): void {
     this.time = 0;
     this.priority = 0;
     this.seq = 0;

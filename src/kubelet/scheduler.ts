@@ -190,7 +190,8 @@ export class Scheduler {
 
   private pick(constraint: string): NodeRuntime | undefined {
     if (constraint === '*') return this.all.top();
-    if (constraint.startsWith('group:')) return this.groups.size > 1 ? this.groups.get(constraint.slice(6))?.top() : this.all.top();
+    if (constraint.startsWith('group:'))
+      return this.groups.size > 1 ? this.groups.get(constraint.slice(6))?.top() : this.all.top();
     const n = this.byName.get(constraint.slice(5));
     return n && n.ready && n.hasRoom ? n : undefined;
   }

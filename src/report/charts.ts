@@ -22,7 +22,18 @@ export const COLOURS: Record<string, string> = {
 };
 
 /** Colours of series with no colour of their own (node groups, new series), in order: Vega's "tableau10". */
-const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+const PALETTE = [
+  '#4c78a8',
+  '#f58518',
+  '#e45756',
+  '#72b7b2',
+  '#54a24b',
+  '#eeca3b',
+  '#b279a2',
+  '#ff9da6',
+  '#9d755d',
+  '#bab0ac',
+];
 
 /** Chart look: sizes and fonts chosen for a page about 900 px wide. */
 const CONFIG = {
@@ -133,7 +144,13 @@ export interface Point {
  * Long-format points of one series, keeping only the samples where the value changes (and the last one):
  * drawn as steps, that is exactly the sampled series, in far fewer points for levels that sit still.
  */
-export function stepPoints(times: readonly number[], values: readonly number[], series: string, axis: TimeAxis, panel?: string): Point[] {
+export function stepPoints(
+  times: readonly number[],
+  values: readonly number[],
+  series: string,
+  axis: TimeAxis,
+  panel?: string,
+): Point[] {
   const out: Point[] = [];
   for (let i = 0; i < values.length; i++) {
     if (i > 0 && i < values.length - 1 && values[i] === values[i - 1]) continue;
@@ -196,7 +213,13 @@ export interface SpreadPoint {
 }
 
 /** Small multiples of a per-node spread (min-max band, median line) per node group. */
-export function spreadChart(title: string, yTitle: string, axis: TimeAxis, points: SpreadPoint[], colour: string): TopLevelSpec {
+export function spreadChart(
+  title: string,
+  yTitle: string,
+  axis: TimeAxis,
+  points: SpreadPoint[],
+  colour: string,
+): TopLevelSpec {
   const panels = [...new Set(points.map((p) => p.panel))];
   const x = { field: 't', type: 'quantitative', title: axis.title, scale: { nice: false } };
   return {
@@ -208,8 +231,14 @@ export function spreadChart(title: string, yTitle: string, axis: TimeAxis, point
       width: 340,
       height: 120,
       layer: [
-        { mark: { type: 'area', interpolate: 'step-after', opacity: 0.3, color: colour }, encoding: { x, y: { field: 'min', type: 'quantitative', title: yTitle }, y2: { field: 'max' } } },
-        { mark: { type: 'line', interpolate: 'step-after', color: colour }, encoding: { x, y: { field: 'median', type: 'quantitative' } } },
+        {
+          mark: { type: 'area', interpolate: 'step-after', opacity: 0.3, color: colour },
+          encoding: { x, y: { field: 'min', type: 'quantitative', title: yTitle }, y2: { field: 'max' } },
+        },
+        {
+          mark: { type: 'line', interpolate: 'step-after', color: colour },
+          encoding: { x, y: { field: 'median', type: 'quantitative' } },
+        },
       ],
     },
     resolve: { scale: { y: 'independent' } },

@@ -5,7 +5,10 @@
 
 /** Escapes text for HTML element content and attribute values. */
 export function esc(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 const STYLE = `
@@ -50,7 +53,10 @@ export function figure(id: string, svg: string, caption: string): string {
 /** A table; cells that are numbers are right-aligned. Cells are escaped. */
 export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const head = `<tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
-  const body = rows.map((r) => `<tr>${r.map((c) => (typeof c === 'number' ? `<td class="n">${esc(c)}</td>` : `<td>${esc(c)}</td>`)).join('')}</tr>`);
+  const body = rows.map(
+    (r) =>
+      `<tr>${r.map((c) => (typeof c === 'number' ? `<td class="n">${esc(c)}</td>` : `<td>${esc(c)}</td>`)).join('')}</tr>`,
+  );
   return `<table>${head}${body.join('')}</table>\n`;
 }
 

@@ -12,19 +12,42 @@ export function latencyCharts(d: RunData): ChartPlan[] {
   const section = 'Pod start latency';
   // Percentiles at the same latency share one line and one label ("p50, p90 0ms"), so labels never overprint.
   const marks: { x: number; y: number; py: number; label: string }[] = [];
-  for (const [p, ms] of [['p50', l.p50], ['p90', l.p90], ['p99', l.p99]] as const) {
+  for (const [p, ms] of [
+    ['p50', l.p50],
+    ['p90', l.p90],
+    ['p99', l.p99],
+  ] as const) {
     const same = marks.find((m) => m.x === ms / 1000);
     if (same) same.label = same.label.replace(/ \S+$/, `, ${p} ${formatDuration(ms)}`);
-    else marks.push({ x: ms / 1000, y: 0.97 - 0.1 * marks.length, py: 10 + 14 * marks.length, label: `${p} ${formatDuration(ms)}` });
+    else
+      marks.push({
+        x: ms / 1000,
+        y: 0.97 - 0.1 * marks.length,
+        py: 10 + 14 * marks.length,
+        label: `${p} ${formatDuration(ms)}`,
+      });
   }
-  const curves = [{ name: 'all pods', values: d.latencies.all }, ...(d.latencies.groups.length > 1 ? d.latencies.groups : [])];
+  const curves = [
+    { name: 'all pods', values: d.latencies.all },
+    ...(d.latencies.groups.length > 1 ? d.latencies.groups : []),
+  ];
   const cdf = curves.flatMap((c) => cdfPoints(c.values).map(([x, y]) => ({ x, y, curve: c.name })));
   const rules = (pixelY: boolean) => [
-    { data: { values: marks }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+    {
+      data: { values: marks },
+      mark: { type: 'rule', strokeDash: [4, 3], color: '#555' },
+      encoding: { x: { field: 'x', type: 'quantitative' } },
+    },
     {
       data: { values: marks },
       mark: { type: 'text', align: 'left', dx: 3, fontSize: 11, color: '#333' },
-      encoding: { x: { field: 'x', type: 'quantitative' }, ...(pixelY ? { y: { field: 'py', type: 'quantitative', scale: null } } : { y: { field: 'y', type: 'quantitative' } }), text: { field: 'label' } },
+      encoding: {
+        x: { field: 'x', type: 'quantitative' },
+        ...(pixelY
+          ? { y: { field: 'py', type: 'quantitative', scale: null } }
+          : { y: { field: 'y', type: 'quantitative' } }),
+        text: { field: 'label' },
+      },
     },
   ];
   const cdfSpec = {
@@ -37,7 +60,13 @@ export function latencyCharts(d: RunData): ChartPlan[] {
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
           x: { field: 'x', type: 'quantitative', title: 'latency (s): first CNI ADD to address assigned' },
-          y: { field: 'y', type: 'quantitative', title: 'share of started pods', axis: { format: '%' }, scale: { domain: [0, 1] } },
+          y: {
+            field: 'y',
+            type: 'quantitative',
+            title: 'share of started pods',
+            axis: { format: '%' },
+            scale: { domain: [0, 1] },
+          },
           color: { field: 'curve', type: 'nominal', title: null, sort: null },
         },
       },
@@ -59,7 +88,13 @@ export function latencyCharts(d: RunData): ChartPlan[] {
         encoding: {
           x: { field: 'x0', type: 'quantitative', title: 'latency (s)', bin: { binned: true } },
           x2: { field: 'x1' },
-          y: { field: 'n', type: 'quantitative', title: 'pods (log scale)', scale: { type: 'symlog' }, axis: { values: ticks, format: ',d' } },
+          y: {
+            field: 'n',
+            type: 'quantitative',
+            title: 'pods (log scale)',
+            scale: { type: 'symlog' },
+            axis: { values: ticks, format: ',d' },
+          },
         },
       },
       ...rules(true),
@@ -75,7 +110,12 @@ export function latencyCharts(d: RunData): ChartPlan[] {
         'a curve that jumps to 100% at 0 means no pod waited, a long flat step means pods waited for kubelet retries.' +
         (curves.length > 1 ? ' One curve per node group.' : ''),
     },
-    { id: 'latency-histogram', section, spec: histSpec, caption: `How many pods started after each latency (${esc(bins.length)} bins; log y scale, so a few slow pods still show next to many fast ones).` },
+    {
+      id: 'latency-histogram',
+      section,
+      spec: histSpec,
+      caption: `How many pods started after each latency (${esc(bins.length)} bins; log y scale, so a few slow pods still show next to many fast ones).`,
+    },
   ];
 }
 

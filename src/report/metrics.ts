@@ -33,7 +33,6 @@ export class GroupMetrics {
   }
 }
 
-
 /** A subscriber to every domain event, e.g. the event log. */
 export interface EventSink {
   write(record: Record<string, unknown>): void;
@@ -85,9 +84,10 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   private readonly perGroup: boolean;
 
   constructor(groups: readonly string[]) {
-    this.groups = groups.length === 1
-      ? [new GroupMetrics(groups[0], this.attached, this.assigned, this.latencies)]
-      : groups.map((g) => new GroupMetrics(g));
+    this.groups =
+      groups.length === 1
+        ? [new GroupMetrics(groups[0], this.attached, this.assigned, this.latencies)]
+        : groups.map((g) => new GroupMetrics(g));
     this.perGroup = groups.length > 1;
   }
 
@@ -153,7 +153,12 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   // ---- ipamd ----
   poolAction(node: string, action: PoolAction, detail: PoolActionDetail, now: number): void {
     bump(this.actions, action);
-    if (action === 'ec2-error' && detail.code !== undefined && isInsufficient(detail.code) && !this.firstInsufficientAt.has(node)) {
+    if (
+      action === 'ec2-error' &&
+      detail.code !== undefined &&
+      isInsufficient(detail.code) &&
+      !this.firstInsufficientAt.has(node)
+    ) {
       this.firstInsufficientAt.set(node, now);
     }
     if (action === 'release-ips' && detail.addrs) {
@@ -212,7 +217,15 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       g.latencies.push(latency);
       g.assigned.add(1, now);
     }
-    this.sink?.write({ t: now, type: 'pod', event: 'started', pod: pod.name, node: pod.node?.name, ip: ipToString(pod.addr!.ip), latencyMs: latency });
+    this.sink?.write({
+      t: now,
+      type: 'pod',
+      event: 'started',
+      pod: pod.name,
+      node: pod.node?.name,
+      ip: ipToString(pod.addr!.ip),
+      latencyMs: latency,
+    });
   }
 
   podDeleted(pod: Pod, now: number, wasRunning: boolean): void {

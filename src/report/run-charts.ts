@@ -5,7 +5,17 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { formatDuration } from '../engine/duration.js';
 import { findSeries, type TimeSeries } from './timeseries.js';
-import { axisTime, lineChart, spreadChart, stepPoints, timeAxis, COLOURS, type Point, type SpreadPoint, type TimeAxis } from './charts.js';
+import {
+  axisTime,
+  lineChart,
+  spreadChart,
+  stepPoints,
+  timeAxis,
+  COLOURS,
+  type Point,
+  type SpreadPoint,
+  type TimeAxis,
+} from './charts.js';
 import { latencyCharts } from './latency-charts.js';
 import { niceMultiple } from './timeseries.js';
 import type { RunData } from './types.js';
@@ -21,7 +31,13 @@ export interface ChartPlan {
 }
 
 /** Points of the named series that exist, labelled by `label(name)`. */
-function pointsOf(ts: TimeSeries, axis: TimeAxis, names: readonly string[], label = (n: string) => n, panel?: string): Point[] {
+function pointsOf(
+  ts: TimeSeries,
+  axis: TimeAxis,
+  names: readonly string[],
+  label = (n: string) => n,
+  panel?: string,
+): Point[] {
   return names.flatMap((n) => {
     const s = findSeries(ts, n);
     return s ? stepPoints(ts.times, s.values, label(n), axis, panel) : [];
@@ -34,7 +50,8 @@ const present = (ts: TimeSeries, names: readonly string[]): string[] => names.fi
 function panels(ts: TimeSeries, prefix: string, field: string): string[] {
   const out: string[] = [];
   for (const s of ts.series) {
-    if (s.name.startsWith(`${prefix}.`) && s.name.endsWith(`.${field}`)) out.push(s.name.slice(prefix.length + 1, -field.length - 1));
+    if (s.name.startsWith(`${prefix}.`) && s.name.endsWith(`.${field}`))
+      out.push(s.name.slice(prefix.length + 1, -field.length - 1));
   }
   return out;
 }
@@ -48,7 +65,13 @@ function addressCharts(ts: TimeSeries, axis: TimeAxis, every: string): ChartPlan
     {
       id: 'addresses',
       section,
-      spec: lineChart({ title: 'Secondary addresses, cluster-wide', yTitle: 'addresses', axis, points: pointsOf(ts, axis, ADDRESS_FIELDS), series: present(ts, ADDRESS_FIELDS) }),
+      spec: lineChart({
+        title: 'Secondary addresses, cluster-wide',
+        yTitle: 'addresses',
+        axis,
+        points: pointsOf(ts, axis, ADDRESS_FIELDS),
+        series: present(ts, ADDRESS_FIELDS),
+      }),
       caption:
         '<b>attached</b>: on ENIs (what the subnet pays); <b>assigned</b>: held by running pods; <b>idle</b> = attached &minus; assigned, the warm pool; ' +
         `<b>cooling</b>: idle addresses a pod released less than IP_COOLDOWN_PERIOD ago, not yet reusable. Sampled every ${every}, drawn as steps.`,
@@ -56,33 +79,78 @@ function addressCharts(ts: TimeSeries, axis: TimeAxis, every: string): ChartPlan
   ];
   const groups = panels(ts, 'group', 'attached');
   if (groups.length > 1) {
-    const pts = groups.flatMap((g) => pointsOf(ts, axis, ADDRESS_FIELDS.map((f) => `group.${g}.${f}`), (n) => n.split('.').pop() as string, g));
+    const pts = groups.flatMap((g) =>
+      pointsOf(
+        ts,
+        axis,
+        ADDRESS_FIELDS.map((f) => `group.${g}.${f}`),
+        (n) => n.split('.').pop() as string,
+        g,
+      ),
+    );
     out.push({
       id: 'addresses-by-group',
       section,
-      spec: lineChart({ title: 'Addresses per node group', yTitle: 'addresses', axis, points: pts, series: ADDRESS_FIELDS, columns: 2, independentY: true, width: 340 }),
-      caption: 'The same four lines for each node group (each panel has its own y scale). Cooling here is counted from the datastores.',
+      spec: lineChart({
+        title: 'Addresses per node group',
+        yTitle: 'addresses',
+        axis,
+        points: pts,
+        series: ADDRESS_FIELDS,
+        columns: 2,
+        independentY: true,
+        width: 340,
+      }),
+      caption:
+        'The same four lines for each node group (each panel has its own y scale). Cooling here is counted from the datastores.',
     });
   }
   const nodes = panels(ts, 'node', 'attached');
   if (nodes.length > 0) {
     const fields = ['attached', 'assigned', 'cooling'];
-    const pts = nodes.flatMap((n) => pointsOf(ts, axis, fields.map((f) => `node.${n}.${f}`), (s) => s.split('.').pop() as string, n));
+    const pts = nodes.flatMap((n) =>
+      pointsOf(
+        ts,
+        axis,
+        fields.map((f) => `node.${n}.${f}`),
+        (s) => s.split('.').pop() as string,
+        n,
+      ),
+    );
     out.push({
       id: 'addresses-by-node',
       section,
-      spec: lineChart({ title: 'Addresses per node', yTitle: 'addresses', axis, points: pts, series: fields, columns: 4, width: 170, height: 90 }),
-      caption: 'One small chart per node, same y scale: where the gap between attached and assigned is, the node holds idle addresses.',
+      spec: lineChart({
+        title: 'Addresses per node',
+        yTitle: 'addresses',
+        axis,
+        points: pts,
+        series: fields,
+        columns: 4,
+        width: 170,
+        height: 90,
+      }),
+      caption:
+        'One small chart per node, same y scale: where the gap between attached and assigned is, the node holds idle addresses.',
     });
   }
-  for (const [field, what, colour] of [['Idle', 'idle', COLOURS.idle], ['Attached', 'attached', COLOURS.attached]] as const) {
+  for (const [field, what, colour] of [
+    ['Idle', 'idle', COLOURS.idle],
+    ['Attached', 'attached', COLOURS.attached],
+  ] as const) {
     const gs = groups.filter((g) => findSeries(ts, `group.${g}.node${field}.median`));
     if (gs.length === 0) continue;
     const pts: SpreadPoint[] = gs.flatMap((g) => spreadPoints(ts, axis, `group.${g}.node${field}`, g));
     out.push({
       id: `spread-${what}`,
       section,
-      spec: spreadChart(`${field} addresses per node, spread across each group's nodes`, `${what} per node`, axis, pts, colour),
+      spec: spreadChart(
+        `${field} addresses per node, spread across each group's nodes`,
+        `${what} per node`,
+        axis,
+        pts,
+        colour,
+      ),
       caption: `For clusters too large to chart node by node: the band runs from the node with the fewest ${what} addresses to the node with the most, the line is the median node.`,
     });
   }
@@ -91,7 +159,9 @@ function addressCharts(ts: TimeSeries, axis: TimeAxis, every: string): ChartPlan
 
 /** Spread points of `${base}.min/median/max`, keeping samples where any of the three changes. */
 function spreadPoints(ts: TimeSeries, axis: TimeAxis, base: string, panel: string): SpreadPoint[] {
-  const [lo, mid, hi] = ['min', 'median', 'max'].map((k) => (findSeries(ts, `${base}.${k}`) as { values: number[] }).values);
+  const [lo, mid, hi] = ['min', 'median', 'max'].map(
+    (k) => (findSeries(ts, `${base}.${k}`) as { values: number[] }).values,
+  );
   const out: SpreadPoint[] = [];
   const n = ts.times.length;
   for (let i = 0; i < n; i++) {
@@ -112,14 +182,28 @@ export function runCharts(d: RunData): ChartPlan[] {
   out.push({
     id: 'enis',
     section: 'ENIs over time',
-    spec: lineChart({ title: 'ENIs', yTitle: 'ENIs', axis, points: pointsOf(ts, axis, eniNames, (n) => (n === 'enis' ? 'cluster' : n.split('.')[1])), series: eniNames.map((n) => (n === 'enis' ? 'cluster' : n.split('.')[1])) }),
-    caption: 'ENIs created and not yet deleted (primary ENIs included), cluster-wide' + (groups.length > 1 ? ' and per node group.' : '.'),
+    spec: lineChart({
+      title: 'ENIs',
+      yTitle: 'ENIs',
+      axis,
+      points: pointsOf(ts, axis, eniNames, (n) => (n === 'enis' ? 'cluster' : n.split('.')[1])),
+      series: eniNames.map((n) => (n === 'enis' ? 'cluster' : n.split('.')[1])),
+    }),
+    caption:
+      'ENIs created and not yet deleted (primary ENIs included), cluster-wide' +
+      (groups.length > 1 ? ' and per node group.' : '.'),
   });
   const podSeries = ['podsPending', 'podsWaitingForIp'];
   out.push({
     id: 'pods',
     section: 'Pods waiting',
-    spec: lineChart({ title: 'Pods not running', yTitle: 'pods', axis, points: pointsOf(ts, axis, podSeries), series: podSeries }),
+    spec: lineChart({
+      title: 'Pods not running',
+      yTitle: 'pods',
+      axis,
+      points: pointsOf(ts, axis, podSeries),
+      series: podSeries,
+    }),
     caption:
       '<b>podsPending</b>: pods no node can take (every node full or not ready). <b>podsWaitingForIp</b>: pods on a node whose CNI ADD found no free address; ' +
       'kubelet retries them after a back-off. Anything above zero here is pod start latency.',
@@ -131,7 +215,13 @@ export function runCharts(d: RunData): ChartPlan[] {
   out.push({
     id: 'ec2',
     section: 'EC2 API calls',
-    spec: lineChart({ title: `EC2 calls per ${per}`, yTitle: `calls per ${per}`, axis, points: ec2.flatMap((n) => countPoints(ts, n, k, axis)), series: ec2 }),
+    spec: lineChart({
+      title: `EC2 calls per ${per}`,
+      yTitle: `calls per ${per}`,
+      axis,
+      points: ec2.flatMap((n) => countPoints(ts, n, k, axis)),
+      series: ec2,
+    }),
     caption:
       `Calls ipamd made to EC2 in each ${per} interval` +
       (ec2.includes('ec2Throttled') ? ', those that failed, and those throttled.' : ', and those that failed.') +
@@ -139,13 +229,21 @@ export function runCharts(d: RunData): ChartPlan[] {
   });
   // Only the buckets that ran low are worth a line: the others stay at their burst size all run long.
   const buckets = ts.series
-    .filter((s) => s.name.startsWith('bucket.') && s.values.length > 0 && Math.min(...s.values) < Math.max(...s.values) * 0.5)
+    .filter(
+      (s) => s.name.startsWith('bucket.') && s.values.length > 0 && Math.min(...s.values) < Math.max(...s.values) * 0.5,
+    )
     .map((s) => s.name);
   if (buckets.length > 0) {
     out.push({
       id: 'buckets',
       section: 'EC2 API calls',
-      spec: lineChart({ title: "Tokens left in the account's buckets", yTitle: 'tokens', axis, points: pointsOf(ts, axis, buckets), series: buckets }),
+      spec: lineChart({
+        title: "Tokens left in the account's buckets",
+        yTitle: 'tokens',
+        axis,
+        points: pointsOf(ts, axis, buckets),
+        series: buckets,
+      }),
       caption:
         'Each EC2 API has one token bucket for the whole account: a call takes a token, the bucket refills at a fixed rate. ' +
         'At 0 calls are answered RequestLimitExceeded and the SDK backs off (only buckets that fell below half are drawn).',
@@ -156,8 +254,15 @@ export function runCharts(d: RunData): ChartPlan[] {
     out.push({
       id: 'subnet',
       section: 'Subnet',
-      spec: lineChart({ title: 'Free addresses in the subnet', yTitle: 'free addresses', axis, points: pointsOf(ts, axis, subnet), series: subnet }),
-      caption: 'Addresses the subnet can still hand out. A call asking for more than are left fails (InsufficientFreeAddressesInSubnet): near zero, ENIs and addresses stop being added.',
+      spec: lineChart({
+        title: 'Free addresses in the subnet',
+        yTitle: 'free addresses',
+        axis,
+        points: pointsOf(ts, axis, subnet),
+        series: subnet,
+      }),
+      caption:
+        'Addresses the subnet can still hand out. A call asking for more than are left fails (InsufficientFreeAddressesInSubnet): near zero, ENIs and addresses stop being added.',
     });
   }
   return out;

@@ -31,11 +31,22 @@ function settings(r: RunReport): string {
   const env = Object.entries(r.settings.ipamd);
   const out: string[] = ['<h2 id="settings">Settings</h2>'];
   out.push(`<p>Scenario <b>${esc(r.scenario)}</b>, seed <b>${esc(r.seed)}</b>, ${esc(d(r.simulatedMs))} simulated. `);
-  out.push(`Cluster-wide ipamd environment: ${env.length ? env.map(([k, v]) => `<code>${esc(k)}=${esc(v)}</code>`).join(' ') : '(defaults)'}.</p>`);
+  out.push(
+    `Cluster-wide ipamd environment: ${env.length ? env.map(([k, v]) => `<code>${esc(k)}=${esc(v)}</code>`).join(' ') : '(defaults)'}.</p>`,
+  );
   out.push(
     table(
       ['node group', 'instance type', 'nodes', 'maxPods', 'mode', 'effective ipamd settings'],
-      r.nodeGroups.map((g) => [g.name, g.instanceType, g.nodes, g.maxPods, g.mode, Object.entries(g.settings).map(([k, v]) => `${k}=${v}`).join(' ')]),
+      r.nodeGroups.map((g) => [
+        g.name,
+        g.instanceType,
+        g.nodes,
+        g.maxPods,
+        g.mode,
+        Object.entries(g.settings)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+      ]),
     ),
   );
   out.push('<details><summary>Model parameters</summary>');
@@ -61,7 +72,21 @@ function results(r: RunReport): string {
   const errs = Object.entries(r.ec2.errors);
   return [
     '<h2 id="figures">Figures at the end of the run</h2>',
-    table(['node group', 'pods running', 'ENIs', 'attached', 'assigned', 'idle mean', 'attached peak', 'p50', 'p99', 'failed ADDs'], rows),
+    table(
+      [
+        'node group',
+        'pods running',
+        'ENIs',
+        'attached',
+        'assigned',
+        'idle mean',
+        'attached peak',
+        'p50',
+        'p99',
+        'failed ADDs',
+      ],
+      rows,
+    ),
     `<p>Pods: ${r.pods.requested} requested, ${r.pods.started} started, ${r.pods.deleted} deleted, ${r.pods.running} running; ` +
       `${r.pods.pending} pending at the end (${r.pods.unschedulable} with no node, ${r.pods.waitingForIp} waiting for an address).</p>`,
     calls.length ? table(['EC2 API', 'calls'], calls) : '<p>No EC2 calls.</p>',
@@ -79,7 +104,8 @@ export async function renderRunHtml(data: RunData): Promise<string> {
       `${esc(generator)}, models ${esc(r.tool.models)}</p>`,
     headline(r),
   ];
-  if (r.warnings.length) body.push(`<p><b>Warnings:</b></p><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
+  if (r.warnings.length)
+    body.push(`<p><b>Warnings:</b></p><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
   let section = '';
   for (const c of runCharts(data)) {
     if (c.section !== section) {

@@ -7,7 +7,14 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { SweepRow, SweepSummaryRow } from './sweep-types.js';
 import { renderSvg } from './charts.js';
 import { cards, esc, figure, page, table } from './html.js';
-import { heatmapAxes, meanByPoint, paretoFlags, sweptSettings, SUMMARY_FIGURES, type SummaryFigure } from './sweep-summary.js';
+import {
+  heatmapAxes,
+  meanByPoint,
+  paretoFlags,
+  sweptSettings,
+  SUMMARY_FIGURES,
+  type SummaryFigure,
+} from './sweep-summary.js';
 
 /** Options of {@link renderSweepHtml}. */
 export interface SweepHtmlOptions {
@@ -54,31 +61,67 @@ function scatterSpec(summary: readonly SweepSummaryRow[], front: boolean[]): Top
     label: `#${s.point}`,
   }));
   const frontPts = pts.filter((p) => p.kind === 'Pareto front').sort((a, b) => a.idle - b.idle || a.p99 - b.p99);
-  const x = { field: 'idle', type: 'quantitative', title: 'mean idle addresses (time-weighted, cluster-wide)', scale: { zero: false, padding: 12 } };
-  const y = { field: 'p99', type: 'quantitative', title: 'p99 pod start latency (s)', scale: { zero: false, padding: 12 } };
+  const x = {
+    field: 'idle',
+    type: 'quantitative',
+    title: 'mean idle addresses (time-weighted, cluster-wide)',
+    scale: { zero: false, padding: 12 },
+  };
+  const y = {
+    field: 'p99',
+    type: 'quantitative',
+    title: 'p99 pod start latency (s)',
+    scale: { zero: false, padding: 12 },
+  };
   const layers: unknown[] = [];
   if (pts.some((p) => p.hi > p.lo)) {
-    layers.push({ data: { values: pts }, mark: { type: 'rule', color: '#999' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } });
+    layers.push({
+      data: { values: pts },
+      mark: { type: 'rule', color: '#999' },
+      encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+    });
   }
   layers.push(
-    { data: { values: frontPts }, mark: { type: 'line', interpolate: 'step-after', color: '#e45756', strokeDash: [5, 3] }, encoding: { x, y } },
+    {
+      data: { values: frontPts },
+      mark: { type: 'line', interpolate: 'step-after', color: '#e45756', strokeDash: [5, 3] },
+      encoding: { x, y },
+    },
     {
       data: { values: pts },
       mark: { type: 'point', filled: true, size: 70, opacity: 0.9 },
       encoding: {
         x,
         y,
-        color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa5b1'] } },
+        color: {
+          field: 'kind',
+          type: 'nominal',
+          title: null,
+          scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa5b1'] },
+        },
       },
     },
   );
   if (frontPts.length <= 40) {
-    layers.push({ data: { values: frontPts }, mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 10, color: '#333' }, encoding: { x, y, text: { field: 'label' } } });
+    layers.push({
+      data: { values: frontPts },
+      mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 10, color: '#333' },
+      encoding: { x, y, text: { field: 'label' } },
+    });
   }
-  return { title: 'Latency against idle addresses, one point per settings combination', width: 760, height: 320, layer: layers } as TopLevelSpec;
+  return {
+    title: 'Latency against idle addresses, one point per settings combination',
+    width: 760,
+    height: 320,
+    layer: layers,
+  } as TopLevelSpec;
 }
 
-function heatmapSpec(summary: readonly SweepSummaryRow[], ax: { x: string; y: string }, fig: SummaryFigure): { spec: TopLevelSpec; averaged: boolean } {
+function heatmapSpec(
+  summary: readonly SweepSummaryRow[],
+  ax: { x: string; y: string },
+  fig: SummaryFigure,
+): { spec: TopLevelSpec; averaged: boolean } {
   const { title, unit, scale } = FIGURE_LABEL[fig];
   const swept = sweptSettings(summary);
   const order = (name: string) => (swept.find((s) => s.name === name)?.values ?? []).map(String);
@@ -105,10 +148,20 @@ function heatmapSpec(summary: readonly SweepSummaryRow[], ax: { x: string; y: st
     width: { step: 56 },
     height: { step: 30 },
     layer: [
-      { mark: 'rect', encoding: { ...enc, color: { field: 'v', type: 'quantitative', title: `${fig} (${unit})`, scale: { scheme: 'yelloworangered' } } } },
+      {
+        mark: 'rect',
+        encoding: {
+          ...enc,
+          color: { field: 'v', type: 'quantitative', title: `${fig} (${unit})`, scale: { scheme: 'yelloworangered' } },
+        },
+      },
       {
         mark: { type: 'text', fontSize: 11 },
-        encoding: { ...enc, text: { field: 'v', type: 'quantitative' }, color: { condition: { test: `datum.v > ${mid}`, value: 'white' }, value: 'black' } },
+        encoding: {
+          ...enc,
+          text: { field: 'v', type: 'quantitative' },
+          color: { condition: { test: `datum.v > ${mid}`, value: 'white' }, value: 'black' },
+        },
       },
     ],
   } as TopLevelSpec;
@@ -125,11 +178,16 @@ function frontList(sum: readonly SweepSummaryRow[], front: boolean[], label: (s:
 }
 
 /** Renders the sweep report. `summary` defaults to plain means per point ({@link meanByPoint}). */
-export async function renderSweepHtml(rows: readonly SweepRow[], summary?: readonly SweepSummaryRow[], opts: SweepHtmlOptions = {}): Promise<string> {
+export async function renderSweepHtml(
+  rows: readonly SweepRow[],
+  summary?: readonly SweepSummaryRow[],
+  opts: SweepHtmlOptions = {},
+): Promise<string> {
   const sum = summary && summary.length > 0 ? [...summary] : meanByPoint(rows);
   const generator = opts.generator ?? 'warmpool-sim';
   const fig = opts.figure ?? 'p99';
-  if (!SUMMARY_FIGURES.includes(fig)) throw new RangeError(`unknown figure "${fig}" (one of ${SUMMARY_FIGURES.join(', ')})`);
+  if (!SUMMARY_FIGURES.includes(fig))
+    throw new RangeError(`unknown figure "${fig}" (one of ${SUMMARY_FIGURES.join(', ')})`);
   const label = labeller(sum);
   const front = paretoFlags(sum.map((s) => [s.p99.mean, s.idleMean.mean]));
   const seeds = new Set(rows.map((r) => r.seed));
@@ -168,7 +226,19 @@ export async function renderSweepHtml(rows: readonly SweepRow[], summary?: reado
   body.push('<h2>Every settings combination</h2>');
   body.push(
     table(
-      ['point', ...names, 'runs', 'p50 (s)', 'p90 (s)', 'p99 (s)', 'idle mean', 'EC2 calls', 'never started', 'front (p99, idle)', 'Pareto (p99, idle, EC2)'],
+      [
+        'point',
+        ...names,
+        'runs',
+        'p50 (s)',
+        'p90 (s)',
+        'p99 (s)',
+        'idle mean',
+        'EC2 calls',
+        'never started',
+        'front (p99, idle)',
+        'Pareto (p99, idle, EC2)',
+      ],
       sum.map((s, i) => [
         s.point,
         ...names.map((n) => (n in s.settings ? s.settings[n] : '')),

@@ -66,7 +66,9 @@ export function meanByPoint(rows: readonly SweepRow[]): SweepSummaryRow[] {
 }
 
 /** Swept setting names with their distinct values (numbers sorted numerically, others as text), most values first. */
-export function sweptSettings(summary: readonly SweepSummaryRow[]): { name: string; values: (string | number | boolean)[] }[] {
+export function sweptSettings(
+  summary: readonly SweepSummaryRow[],
+): { name: string; values: (string | number | boolean)[] }[] {
   const names: string[] = [];
   for (const s of summary) for (const k of Object.keys(s.settings)) if (!names.includes(k)) names.push(k);
   return names
@@ -74,7 +76,9 @@ export function sweptSettings(summary: readonly SweepSummaryRow[]): { name: stri
       const seen = new Map<string, string | number | boolean>();
       for (const s of summary) if (name in s.settings) seen.set(JSON.stringify(s.settings[name]), s.settings[name]);
       const values = [...seen.values()];
-      values.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
+      values.sort((a, b) =>
+        typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)),
+      );
       return { name, values };
     })
     .filter((s) => s.values.length > 1)
@@ -82,12 +86,21 @@ export function sweptSettings(summary: readonly SweepSummaryRow[]): { name: stri
 }
 
 /** The heatmap's two settings: the ones asked for, else the two with most distinct values; undefined if fewer than two vary. */
-export function heatmapAxes(summary: readonly SweepSummaryRow[], x?: string, y?: string): { x: string; y: string } | undefined {
+export function heatmapAxes(
+  summary: readonly SweepSummaryRow[],
+  x?: string,
+  y?: string,
+): { x: string; y: string } | undefined {
   const swept = sweptSettings(summary).map((s) => s.name);
   const all = new Set(summary.flatMap((s) => Object.keys(s.settings)));
-  for (const [flag, name] of [['x', x], ['y', y]] as const) {
+  for (const [flag, name] of [
+    ['x', x],
+    ['y', y],
+  ] as const) {
     if (name !== undefined && !all.has(name)) {
-      throw new RangeError(`heatmap ${flag} setting "${name}" is not a swept setting (swept: ${[...all].join(', ') || 'none'})`);
+      throw new RangeError(
+        `heatmap ${flag} setting "${name}" is not a swept setting (swept: ${[...all].join(', ') || 'none'})`,
+      );
     }
   }
   const rest = swept.filter((n) => n !== x && n !== y);

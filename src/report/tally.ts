@@ -121,7 +121,14 @@ export class DurationLog {
       const i = Math.min(n - 1, Math.max(0, rank - 1));
       return i < neg ? rest[i] : i < neg + zeros ? 0 : rest[i - zeros];
     };
-    return { count: n, mean: Math.round((this.sum / n) * 10) / 10, p50: at(50), p90: at(90), p99: at(99), max: at(100) };
+    return {
+      count: n,
+      mean: Math.round((this.sum / n) * 10) / 10,
+      p50: at(50),
+      p90: at(90),
+      p99: at(99),
+      max: at(100),
+    };
   }
 }
 

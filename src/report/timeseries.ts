@@ -60,10 +60,33 @@ const M = 60 * S;
 const H = 60 * M;
 /** Intervals a person reads easily, smallest first. */
 const NICE_MS = [
-  1, 2, 5, 10, 20, 50, 100, 200, 500,
-  S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S,
-  M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M,
-  H, 2 * H, 3 * H, 6 * H, 12 * H, 24 * H,
+  1,
+  2,
+  5,
+  10,
+  20,
+  50,
+  100,
+  200,
+  500,
+  S,
+  2 * S,
+  5 * S,
+  10 * S,
+  15 * S,
+  30 * S,
+  M,
+  2 * M,
+  5 * M,
+  10 * M,
+  15 * M,
+  30 * M,
+  H,
+  2 * H,
+  3 * H,
+  6 * H,
+  12 * H,
+  24 * H,
 ];
 
 /**
@@ -100,7 +123,8 @@ export class TimeSeriesRecorder {
     readonly everyMs: number,
     private readonly endMs: number,
   ) {
-    if (!(everyMs >= 1) || !Number.isInteger(everyMs)) throw new RangeError(`sample interval must be a whole number of ms >= 1, got ${everyMs}`);
+    if (!(everyMs >= 1) || !Number.isInteger(everyMs))
+      throw new RangeError(`sample interval must be a whole number of ms >= 1, got ${everyMs}`);
     const names = new Set<string>();
     for (const p of probes) {
       if (names.has(p.name)) throw new RangeError(`duplicate series name ${p.name}`);
@@ -133,7 +157,13 @@ export class TimeSeriesRecorder {
     return {
       everyMs: this.everyMs,
       times: [...this.times],
-      series: this.probes.map((p, i) => ({ name: p.name, unit: p.unit, description: p.description, kind: p.kind, values: [...this.values[i]] })),
+      series: this.probes.map((p, i) => ({
+        name: p.name,
+        unit: p.unit,
+        description: p.description,
+        kind: p.kind,
+        values: [...this.values[i]],
+      })),
     };
   }
 }

@@ -83,10 +83,22 @@ export class Cluster implements NodeScaler {
       this.nextIndex.set(g.name, 0);
       for (let k = 0; k < g.count; k++) this.addNode(g).ipamd.start();
     }
-    this.workloadStats = installWorkload(this.sim, this.kubelet, scenario.workload, this.streams, scenario.durationMs, this);
+    this.workloadStats = installWorkload(
+      this.sim,
+      this.kubelet,
+      scenario.workload,
+      this.streams,
+      scenario.durationMs,
+      this,
+    );
     const ts = opts.timeseries;
     this.timeseries = ts
-      ? new TimeSeriesRecorder(this.sim, clusterProbes(this, ts.nodeLimit), ts.everyMs ?? autoSampleEvery(scenario.durationMs), scenario.durationMs)
+      ? new TimeSeriesRecorder(
+          this.sim,
+          clusterProbes(this, ts.nodeLimit),
+          ts.everyMs ?? autoSampleEvery(scenario.durationMs),
+          scenario.durationMs,
+        )
       : undefined;
   }
 
@@ -99,9 +111,20 @@ export class Cluster implements NodeScaler {
     const client = this.ec2.client(name, this.streams, this.subnet(g.subnet));
     let runtime: NodeRuntime | undefined;
     const network = g.eniConfigSubnet !== undefined ? { eniConfigSubnet: this.subnet(g.eniConfigSubnet) } : {};
-    const ipamd = new Ipamd(this.sim, name, index, g.instance, g.maxPods, g.config, this.ipamdParams, client, this.streams, this.metrics, () =>
-      this.kubelet.nodeReady(runtime as NodeRuntime),
-    network);
+    const ipamd = new Ipamd(
+      this.sim,
+      name,
+      index,
+      g.instance,
+      g.maxPods,
+      g.config,
+      this.ipamdParams,
+      client,
+      this.streams,
+      this.metrics,
+      () => this.kubelet.nodeReady(runtime as NodeRuntime),
+      network,
+    );
     runtime = new NodeRuntime(name, index, g.name, g.maxPods, ipamd, groupIndex);
     runtime.joinedAt = this.sim.now;
     runtime.podCapacity = g.podsPerNode;
@@ -123,10 +146,15 @@ export class Cluster implements NodeScaler {
       const node = this.addNode(g);
       const boot = sample(this.scenario.model.nodes.bootDelay, this.lifecycleRng);
       node.runtime.joinedAt = now + boot;
-      this.sim.after(boot, Priority.workload, () => {
-        this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'joined', node: node.runtime.name });
-        node.ipamd.start();
-      }, undefined);
+      this.sim.after(
+        boot,
+        Priority.workload,
+        () => {
+          this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'joined', node: node.runtime.name });
+          node.ipamd.start();
+        },
+        undefined,
+      );
     }
     while (live.length > count) this.removeNode(live.pop() as ClusterNode, reschedule);
   }
@@ -137,10 +165,15 @@ export class Cluster implements NodeScaler {
     node.ipamd.stop();
     this.kubelet.drainNode(node.runtime, reschedule);
     const delay = sample(this.scenario.model.nodes.terminateDelay, this.lifecycleRng);
-    this.sim.after(delay, Priority.workload, () => {
-      node.ec2.terminateInstance();
-      this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'terminated', node: node.runtime.name });
-    }, undefined);
+    this.sim.after(
+      delay,
+      Priority.workload,
+      () => {
+        node.ec2.terminateInstance();
+        this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'terminated', node: node.runtime.name });
+      },
+      undefined,
+    );
   }
 
   private subnet(name: string): Subnet {

@@ -15,7 +15,9 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 function sortedRecord(m: Map<string, number>, order?: readonly string[]): Record<string, number> {
-  const keys = order ? [...order.filter((k) => m.has(k)), ...[...m.keys()].filter((k) => !order.includes(k)).sort()] : [...m.keys()].sort();
+  const keys = order
+    ? [...order.filter((k) => m.has(k)), ...[...m.keys()].filter((k) => !order.includes(k)).sort()]
+    : [...m.keys()].sort();
   return Object.fromEntries(keys.map((k) => [k, m.get(k) as number]));
 }
 
@@ -73,7 +75,11 @@ export function buildReport(c: Cluster): RunReport {
       nodes: g.count,
       maxPods: g.maxPods,
       mode: poolMode(cfg),
-      prefixDelegation: g.pdFallback ? ('fallback' as const) : cfg.enablePrefixDelegation ? ('on' as const) : ('off' as const),
+      prefixDelegation: g.pdFallback
+        ? ('fallback' as const)
+        : cfg.enablePrefixDelegation
+          ? ('on' as const)
+          : ('off' as const),
       subnet: g.subnet,
       ...(g.eniConfigSubnet !== undefined ? { eniConfigSubnet: g.eniConfigSubnet } : {}),
       settings: {
@@ -107,11 +113,20 @@ export function buildReport(c: Cluster): RunReport {
   }
   const unlaunched = nodes.filter((n) => !n.launched);
   if (unlaunched.length > 0) {
-    const names = unlaunched.slice(0, 3).map((n) => n.name).join(', ') + (unlaunched.length > 3 ? ', ...' : '');
-    warnings.push(`${unlaunched.length} nodes never launched: no address left in their subnet for the primary ENI (${names})`);
+    const names =
+      unlaunched
+        .slice(0, 3)
+        .map((n) => n.name)
+        .join(', ') + (unlaunched.length > 3 ? ', ...' : '');
+    warnings.push(
+      `${unlaunched.length} nodes never launched: no address left in their subnet for the primary ENI (${names})`,
+    );
   }
   for (const g of s.nodeGroups) {
-    if (g.pdFallback) warnings.push(`${g.name}: ${g.instance.name} is neither Nitro nor bare metal; ipamd ignored ENABLE_PREFIX_DELEGATION and used secondary IPs`);
+    if (g.pdFallback)
+      warnings.push(
+        `${g.name}: ${g.instance.name} is neither Nitro nor bare metal; ipamd ignored ENABLE_PREFIX_DELEGATION and used secondary IPs`,
+      );
   }
   const model = s.model;
   const fmt = (d: Parameters<typeof describe>[0]): string => describe(d, formatDuration);
@@ -154,8 +169,16 @@ export function buildReport(c: Cluster): RunReport {
     nodeLifecycle: {
       joined: c.nodes.length - s.nodeGroups.reduce((a, g) => a + g.count, 0),
       drained: nodes.filter((n) => n.drainedAt !== null).length,
-      readyToFirstPodAddressMs: summarise(nodes.filter((n) => n.readyAt !== null && n.firstPodAddressAt !== null).map((n) => (n.firstPodAddressAt as number) - (n.readyAt as number))),
-      joinToPoolAtTargetMs: summarise(nodes.filter((n) => n.joinedAt !== null && n.poolAtTargetAt !== null).map((n) => (n.poolAtTargetAt as number) - (n.joinedAt as number))),
+      readyToFirstPodAddressMs: summarise(
+        nodes
+          .filter((n) => n.readyAt !== null && n.firstPodAddressAt !== null)
+          .map((n) => (n.firstPodAddressAt as number) - (n.readyAt as number)),
+      ),
+      joinToPoolAtTargetMs: summarise(
+        nodes
+          .filter((n) => n.joinedAt !== null && n.poolAtTargetAt !== null)
+          .map((n) => (n.poolAtTargetAt as number) - (n.joinedAt as number)),
+      ),
       lastWaitingPodStartedAt: m.lastWaitedStartAt >= 0 ? m.lastWaitedStartAt : null,
     },
     ips: {
@@ -179,7 +202,12 @@ export function buildReport(c: Cluster): RunReport {
       buckets: Object.fromEntries(
         [...c.ec2.buckets].map(([api, b]) => [
           api,
-          { capacity: b.spec.capacity, refillPerSecond: b.spec.refillPerSecond, backgroundPerSecond: b.backgroundPerSecond, minTokens: round2(b.minTokens) },
+          {
+            capacity: b.spec.capacity,
+            refillPerSecond: b.spec.refillPerSecond,
+            backgroundPerSecond: b.backgroundPerSecond,
+            minTokens: round2(b.minTokens),
+          },
         ]),
       ),
       leakedEnis: c.nodes.reduce((a, n) => a + n.ipamd.leakedEnis, 0),
@@ -215,6 +243,9 @@ export function buildRunData(c: Cluster): RunData {
   return {
     report: buildReport(c),
     timeseries: c.timeseries.result(),
-    latencies: { all: c.metrics.latencies.values(), groups: c.metrics.groups.map((g) => ({ name: g.name, values: g.latencies.values() })) },
+    latencies: {
+      all: c.metrics.latencies.values(),
+      groups: c.metrics.groups.map((g) => ({ name: g.name, values: g.latencies.values() })),
+    },
   };
 }

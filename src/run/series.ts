@@ -54,27 +54,56 @@ function mostNodes(c: Cluster): number {
 /** The probes of a cluster run. `nodeLimit`: most nodes for which per-node series are kept. */
 export function clusterProbes(c: Cluster, nodeLimit = DEFAULT_NODE_LIMIT): SeriesProbe[] {
   const m = c.metrics;
-  const level = (name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe => ({ name, unit, description, kind: 'level', read });
-  const delta = (name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe => ({ name, unit, description, kind: 'delta', read });
+  const level = (name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe => ({
+    name,
+    unit,
+    description,
+    kind: 'level',
+    read,
+  });
+  const delta = (name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe => ({
+    name,
+    unit,
+    description,
+    kind: 'delta',
+    read,
+  });
   const probes: SeriesProbe[] = [
     level('attached', 'addresses', 'secondary addresses attached to ENIs, cluster-wide', () => m.attached.value),
     level('assigned', 'addresses', 'addresses assigned to running pods', () => m.assigned.value),
     level('idle', 'addresses', 'attached minus assigned: the warm pool', () => m.idle.value),
-    level('cooling', 'addresses', 'released by a pod less than IP_COOLDOWN_PERIOD ago (part of idle)', (now) => m.coolingAt(now)),
+    level('cooling', 'addresses', 'released by a pod less than IP_COOLDOWN_PERIOD ago (part of idle)', (now) =>
+      m.coolingAt(now),
+    ),
     level('enis', 'ENIs', 'ENIs created and not yet deleted', () => m.eniCount.value),
     level('podsPending', 'pods', 'pods with no node yet (unschedulable)', () => c.kubelet.scheduler.pendingCount),
-    level('podsWaitingForIp', 'pods', 'pods on a node whose CNI ADD has not yet got an address', () => sum(c.nodes.map(nodeWaiting))),
+    level('podsWaitingForIp', 'pods', 'pods on a node whose CNI ADD has not yet got an address', () =>
+      sum(c.nodes.map(nodeWaiting)),
+    ),
     delta('ec2Calls', 'calls', 'EC2 API calls made in the interval ending at this sample', () => sum(m.calls.values())),
     delta('ec2Errors', 'calls', 'EC2 API calls that failed in the interval', () => sum(m.errors.values())),
-    delta('ec2Throttled', 'calls', 'EC2 API calls answered RequestLimitExceeded in the interval', () => sum(m.throttled.values())),
+    delta('ec2Throttled', 'calls', 'EC2 API calls answered RequestLimitExceeded in the interval', () =>
+      sum(m.throttled.values()),
+    ),
   ];
   // Each subnet's free addresses (the HTML report's subnet chart): a call asking for more than are left fails.
   for (const sn of c.subnets) {
-    probes.push(level(`subnet.${sn.name}.free`, 'addresses', `addresses subnet ${sn.name} can still hand out`, () => sn.freeAddresses));
+    probes.push(
+      level(
+        `subnet.${sn.name}.free`,
+        'addresses',
+        `addresses subnet ${sn.name} can still hand out`,
+        () => sn.freeAddresses,
+      ),
+    );
   }
   // The account's token buckets, when throttling is on: a bucket at 0 is where calls get RequestLimitExceeded.
   for (const [api, bucket] of c.ec2.buckets) {
-    probes.push(level(`bucket.${api}`, 'tokens', `tokens left in the account's ${api} bucket`, (now) => Math.floor(bucket.peek(now))));
+    probes.push(
+      level(`bucket.${api}`, 'tokens', `tokens left in the account's ${api} bucket`, (now) =>
+        Math.floor(bucket.peek(now)),
+      ),
+    );
   }
   const most = mostNodes(c);
   c.scenario.nodeGroups.forEach((g, gi) => {
@@ -94,9 +123,13 @@ export function clusterProbes(c: Cluster, nodeLimit = DEFAULT_NODE_LIMIT): Serie
       level(`${p}.attached`, 'addresses', `attached in node group ${g.name}`, () => gm.attached.value),
       level(`${p}.assigned`, 'addresses', `assigned in node group ${g.name}`, () => gm.assigned.value),
       level(`${p}.idle`, 'addresses', `idle in node group ${g.name}`, () => gm.idle.value),
-      level(`${p}.cooling`, 'addresses', `cooling in node group ${g.name} (datastore view)`, (now) => sum(groupNodes().map((n) => nodeCooling(n, now)))),
+      level(`${p}.cooling`, 'addresses', `cooling in node group ${g.name} (datastore view)`, (now) =>
+        sum(groupNodes().map((n) => nodeCooling(n, now))),
+      ),
       level(`${p}.enis`, 'ENIs', `ENIs in node group ${g.name}`, () => sum(groupNodes().map((n) => n.ec2.enis.length))),
-      level(`${p}.podsWaitingForIp`, 'pods', `pods waiting for an address in node group ${g.name}`, () => sum(groupNodes().map(nodeWaiting))),
+      level(`${p}.podsWaitingForIp`, 'pods', `pods waiting for an address in node group ${g.name}`, () =>
+        sum(groupNodes().map(nodeWaiting)),
+      ),
     );
     if (most > nodeLimit && (g.count > 0 || most > c.nodes.length)) {
       // Spread across the group's nodes, computed once per sample time for all six series.
@@ -113,12 +146,24 @@ export function clusterProbes(c: Cluster, nodeLimit = DEFAULT_NODE_LIMIT): Serie
         idl.sort((a, b) => a - b);
       };
       const stat = (what: string, list: () => number[], pick: (s: number[]) => number, label: string): SeriesProbe =>
-        level(`${p}.node${what}.${label}`, 'addresses', `${label} over the nodes of ${g.name} of each node's ${what.toLowerCase()} addresses`, (now) => {
-          spread(now);
-          return pick(list());
-        });
-      for (const [what, list] of [['Attached', () => att], ['Idle', () => idl]] as const) {
-        probes.push(stat(what, list, (s) => s[0], 'min'), stat(what, list, median, 'median'), stat(what, list, (s) => s[s.length - 1], 'max'));
+        level(
+          `${p}.node${what}.${label}`,
+          'addresses',
+          `${label} over the nodes of ${g.name} of each node's ${what.toLowerCase()} addresses`,
+          (now) => {
+            spread(now);
+            return pick(list());
+          },
+        );
+      for (const [what, list] of [
+        ['Attached', () => att],
+        ['Idle', () => idl],
+      ] as const) {
+        probes.push(
+          stat(what, list, (s) => s[0], 'min'),
+          stat(what, list, median, 'median'),
+          stat(what, list, (s) => s[s.length - 1], 'max'),
+        );
       }
     }
   });
@@ -129,8 +174,12 @@ export function clusterProbes(c: Cluster, nodeLimit = DEFAULT_NODE_LIMIT): Serie
       probes.push(
         level(`${p}.attached`, 'addresses', `attached on node ${n.runtime.name}`, () => nodeAttached(n)),
         level(`${p}.assigned`, 'addresses', `assigned on node ${n.runtime.name}`, () => n.ipamd.ds.assigned),
-        level(`${p}.cooling`, 'addresses', `cooling on node ${n.runtime.name} (datastore view)`, (now) => nodeCooling(n, now)),
-        level(`${p}.podsWaitingForIp`, 'pods', `pods waiting for an address on node ${n.runtime.name}`, () => nodeWaiting(n)),
+        level(`${p}.cooling`, 'addresses', `cooling on node ${n.runtime.name} (datastore view)`, (now) =>
+          nodeCooling(n, now),
+        ),
+        level(`${p}.podsWaitingForIp`, 'pods', `pods waiting for an address on node ${n.runtime.name}`, () =>
+          nodeWaiting(n),
+        ),
       );
     }
   }

@@ -7,7 +7,17 @@ import type { RunFigures, SweepRow } from './types.js';
 
 /** Figures compared, in report order. */
 export const COMPARED_FIGURES: readonly (keyof RunFigures)[] = [
-  'p50', 'p90', 'p99', 'max', 'mean', 'idleMean', 'attachedPeak', 'ec2Calls', 'failedAddAttempts', 'neverStarted', 'started',
+  'p50',
+  'p90',
+  'p99',
+  'max',
+  'mean',
+  'idleMean',
+  'attachedPeak',
+  'ec2Calls',
+  'failedAddAttempts',
+  'neverStarted',
+  'started',
 ];
 
 /** The outcome of `compare`. */

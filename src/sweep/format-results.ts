@@ -37,7 +37,9 @@ export function formatSettings(settings: Record<string, string | number | boolea
 
 /** The comparison table: A, B, B - A with its 95% CI and a verdict per figure. */
 export function renderComparison(c: Comparison, labelA: string, labelB: string): string {
-  const seeds = c.seeds.length ? `${c.seeds.length} paired seed${c.seeds.length === 1 ? '' : 's'} (${c.seeds[0]}..${c.seeds[c.seeds.length - 1]})` : 'no paired seeds';
+  const seeds = c.seeds.length
+    ? `${c.seeds.length} paired seed${c.seeds.length === 1 ? '' : 's'} (${c.seeds[0]}..${c.seeds[c.seeds.length - 1]})`
+    : 'no paired seeds';
   const rows = c.figures.map(({ figure: f, diff: d }) => [
     LABELS[f],
     formatFigure(f, d.a),
@@ -46,7 +48,14 @@ export function renderComparison(c: Comparison, labelA: string, labelB: string):
     d.n < 2 ? '-' : `${formatFigure(f, d.diff.lo, true)} .. ${formatFigure(f, d.diff.hi, true)}`,
     verdict(d),
   ]);
-  const figures = table(['figure', 'A', 'B', 'B - A', '95% CI of B - A', 'verdict'], rows, '  ', ['l', 'r', 'r', 'r', 'r', 'l']);
+  const figures = table(['figure', 'A', 'B', 'B - A', '95% CI of B - A', 'verdict'], rows, '  ', [
+    'l',
+    'r',
+    'r',
+    'r',
+    'r',
+    'l',
+  ]);
   return [
     `A: ${labelA}`,
     `B: ${labelB}`,
@@ -75,19 +84,40 @@ export function renderRecommendation(r: Recommendation, slo: string): string {
     out.push(`No settings combination of the ${r.points} in the grid holds it.`);
     if (r.closest) {
       const c = r.closest;
-      out.push('', `Closest: ${formatSettings(c.summary.settings)}   (point ${c.summary.point}, ${c.summary.runs} runs)`, `  ${describeRow(c.summary)}`);
+      out.push(
+        '',
+        `Closest: ${formatSettings(c.summary.settings)}   (point ${c.summary.point}, ${c.summary.runs} runs)`,
+        `  ${describeRow(c.summary)}`,
+      );
       for (const m of c.missed) out.push(`  misses ${m.clause}: ${m.what} ${formatFigure(m.figure, m.value)}`);
     }
     return out.join('\n') + '\n';
   }
   out.push(`${r.holding.length} of ${r.points} settings combinations hold it.`, '');
-  out.push(`Recommended: ${formatSettings(r.best.settings)}   (point ${r.best.point}, ${r.best.runs} runs)`, `  ${describeRow(r.best)}`);
+  out.push(
+    `Recommended: ${formatSettings(r.best.settings)}   (point ${r.best.point}, ${r.best.runs} runs)`,
+    `  ${describeRow(r.best)}`,
+  );
   if (r.runnerUp) {
     const { summary: s, idleDiff: d } = r.runnerUp;
-    const pct = r.best.idleMean.mean !== 0 ? ` (${d.diff.mean >= 0 ? '+' : ''}${Math.round((d.diff.mean / r.best.idleMean.mean) * 100)}%)` : '';
-    const ci = d.n >= 2 ? `; paired 95% CI ${formatFigure('idleMean', d.diff.lo, true)} .. ${formatFigure('idleMean', d.diff.hi, true)}` : '';
-    const sig = d.identical ? 'the same idle IPs in every run' : d.significant ? 'a significant difference' : 'not a significant difference: either will do';
-    out.push('', `Runner-up:   ${formatSettings(s.settings)}   (point ${s.point}, ${s.runs} runs)`, `  ${describeRow(s)}`);
+    const pct =
+      r.best.idleMean.mean !== 0
+        ? ` (${d.diff.mean >= 0 ? '+' : ''}${Math.round((d.diff.mean / r.best.idleMean.mean) * 100)}%)`
+        : '';
+    const ci =
+      d.n >= 2
+        ? `; paired 95% CI ${formatFigure('idleMean', d.diff.lo, true)} .. ${formatFigure('idleMean', d.diff.hi, true)}`
+        : '';
+    const sig = d.identical
+      ? 'the same idle IPs in every run'
+      : d.significant
+        ? 'a significant difference'
+        : 'not a significant difference: either will do';
+    out.push(
+      '',
+      `Runner-up:   ${formatSettings(s.settings)}   (point ${s.point}, ${s.runs} runs)`,
+      `  ${describeRow(s)}`,
+    );
     out.push(`  idle IPs ${formatFigure('idleMean', d.diff.mean, true)}${pct} over the recommendation${ci} (${sig})`);
   } else out.push('', 'No runner-up: only one settings combination holds the SLO.');
   return out.join('\n') + '\n';

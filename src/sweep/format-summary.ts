@@ -37,7 +37,9 @@ export function renderSummaryTable(rows: readonly SweepSummaryRow[]): string {
     formatInterval(r.neverStarted, r.runs),
     r.pareto ? '*' : '',
   ]);
-  const align = header.map((_, i) => (i > 0 && i <= names.length && !rows.every((r) => typeof r.settings[names[i - 1]] === 'number') ? 'l' : 'r'));
+  const align = header.map((_, i) =>
+    i > 0 && i <= names.length && !rows.every((r) => typeof r.settings[names[i - 1]] === 'number') ? 'l' : 'r',
+  );
   align[align.length - 1] = 'l';
   return table(header, body, '  ', align);
 }

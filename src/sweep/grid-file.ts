@@ -38,14 +38,21 @@ function report(ctx: Ctx, path: Path, message: string, key?: string): void {
   ctx.problems.push({ file: s.file, line: s.line, col: s.col, path: s.path, message, severity: 'error' });
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isScalar = (v: unknown): v is SettingValue => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+const isScalar = (v: unknown): v is SettingValue =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 function checkKeys(ctx: Ctx, path: Path, obj: Record<string, unknown>, known: readonly string[]): void {
   for (const k of Object.keys(obj)) {
     if (known.includes(k)) continue;
     const hint = closest(k, known);
-    report(ctx, path, `unknown field "${k}"${hint ? `; did you mean "${hint}"?` : ` (expected one of: ${known.join(', ')})`}`, k);
+    report(
+      ctx,
+      path,
+      `unknown field "${k}"${hint ? `; did you mean "${hint}"?` : ` (expected one of: ${known.join(', ')})`}`,
+      k,
+    );
   }
 }
 
@@ -56,7 +63,12 @@ function wholeNumber(ctx: Ctx, path: Path, v: unknown, min: number): number | un
 }
 
 /** Reads a value spec: a scalar, a list of scalars, or `{ min, max, step }`. */
-function readValues(ctx: Ctx, path: Path, v: unknown, allowScalar: boolean): { values: SettingValue[]; sites: ValueSite[] } | undefined {
+function readValues(
+  ctx: Ctx,
+  path: Path,
+  v: unknown,
+  allowScalar: boolean,
+): { values: SettingValue[]; sites: ValueSite[] } | undefined {
   if (isScalar(v) && allowScalar) return { values: [v], sites: [site(ctx, path)] };
   if (Array.isArray(v)) {
     if (v.length === 0) return void report(ctx, path, 'the list of values is empty');
@@ -71,15 +83,20 @@ function readValues(ctx: Ctx, path: Path, v: unknown, allowScalar: boolean): { v
   }
   if (isMapping(v)) {
     checkKeys(ctx, path, v, RANGE_KEYS);
-    for (const k of ['min', 'max'] as const) if (typeof v[k] !== 'number') report(ctx, path, `a range needs a number "${k}"`, v[k] === undefined ? undefined : k);
+    for (const k of ['min', 'max'] as const)
+      if (typeof v[k] !== 'number')
+        report(ctx, path, `a range needs a number "${k}"`, v[k] === undefined ? undefined : k);
     if (v.step !== undefined && typeof v.step !== 'number') report(ctx, path, 'expected a number', 'step');
-    if (typeof v.min !== 'number' || typeof v.max !== 'number' || (v.step !== undefined && typeof v.step !== 'number')) return undefined;
+    if (typeof v.min !== 'number' || typeof v.max !== 'number' || (v.step !== undefined && typeof v.step !== 'number'))
+      return undefined;
     const r = expandRange({ min: v.min, max: v.max, ...(typeof v.step === 'number' ? { step: v.step } : {}) });
     if ('error' in r) return void report(ctx, path, `range: ${r.error}`);
     const s = site(ctx, path);
     return { values: r.values, sites: r.values.map(() => s) };
   }
-  const what = allowScalar ? 'a value, a list of values, or a range { min, max, step }' : 'a list of values or a range { min, max, step }';
+  const what = allowScalar
+    ? 'a value, a list of values, or a range { min, max, step }'
+    : 'a list of values or a range { min, max, step }';
   report(ctx, path, `expected ${what}, got ${v === null || v === undefined ? 'nothing' : JSON.stringify(v)}`);
   return undefined;
 }
@@ -101,11 +118,22 @@ function readDims(ctx: Ctx, path: Path, v: unknown, allowScalar: boolean): Dimen
 }
 
 function readSample(ctx: Ctx, v: unknown): GridSpec['sample'] {
-  if (!isMapping(v)) return void report(ctx, ['sample'], 'expected a mapping such as { count: 50, seed: 1, ranges: { WARM_IP_TARGET: { min: 0, max: 20 } } }');
+  if (!isMapping(v))
+    return void report(
+      ctx,
+      ['sample'],
+      'expected a mapping such as { count: 50, seed: 1, ranges: { WARM_IP_TARGET: { min: 0, max: 20 } } }',
+    );
   checkKeys(ctx, ['sample'], v, SAMPLE_KEYS);
-  const count = v.count === undefined ? void report(ctx, ['sample'], 'missing "count" (how many combinations to draw)') : wholeNumber(ctx, ['sample', 'count'], v.count, 1);
+  const count =
+    v.count === undefined
+      ? void report(ctx, ['sample'], 'missing "count" (how many combinations to draw)')
+      : wholeNumber(ctx, ['sample', 'count'], v.count, 1);
   const seed = v.seed === undefined ? 1 : wholeNumber(ctx, ['sample', 'seed'], v.seed, 0);
-  const dims = v.ranges === undefined ? void report(ctx, ['sample'], 'missing "ranges" (the settings to draw and their values)') : readDims(ctx, ['sample', 'ranges'], v.ranges, false);
+  const dims =
+    v.ranges === undefined
+      ? void report(ctx, ['sample'], 'missing "ranges" (the settings to draw and their values)')
+      : readDims(ctx, ['sample', 'ranges'], v.ranges, false);
   if (count === undefined || seed === undefined || !dims) return undefined;
   return { count, seed, dims };
 }
@@ -128,7 +156,8 @@ export function parseGridText(text: string, file: string): { spec: GridSpec; pro
   if (raw.sample !== undefined) spec.sample = readSample(ctx, raw.sample);
   for (const d of spec.sample?.dims ?? []) {
     const both = spec.set.find((s) => s.name === d.name);
-    if (both) report(ctx, ['sample', 'ranges'], `"${d.name}" is both in "set" and in "sample.ranges"; keep it in one`, d.name);
+    if (both)
+      report(ctx, ['sample', 'ranges'], `"${d.name}" is both in "set" and in "sample.ranges"; keep it in one`, d.name);
   }
   return { spec, problems: sortProblems(ctx.problems) };
 }

@@ -146,7 +146,14 @@ export function rowKey(settings: readonly Setting[] | Record<string, SettingValu
 
 /** Every run of the grid, point by point, seed by seed. */
 export function gridRuns(points: readonly GridPoint[], seeds: readonly number[]): RunSpec[] {
-  return points.flatMap((p) => seeds.map((seed, k) => ({ index: p.index * seeds.length + k, point: p.index, seed, key: rowKey(p.settings, seed) })));
+  return points.flatMap((p) =>
+    seeds.map((seed, k) => ({
+      index: p.index * seeds.length + k,
+      point: p.index,
+      seed,
+      key: rowKey(p.settings, seed),
+    })),
+  );
 }
 
 /** A slice of the runs: shard `index` of `count` (0-based) takes every run whose index is `index` modulo `count`. */

@@ -17,7 +17,8 @@ export function dimsFromFlags(flags: readonly SetFlag[]): { dims: Dimension[]; p
   for (const f of flags) {
     const flag = typeof f === 'string' ? f : f.text;
     const where = `${typeof f === 'string' ? '--set' : f.option} ${flag}`;
-    const err = (path: string, message: string): void => void problems.push({ file: where, line: 0, col: 0, path, message, severity: 'error' });
+    const err = (path: string, message: string): void =>
+      void problems.push({ file: where, line: 0, col: 0, path, message, severity: 'error' });
     const parts = splitSetFlag(flag);
     if (!parts) {
       err('', 'expected NAME=VALUES, e.g. --set WARM_IP_TARGET=0,2,5 or --set nodeGroups[0].count=3..9:3');
@@ -40,13 +41,20 @@ export function dimsFromFlags(flags: readonly SetFlag[]): { dims: Dimension[]; p
 }
 
 /** The grid file's spec with the --set dimensions added; a --set replaces the file's values of the same setting. */
-export function combineSpec(file: GridSpec | undefined, flagDims: readonly Dimension[]): { spec: GridSpec; problems: Problem[] } {
+export function combineSpec(
+  file: GridSpec | undefined,
+  flagDims: readonly Dimension[],
+): { spec: GridSpec; problems: Problem[] } {
   const spec: GridSpec = file ? { ...file, set: [...file.set] } : { set: [] };
   const problems: Problem[] = [];
   for (const d of flagDims) {
     if (spec.sample?.dims.some((s) => s.name === d.name)) {
       const s = d.nameSite;
-      problems.push({ ...s, severity: 'error', message: `${d.name} is also sampled by the grid file ("sample.ranges"); keep it in one place` });
+      problems.push({
+        ...s,
+        severity: 'error',
+        message: `${d.name} is also sampled by the grid file ("sample.ranges"); keep it in one place`,
+      });
       continue;
     }
     const at = spec.set.findIndex((s) => s.name === d.name);
@@ -65,7 +73,8 @@ export function siteFinder(spec: GridSpec): (name: string, value: SettingValue) 
   return (name, value) => sites.get(`${name}\u0000${JSON.stringify(value)}`);
 }
 
-const under = (path: string, root: string): boolean => path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[`);
+const under = (path: string, root: string): boolean =>
+  path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[`);
 
 /**
  * Moves a problem found while validating `point` to the grid value that caused it: a problem at a field the value
@@ -83,16 +92,36 @@ export function relocate(
     const site = siteOf(s.name, s.value);
     if (!site) break;
     const where = p.path === s.name || p.path === `ipamd.${s.name}` ? '' : ` (at ${p.path} in ${p.file})`;
-    return { file: site.file, line: site.line, col: site.col, path: site.path, severity: p.severity, message: `${formatSetting(s)}: ${p.message}${where}` };
+    return {
+      file: site.file,
+      line: site.line,
+      col: site.col,
+      path: site.path,
+      severity: p.severity,
+      message: `${formatSetting(s)}: ${p.message}${where}`,
+    };
   }
   const combo = point.settings.map(formatSetting).join(' ');
   return { ...p, message: `${p.message}${combo ? ` (with ${combo})` : ''}` };
 }
 
 /** A problem for a setting that cannot be written into this scenario (e.g. `nodeGroups[3]` of a one-group scenario). */
-export function applyProblem(name: string, value: SettingValue, message: string, site: ValueSite | undefined, scenarioFile: string): Problem {
+export function applyProblem(
+  name: string,
+  value: SettingValue,
+  message: string,
+  site: ValueSite | undefined,
+  scenarioFile: string,
+): Problem {
   const at = site ?? { file: scenarioFile, line: 0, col: 0, path: name };
-  return { file: at.file, line: at.line, col: at.col, path: at.path, severity: 'error', message: `${formatSetting({ name, value })}: ${message}` };
+  return {
+    file: at.file,
+    line: at.line,
+    col: at.col,
+    path: at.path,
+    severity: 'error',
+    message: `${formatSetting({ name, value })}: ${message}`,
+  };
 }
 
 /** Drops repeated problems (the same bad value fails in every point it appears in), keeping the first. */

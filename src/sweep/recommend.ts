@@ -31,10 +31,18 @@ export interface Recommendation {
   closest?: Miss;
 }
 
-const rounded = (j: { what: string; value: number }): { what: string; value: number } => ({ what: j.what, value: round4(j.value) });
+const rounded = (j: { what: string; value: number }): { what: string; value: number } => ({
+  what: j.what,
+  value: round4(j.value),
+});
 
 function rank(a: SweepSummaryRow, b: SweepSummaryRow): number {
-  return a.idleMean.mean - b.idleMean.mean || a.ec2Calls.mean - b.ec2Calls.mean || a.p99.mean - b.p99.mean || a.point - b.point;
+  return (
+    a.idleMean.mean - b.idleMean.mean ||
+    a.ec2Calls.mean - b.ec2Calls.mean ||
+    a.p99.mean - b.p99.mean ||
+    a.point - b.point
+  );
 }
 
 /** Paired difference of idle addresses of `b` minus `a`, over the seeds both have. */
@@ -58,7 +66,15 @@ export function recommend(rows: readonly SweepRow[], clauses: readonly SloClause
     if (missed.length === 0) holding.push(s);
     else {
       const total = missed.reduce((acc, c) => acc + shortfall(c, figure(g, c.metric)), 0);
-      misses.push({ summary: s, missed: missed.map((c) => ({ clause: c.text, figure: c.metric, ...rounded(judged(c, figure(g, c.metric), basis)) })), shortfall: total });
+      misses.push({
+        summary: s,
+        missed: missed.map((c) => ({
+          clause: c.text,
+          figure: c.metric,
+          ...rounded(judged(c, figure(g, c.metric), basis)),
+        })),
+        shortfall: total,
+      });
     }
   }
   holding.sort(rank);

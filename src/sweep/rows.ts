@@ -59,8 +59,17 @@ export const RowSchema = z.object({
   settings: SettingsSchema,
   seed: z.number().int(),
   figures: z.object({
-    p50: num, p90: num, p99: num, max: num, mean: num, idleMean: num, attachedPeak: num,
-    ec2Calls: num, failedAddAttempts: num, neverStarted: num, started: num,
+    p50: num,
+    p90: num,
+    p99: num,
+    max: num,
+    mean: num,
+    idleMean: num,
+    attachedPeak: num,
+    ec2Calls: num,
+    failedAddAttempts: num,
+    neverStarted: num,
+    started: num,
   }),
   scenario: z.object({ name: z.string(), sha256: z.string() }).optional(),
 });
@@ -92,11 +101,18 @@ export function parseResults(text: string, file: string): ParsedResults {
       return;
     }
     keepChars += line.length + (last ? 0 : 1);
-    if (typeof row === 'string') problems.push({ file, line: i + 1, col: 1, path: '', message: row, severity: 'error' });
+    if (typeof row === 'string')
+      problems.push({ file, line: i + 1, col: 1, path: '', message: row, severity: 'error' });
     else if (row) rows.push(row);
   });
   const kept = text.slice(0, keepChars);
-  return { rows, problems, keepBytes: new TextEncoder().encode(kept).length, truncated, needsNewline: kept !== '' && !kept.endsWith('\n') };
+  return {
+    rows,
+    problems,
+    keepBytes: new TextEncoder().encode(kept).length,
+    truncated,
+    needsNewline: kept !== '' && !kept.endsWith('\n'),
+  };
 }
 
 function readRow(line: string): SweepRow | string {
@@ -121,22 +137,36 @@ export function sortRows(rows: readonly SweepRow[]): SweepRow[] {
  * Joins rows from several files: one row per key, sorted. The same key with different figures, or rows from
  * different scenarios, are errors.
  */
-export function mergeRows(sources: readonly { file: string; rows: readonly SweepRow[] }[]): { rows: SweepRow[]; problems: Problem[] } {
+export function mergeRows(sources: readonly { file: string; rows: readonly SweepRow[] }[]): {
+  rows: SweepRow[];
+  problems: Problem[];
+} {
   const byKey = new Map<string, { row: SweepRow; file: string }>();
   const problems: Problem[] = [];
-  const err = (file: string, message: string): void => void problems.push({ file, line: 0, col: 0, path: '', message, severity: 'error' });
+  const err = (file: string, message: string): void =>
+    void problems.push({ file, line: 0, col: 0, path: '', message, severity: 'error' });
   let scenario: { s: RowScenario; file: string } | undefined;
   for (const { file, rows } of sources) {
     for (const row of rows) {
-      if (row.scenario && scenario && (row.scenario.sha256 !== scenario.s.sha256 || row.scenario.name !== scenario.s.name)) {
-        err(file, `holds runs of scenario "${row.scenario.name}" (${row.scenario.sha256}) but ${scenario.file} holds "${scenario.s.name}" (${scenario.s.sha256})`);
+      if (
+        row.scenario &&
+        scenario &&
+        (row.scenario.sha256 !== scenario.s.sha256 || row.scenario.name !== scenario.s.name)
+      ) {
+        err(
+          file,
+          `holds runs of scenario "${row.scenario.name}" (${row.scenario.sha256}) but ${scenario.file} holds "${scenario.s.name}" (${scenario.s.sha256})`,
+        );
         break;
       }
       if (row.scenario && !scenario) scenario = { s: row.scenario, file };
       const seen = byKey.get(row.key);
       if (!seen) byKey.set(row.key, { row, file });
       else if (JSON.stringify(seen.row.figures) !== JSON.stringify(row.figures)) {
-        err(file, `run ${row.key} has other figures than in ${seen.file}: were they made by different versions or scenarios?`);
+        err(
+          file,
+          `run ${row.key} has other figures than in ${seen.file}: were they made by different versions or scenarios?`,
+        );
       }
     }
   }

@@ -33,7 +33,12 @@ export function parsePath(text: string): (string | number)[] | undefined {
   let rest = text;
   while (rest.length > 0) {
     const m = SEGMENT.exec(rest);
-    if (!m || (out.length === 0 && rest.startsWith('.')) || (out.length > 0 && m[1] !== undefined && !rest.startsWith('.'))) return undefined;
+    if (
+      !m ||
+      (out.length === 0 && rest.startsWith('.')) ||
+      (out.length > 0 && m[1] !== undefined && !rest.startsWith('.'))
+    )
+      return undefined;
     out.push(m[1] !== undefined ? m[1] : Number(m[2]));
     rest = rest.slice(m[0].length);
   }
@@ -43,15 +48,23 @@ export function parsePath(text: string): (string | number)[] | undefined {
 /** Resolves a setting name to its target, or explains why it cannot be swept (with a "did you mean"). */
 export function resolveSettingName(name: string): { target: SettingTarget } | { error: string } {
   if (KNOWN_ENV_NAMES.includes(name)) return { target: { kind: 'env', name } };
-  if (name === 'seed') return { error: 'the seed cannot be swept: use --seeds and --seed-base (or "seeds" and "seedBase" in a grid file)' };
+  if (name === 'seed')
+    return {
+      error: 'the seed cannot be swept: use --seeds and --seed-base (or "seeds" and "seedBase" in a grid file)',
+    };
   if (/[.[]/.test(name) || SETTABLE_FIELDS.includes(name)) {
     const path = parsePath(name);
-    if (!path) return { error: `"${name}" is not a scenario path such as nodeGroups[0].count or model.ipamd.timers.loopInterval` };
+    if (!path)
+      return {
+        error: `"${name}" is not a scenario path such as nodeGroups[0].count or model.ipamd.timers.loopInterval`,
+      };
     const head = path[0] as string;
     if (head === 'seed') return resolveSettingName('seed');
     if (!SETTABLE_FIELDS.includes(head)) {
       const hint = closest(head, SETTABLE_FIELDS);
-      return { error: `"${head}" is not a scenario field${hint ? `; did you mean "${hint}"?` : ` (fields: ${SETTABLE_FIELDS.join(', ')})`}` };
+      return {
+        error: `"${head}" is not a scenario field${hint ? `; did you mean "${hint}"?` : ` (fields: ${SETTABLE_FIELDS.join(', ')})`}`,
+      };
     }
     return { target: { kind: 'path', path } };
   }
@@ -67,14 +80,19 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Writes `value` at `path` in `raw`, creating missing mappings; returns an error message when the path cannot exist. */
-function writePath(raw: Record<string, unknown>, path: readonly (string | number)[], value: SettingValue): string | undefined {
+function writePath(
+  raw: Record<string, unknown>,
+  path: readonly (string | number)[],
+  value: SettingValue,
+): string | undefined {
   let node: unknown = raw;
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i];
     const here = formatPath(path.slice(0, i + 1));
     if (typeof seg === 'number') {
       if (!Array.isArray(node)) return `${formatPath(path.slice(0, i))} is not a list in the scenario`;
-      if (seg >= node.length) return `${here} does not exist: the scenario's ${formatPath(path.slice(0, i))} has ${node.length} item${node.length === 1 ? '' : 's'}`;
+      if (seg >= node.length)
+        return `${here} does not exist: the scenario's ${formatPath(path.slice(0, i))} has ${node.length} item${node.length === 1 ? '' : 's'}`;
       node = node[seg];
       continue;
     }
@@ -89,7 +107,8 @@ function writePath(raw: Record<string, unknown>, path: readonly (string | number
   const parent = formatPath(path.slice(0, -1)) || 'the scenario';
   if (typeof last === 'number') {
     if (!Array.isArray(node)) return `${parent} is not a list in the scenario`;
-    if (last >= node.length) return `${formatPath(path)} does not exist: ${parent} has ${node.length} item${node.length === 1 ? '' : 's'}`;
+    if (last >= node.length)
+      return `${formatPath(path)} does not exist: ${parent} has ${node.length} item${node.length === 1 ? '' : 's'}`;
     node[last] = value;
   } else {
     if (!isObject(node)) return `${parent} is not a mapping in the scenario`;
@@ -102,7 +121,11 @@ function writePath(raw: Record<string, unknown>, path: readonly (string | number
  * Applies one setting to a raw scenario document. Returns the field paths written (e.g. `ipamd.WARM_IP_TARGET`,
  * `nodeGroups[1].ipamd.WARM_IP_TARGET`) or an error message when the target cannot exist in this scenario.
  */
-export function applySetting(raw: Record<string, unknown>, target: SettingTarget, value: SettingValue): { written: string[] } | { error: string } {
+export function applySetting(
+  raw: Record<string, unknown>,
+  target: SettingTarget,
+  value: SettingValue,
+): { written: string[] } | { error: string } {
   if (target.kind === 'path') {
     const error = writePath(raw, target.path, value);
     return error ? { error } : { written: [formatPath(target.path)] };

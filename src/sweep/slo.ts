@@ -29,7 +29,14 @@ export type SloBasis = 'mean' | 'ci' | 'every';
 /** Latency figures: bounds need a time unit. */
 export const LATENCY_METRICS: readonly (keyof RunFigures)[] = ['p50', 'p90', 'p99', 'max', 'mean'];
 /** Count figures: bounds are plain numbers. */
-export const COUNT_METRICS: readonly (keyof RunFigures)[] = ['idleMean', 'attachedPeak', 'ec2Calls', 'failedAddAttempts', 'neverStarted', 'started'];
+export const COUNT_METRICS: readonly (keyof RunFigures)[] = [
+  'idleMean',
+  'attachedPeak',
+  'ec2Calls',
+  'failedAddAttempts',
+  'neverStarted',
+  'started',
+];
 const ALIASES: Record<string, keyof RunFigures> = { idle: 'idleMean', ec2: 'ec2Calls', never: 'neverStarted' };
 const CLAUSE = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(<=|>=|==|!=|<|>|=)\s*(\S+)\s*$/;
 
@@ -45,17 +52,21 @@ export function parseClause(text: string): SloClause | { error: string } {
   const metric = metricName(m[1]);
   if (!metric) {
     const hint = closest(m[1], [...LATENCY_METRICS, ...COUNT_METRICS, ...Object.keys(ALIASES)]);
-    return { error: `"${text}": unknown figure "${m[1]}"${hint ? `; did you mean ${hint}?` : ''} (figures: ${[...LATENCY_METRICS, ...COUNT_METRICS].join(', ')})` };
+    return {
+      error: `"${text}": unknown figure "${m[1]}"${hint ? `; did you mean ${hint}?` : ''} (figures: ${[...LATENCY_METRICS, ...COUNT_METRICS].join(', ')})`,
+    };
   }
   const op = (m[2] === '=' ? '==' : m[2]) as SloOp;
   if (LATENCY_METRICS.includes(metric)) {
-    if (/^\d+(\.\d+)?$/.test(m[3])) return { error: `"${text}": give ${metric} a time unit, e.g. ${m[3]}s or ${m[3]}ms` };
+    if (/^\d+(\.\d+)?$/.test(m[3]))
+      return { error: `"${text}": give ${metric} a time unit, e.g. ${m[3]}s or ${m[3]}ms` };
     const ms = parseDuration(m[3]);
     if (ms === undefined) return { error: `"${text}": "${m[3]}" is not a duration such as 500ms, 5s or 1m` };
     return { metric, op, value: ms, text: text.trim() };
   }
   const n = Number(m[3]);
-  if (!Number.isFinite(n) || m[3].trim() === '') return { error: `"${text}": ${metric} is a count; expected a number, got "${m[3]}"` };
+  if (!Number.isFinite(n) || m[3].trim() === '')
+    return { error: `"${text}": ${metric} is a count; expected a number, got "${m[3]}"` };
   return { metric, op, value: n, text: text.trim() };
 }
 
@@ -76,12 +87,18 @@ export function parseSlo(texts: readonly string[]): { clauses: SloClause[]; erro
 /** Whether `x op bound` holds. */
 export function compareOp(x: number, op: SloOp, bound: number): boolean {
   switch (op) {
-    case '<': return x < bound;
-    case '<=': return x <= bound;
-    case '>': return x > bound;
-    case '>=': return x >= bound;
-    case '==': return x === bound;
-    case '!=': return x !== bound;
+    case '<':
+      return x < bound;
+    case '<=':
+      return x <= bound;
+    case '>':
+      return x > bound;
+    case '>=':
+      return x >= bound;
+    case '==':
+      return x === bound;
+    case '!=':
+      return x !== bound;
   }
 }
 
@@ -121,6 +138,8 @@ export function shortfall(c: SloClause, values: readonly number[]): number {
 
 /** The SLO as text, with the basis: `p99<5s and neverStarted==0 (on the mean over seeds)`. */
 export function describeSlo(clauses: readonly SloClause[], basis: SloBasis): string {
-  const how = { mean: 'on the mean over seeds', ci: 'on the whole 95% confidence interval', every: 'in every run' }[basis];
+  const how = { mean: 'on the mean over seeds', ci: 'on the whole 95% confidence interval', every: 'in every run' }[
+    basis
+  ];
   return `${clauses.map((c) => c.text.replace(/\s+/g, '')).join(' and ')} (${how})`;
 }

@@ -34,11 +34,16 @@ const RANGE_TOKEN = /^([-+]?\d+(?:\.\d+)?)\.\.([-+]?\d+(?:\.\d+)?)(?::(\d+(?:\.\
 export function parseValueList(text: string): { values: SettingValue[] } | { error: string } {
   const values: SettingValue[] = [];
   const tokens = splitTokens(text);
-  if (tokens.some((t) => t.trim() === '')) return { error: 'empty value (write values as v1,v2,... or a range such as 0..30:10)' };
+  if (tokens.some((t) => t.trim() === ''))
+    return { error: 'empty value (write values as v1,v2,... or a range such as 0..30:10)' };
   for (const t of tokens) {
     const m = RANGE_TOKEN.exec(t.trim());
     if (m) {
-      const r = expandRange({ min: Number(m[1]), max: Number(m[2]), ...(m[3] !== undefined ? { step: Number(m[3]) } : {}) });
+      const r = expandRange({
+        min: Number(m[1]),
+        max: Number(m[2]),
+        ...(m[3] !== undefined ? { step: Number(m[3]) } : {}),
+      });
       if ('error' in r) return { error: `range ${t.trim()}: ${r.error}` };
       values.push(...r.values);
     } else values.push(parseScalar(t));

@@ -47,9 +47,15 @@ export function installWorkload(
     switch (item.kind) {
       case 'burst':
         if (item.atMs > endMs) break;
-        sim.at(item.atMs, Priority.workload, () => {
-          for (let k = 0; k < item.pods; k++) kubelet.createPod(item.name, k, life(item.lifetime), item.constraint, false);
-        }, undefined);
+        sim.at(
+          item.atMs,
+          Priority.workload,
+          () => {
+            for (let k = 0; k < item.pods; k++)
+              kubelet.createPod(item.name, k, life(item.lifetime), item.constraint, false);
+          },
+          undefined,
+        );
         break;
       case 'poisson':
         installPoisson(sim, kubelet, item, streams.stream(`workload/${item.index}/arrivals`), life, endMs);
@@ -59,9 +65,14 @@ export function installWorkload(
         break;
       case 'scale':
         if (item.atMs > endMs) break;
-        sim.at(item.atMs, Priority.workload, () => {
-          scaler.scaleTo(item.nodeGroup, scaleTarget(item, scaler.liveNodes(item.nodeGroup).length), item.reschedule);
-        }, undefined);
+        sim.at(
+          item.atMs,
+          Priority.workload,
+          () => {
+            scaler.scaleTo(item.nodeGroup, scaleTarget(item, scaler.liveNodes(item.nodeGroup).length), item.reschedule);
+          },
+          undefined,
+        );
         break;
     }
   }

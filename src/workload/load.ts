@@ -6,7 +6,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath, basename, extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
 import type { z } from 'zod';
-import { Model, NodeGroup, ScenarioSchema, SubnetInput, TopLevelSchema, WorkloadItem, type ScenarioInput } from './schema.js';
+import {
+  Model,
+  NodeGroup,
+  ScenarioSchema,
+  SubnetInput,
+  TopLevelSchema,
+  WorkloadItem,
+  type ScenarioInput,
+} from './schema.js';
 import { formatPath, InputError, sortProblems, type Problem } from './problems.js';
 import { resolveScenario } from './resolve.js';
 import type { Scenario } from './scenario.js';
@@ -27,11 +35,25 @@ export function parseScenarioText(text: string, file: string): ParsedDoc {
   const problems: Problem[] = [];
   for (const e of [...doc.errors]) {
     const pos = lc.linePos(e.pos[0]);
-    problems.push({ file, line: pos.line, col: pos.col, path: '', message: e.message.split('\n')[0], severity: 'error' });
+    problems.push({
+      file,
+      line: pos.line,
+      col: pos.col,
+      path: '',
+      message: e.message.split('\n')[0],
+      severity: 'error',
+    });
   }
   for (const w of doc.warnings) {
     const pos = lc.linePos(w.pos[0]);
-    problems.push({ file, line: pos.line, col: pos.col, path: '', message: w.message.split('\n')[0], severity: 'warning' });
+    problems.push({
+      file,
+      line: pos.line,
+      col: pos.col,
+      path: '',
+      message: w.message.split('\n')[0],
+      severity: 'warning',
+    });
   }
   const at = (n: YamlNode | null | undefined): { line: number; col: number } => {
     const off = n?.range?.[0];
@@ -59,7 +81,10 @@ export function parseScenarioText(text: string, file: string): ParsedDoc {
 }
 
 /** Picks the union branch that best explains a failure: the one not rejecting the input's type outright. */
-function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]): { path: PropertyKey[]; issue: z.core.$ZodIssue }[] {
+function flattenIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: PropertyKey[],
+): { path: PropertyKey[]; issue: z.core.$ZodIssue }[] {
   const out: { path: PropertyKey[]; issue: z.core.$ZodIssue }[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
@@ -72,7 +97,9 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[
         out.push(...best);
         continue;
       }
-      const expected = branches.flatMap((b) => b.map((x) => (x.issue.code === 'invalid_type' ? x.issue.expected : '')).filter(Boolean));
+      const expected = branches.flatMap((b) =>
+        b.map((x) => (x.issue.code === 'invalid_type' ? x.issue.expected : '')).filter(Boolean),
+      );
       out.push({ path, issue: { ...issue, message: `expected ${[...new Set(expected)].join(' or ')}` } });
       continue;
     }
@@ -84,7 +111,8 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   const found = value === undefined ? ' (missing)' : `, got ${typeName(value)}`;
   if (issue.code === 'invalid_type') return `expected ${issue.expected}${found}`;
-  if (issue.code === 'invalid_union' || issue.message.startsWith('expected ') && issue.message.includes(' or ')) return `${issue.message}${found}`;
+  if (issue.code === 'invalid_union' || (issue.message.startsWith('expected ') && issue.message.includes(' or ')))
+    return `${issue.message}${found}`;
   return issue.message;
 }
 
@@ -132,11 +160,17 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
 export function validateScenario(doc: ParsedDoc, baseDir: string): { scenario?: Scenario; problems: Problem[] } {
   const problems = [...doc.problems];
   const { file } = doc;
-  const push = (path: readonly PropertyKey[], message: string, severity: 'error' | 'warning' = 'error', key?: string): void => {
+  const push = (
+    path: readonly PropertyKey[],
+    message: string,
+    severity: 'error' | 'warning' = 'error',
+    key?: string,
+  ): void => {
     const pos = doc.locate(path, key);
     problems.push({ file, ...pos, path: formatPath(key === undefined ? path : [...path, key]), message, severity });
   };
-  if (doc.raw === undefined || problems.some((p) => p.severity === 'error')) return { problems: sortProblems(problems) };
+  if (doc.raw === undefined || problems.some((p) => p.severity === 'error'))
+    return { problems: sortProblems(problems) };
   if (doc.raw === null || typeof doc.raw !== 'object' || Array.isArray(doc.raw)) {
     push([], 'expected a mapping with at least "duration" and "nodeGroups"');
     return { problems };
@@ -151,7 +185,8 @@ export function validateScenario(doc: ParsedDoc, baseDir: string): { scenario?: 
   };
   const top = check(TopLevelSchema, raw, []);
   const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-  const subnets = raw.subnets === undefined ? undefined : arr(raw.subnets).map((x, i) => check(SubnetInput, x, ['subnets', i]));
+  const subnets =
+    raw.subnets === undefined ? undefined : arr(raw.subnets).map((x, i) => check(SubnetInput, x, ['subnets', i]));
   const nodeGroups = arr(raw.nodeGroups).map((g, i) => check(NodeGroup, g, ['nodeGroups', i]));
   const workload = arr(raw.workload).map((w, i) => check(WorkloadItem, w, ['workload', i]));
   const model = raw.model === undefined ? undefined : check(Model, raw.model, ['model']);
@@ -175,7 +210,11 @@ export function validateScenario(doc: ParsedDoc, baseDir: string): { scenario?: 
       const g = x && typeof x === 'object' ? (x as { name?: unknown; count?: unknown }) : {};
       return { name: String(g.name ?? ''), count: typeof g.count === 'number' ? g.count : 0 };
     }),
-    knownSubnets: arr(raw.subnets).flatMap((x) => (x && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string' ? [(x as { name: string }).name] : [])),
+    knownSubnets: arr(raw.subnets).flatMap((x) =>
+      x && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string'
+        ? [(x as { name: string }).name]
+        : [],
+    ),
   });
   problems.push(...more);
   const failed = problems.some((p) => p.severity === 'error');
@@ -194,9 +233,18 @@ function reportIssues(
       const known = knownKeysAt(path);
       for (const k of issue.keys) {
         const hint = closestKey(k, known);
-        push(path, `unknown field "${k}"${hint ? `; did you mean "${hint}"?` : known.length ? ` (expected one of: ${known.join(', ')})` : ''}`, 'error', k);
+        push(
+          path,
+          `unknown field "${k}"${hint ? `; did you mean "${hint}"?` : known.length ? ` (expected one of: ${known.join(', ')})` : ''}`,
+          'error',
+          k,
+        );
       }
-    } else if (issue.code === 'custom' && unknownAt.has(formatPath(path)) && issue.message.startsWith('expected one of')) {
+    } else if (
+      issue.code === 'custom' &&
+      unknownAt.has(formatPath(path)) &&
+      issue.message.startsWith('expected one of')
+    ) {
       continue; // the unknown-key message already says what was meant
     } else push(path, describeIssue(issue, valueAt(raw, path)));
   }
@@ -223,7 +271,14 @@ export function readInput(path: string): Buffer {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError([
-      { file: path, line: 0, col: 0, path: '', severity: 'error', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` },
+      {
+        file: path,
+        line: 0,
+        col: 0,
+        path: '',
+        severity: 'error',
+        message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`,
+      },
     ]);
   }
 }
@@ -234,7 +289,11 @@ export function readInputText(path: string): string {
 }
 
 /** Validates a copy of a parsed scenario with `edits` applied to its raw document (the parsed one is left as it is). */
-export function validateEdited(doc: ParsedDoc, baseDir: string, edits: readonly RawEdit[]): { scenario?: Scenario; problems: Problem[] } {
+export function validateEdited(
+  doc: ParsedDoc,
+  baseDir: string,
+  edits: readonly RawEdit[],
+): { scenario?: Scenario; problems: Problem[] } {
   if (!doc.raw || typeof doc.raw !== 'object') return validateScenario(doc, baseDir);
   const raw = structuredClone(doc.raw) as Record<string, unknown>;
   for (const edit of edits) edit(raw);

@@ -5,7 +5,17 @@
  * ipamd silently does something else than asked.
  */
 import { closest } from '../engine/suggest.js';
-import { blockSize, cidrContains, cidrOverlaps, cidrToString, parseCidr, parseIp, parseRange, type Cidr, type IpRange } from '../aws/cidr.js';
+import {
+  blockSize,
+  cidrContains,
+  cidrOverlaps,
+  cidrToString,
+  parseCidr,
+  parseIp,
+  parseRange,
+  type Cidr,
+  type IpRange,
+} from '../aws/cidr.js';
 import type { CniTag, SubnetSpec } from '../aws/subnet.js';
 import { defaultMaxPods, supportsPrefixDelegation, type InstanceType } from '../aws/instance-types.js';
 import type { IpamdConfig } from '../ipam/config.js';
@@ -16,7 +26,13 @@ type Report = (path: readonly PropertyKey[], message: string, severity?: 'error'
 
 /** The subnet assumed when a scenario gives none: 10.0.0.0/8, roomy enough never to run out. */
 export function defaultSubnet(): SubnetSpec {
-  return { name: 'default', cidr: { base: parseIp('10.0.0.0') as number, length: 8 }, availabilityZone: 'default', cniTag: 'untagged', reservations: [] };
+  return {
+    name: 'default',
+    cidr: { base: parseIp('10.0.0.0') as number, length: 8 },
+    availabilityZone: 'default',
+    cniTag: 'untagged',
+    reservations: [],
+  };
 }
 
 /** The subnet tag ipamd's subnet discovery reads. */
@@ -29,7 +45,10 @@ function cidrAt(text: string, path: PropertyKey[], report: Report): Cidr | undef
 }
 
 /** Resolves every valid subnet item (invalid ones are undefined: already reported). */
-export function resolveSubnets(items: readonly (z.infer<typeof SubnetInput> | undefined)[] | undefined, report: Report): SubnetSpec[] {
+export function resolveSubnets(
+  items: readonly (z.infer<typeof SubnetInput> | undefined)[] | undefined,
+  report: Report,
+): SubnetSpec[] {
   if (items === undefined) return [defaultSubnet()];
   const out: SubnetSpec[] = [];
   const seen = new Map<string, number>();
@@ -45,21 +64,37 @@ export function resolveSubnets(items: readonly (z.infer<typeof SubnetInput> | un
       return;
     }
     for (const other of out) {
-      if (cidrOverlaps(cidr, other.cidr)) report([...p, 'cidr'], `overlaps subnet "${other.name}" (${cidrToString(other.cidr)})`);
+      if (cidrOverlaps(cidr, other.cidr))
+        report([...p, 'cidr'], `overlaps subnet "${other.name}" (${cidrToString(other.cidr)})`);
     }
     const reservations: SubnetSpec['reservations'] = [];
     (s.reservations ?? []).forEach((r, j) => {
       const rc = cidrAt(r.cidr, [...p, 'reservations', j, 'cidr'], report);
       if (!rc) return;
-      if (!cidrContains(cidr, rc)) return report([...p, 'reservations', j, 'cidr'], `${r.cidr} is not inside the subnet ${s.cidr}`);
+      if (!cidrContains(cidr, rc))
+        return report([...p, 'reservations', j, 'cidr'], `${r.cidr} is not inside the subnet ${s.cidr}`);
       const clash = reservations.find((o) => cidrOverlaps(o.cidr, rc));
-      if (clash) return report([...p, 'reservations', j, 'cidr'], `overlaps the reservation ${cidrToString(clash.cidr)} (AWS forbids overlapping reservations)`);
+      if (clash)
+        return report(
+          [...p, 'reservations', j, 'cidr'],
+          `overlaps the reservation ${cidrToString(clash.cidr)} (AWS forbids overlapping reservations)`,
+        );
       if (r.type === 'prefix' && rc.length > 28) {
-        report([...p, 'reservations', j, 'cidr'], `a prefix reservation smaller than a /28 can never hold a prefix`, 'warning');
+        report(
+          [...p, 'reservations', j, 'cidr'],
+          `a prefix reservation smaller than a /28 can never hold a prefix`,
+          'warning',
+        );
       }
       reservations.push({ cidr: rc, type: r.type });
     });
-    const spec: SubnetSpec = { name: s.name, cidr, availabilityZone: s.availabilityZone ?? 'default', cniTag: cniTag(s.tags), reservations };
+    const spec: SubnetSpec = {
+      name: s.name,
+      cidr,
+      availabilityZone: s.availabilityZone ?? 'default',
+      cniTag: cniTag(s.tags),
+      reservations,
+    };
     const inUse = s.inUse;
     if (inUse?.ranges) {
       const ranges: IpRange[] = [];
@@ -67,14 +102,18 @@ export function resolveSubnets(items: readonly (z.infer<typeof SubnetInput> | un
       inUse.ranges.forEach((text, j) => {
         const { range, error } = parseRange(text);
         if (error || !range) return report([...p, 'inUse', 'ranges', j], error ?? 'bad range');
-        if (range.first < cidr.base || range.last > last) return report([...p, 'inUse', 'ranges', j], `"${text}" is not inside the subnet ${s.cidr}`);
+        if (range.first < cidr.base || range.last > last)
+          return report([...p, 'inUse', 'ranges', j], `"${text}" is not inside the subnet ${s.cidr}`);
         ranges.push(range);
       });
       spec.inUse = { ranges };
     } else if (inUse?.addresses !== undefined) {
       const free = assignable(cidr, reservations);
       if (inUse.addresses > free) {
-        report([...p, 'inUse', 'addresses'], `the subnet has ${free} addresses outside AWS's five and the reservations; ${inUse.addresses} do not fit`);
+        report(
+          [...p, 'inUse', 'addresses'],
+          `the subnet has ${free} addresses outside AWS's five and the reservations; ${inUse.addresses} do not fit`,
+        );
       }
       spec.inUse = { addresses: Math.min(inUse.addresses, free), pattern: inUse.pattern ?? 'scattered' };
     }
@@ -115,7 +154,9 @@ export function resolveGroupNetwork(
     const s = subnets.find((x) => x.name === name);
     if (!s && !written.includes(name)) {
       const hint = closest(name, written);
-      const list = written.length ? ` (subnets: ${written.join(', ')})` : ' (no subnets are defined: add a "subnets" section)';
+      const list = written.length
+        ? ` (subnets: ${written.join(', ')})`
+        : ' (no subnets are defined: add a "subnets" section)';
       report(path, `no subnet "${name}"${hint ? `; did you mean ${hint}?` : list}`);
     }
     return s;
@@ -132,13 +173,20 @@ export function resolveGroupNetwork(
   }
   if (!g.eniConfig) return { subnet };
   if (!customNetworking) {
-    report([...p, 'eniConfig'], 'ignored: ipamd reads the ENIConfig only with AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true', 'warning');
+    report(
+      [...p, 'eniConfig'],
+      'ignored: ipamd reads the ENIConfig only with AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true',
+      'warning',
+    );
     return { subnet };
   }
   const eni = known(g.eniConfig.subnet, [...p, 'eniConfig', 'subnet']);
   const own = subnets.find((x) => x.name === subnet);
   if (eni && own && eni.availabilityZone !== own.availabilityZone) {
-    report([...p, 'eniConfig', 'subnet'], `"${eni.name}" is in zone ${eni.availabilityZone}, the nodes' subnet "${own.name}" in ${own.availabilityZone}: an ENIConfig subnet must be in the node's zone`);
+    report(
+      [...p, 'eniConfig', 'subnet'],
+      `"${eni.name}" is in zone ${eni.availabilityZone}, the nodes' subnet "${own.name}" in ${own.availabilityZone}: an ENIConfig subnet must be in the node's zone`,
+    );
   }
   return { subnet, eniConfigSubnet: g.eniConfig.subnet };
 }
@@ -159,16 +207,28 @@ export function groupConfig(
   const pdFallback = config.enablePrefixDelegation && !supportsPrefixDelegation(inst);
   if (pdFallback) {
     config.enablePrefixDelegation = false;
-    report([...p, 'instanceType'], `${inst.name} is neither Nitro nor bare metal: ipamd ignores ENABLE_PREFIX_DELEGATION and uses secondary IPs`, 'warning');
+    report(
+      [...p, 'instanceType'],
+      `${inst.name} is neither Nitro nor bare metal: ipamd ignores ENABLE_PREFIX_DELEGATION and uses secondary IPs`,
+      'warning',
+    );
   }
   const maxPods = g.maxPods ?? defaultMaxPods(inst);
   if (g.maxPods !== undefined) return { config, pdFallback, maxPods };
   const perEni = (inst.ipv4PerEni - 1) * (config.enablePrefixDelegation ? 16 : 1);
   if (config.enablePrefixDelegation) {
-    report(p, `with prefix delegation a node holds up to ${inst.maxEnis * perEni} addresses, but maxPods defaults to ${maxPods} (eni-max-pods.txt); set maxPods (EKS uses 110, or 250)`, 'warning');
+    report(
+      p,
+      `with prefix delegation a node holds up to ${inst.maxEnis * perEni} addresses, but maxPods defaults to ${maxPods} (eni-max-pods.txt); set maxPods (EKS uses 110, or 250)`,
+      'warning',
+    );
   } else if (config.customNetworking && (inst.maxEnis - 1) * perEni + 2 < maxPods) {
     const podAddrs = (inst.maxEnis - 1) * perEni;
-    report(p, `custom networking leaves the primary ENI out: ${podAddrs} pod addresses, but maxPods defaults to ${maxPods}; set maxPods to ${podAddrs + 2}`, 'warning');
+    report(
+      p,
+      `custom networking leaves the primary ENI out: ${podAddrs} pod addresses, but maxPods defaults to ${maxPods}; set maxPods to ${podAddrs + 2}`,
+      'warning',
+    );
   }
   return { config, pdFallback, maxPods };
 }

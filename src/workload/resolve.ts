@@ -45,7 +45,8 @@ export function toDistribution(d: DistributionInputT, path: readonly PropertyKey
   const l = d.lognormal!;
   const medianMs = dur(l.median);
   const p99Ms = dur(l.p99);
-  if (p99Ms < medianMs) report([...path, 'lognormal', 'p99'], `p99 (${l.p99}) must be at least the median (${l.median})`);
+  if (p99Ms < medianMs)
+    report([...path, 'lognormal', 'p99'], `p99 (${l.p99}) must be at least the median (${l.median})`);
   return { kind: 'lognormal', medianMs, p99Ms, ...(l.max !== undefined ? { maxMs: dur(l.max) } : {}) };
 }
 
@@ -58,10 +59,7 @@ function envProblems(env: Record<string, EnvValue>, path: PropertyKey[], report:
 }
 
 /** Resolves a scenario; problems go through `ctx.report` (the returned list holds trace-file problems). */
-export function resolveScenario(
-  input: ScenarioInput,
-  ctx: Ctx,
-): { scenario: Scenario; problems: Problem[] } {
+export function resolveScenario(input: ScenarioInput, ctx: Ctx): { scenario: Scenario; problems: Problem[] } {
   const { report } = ctx;
   const extra: Problem[] = [];
   const durationMs = dur(input.duration);
@@ -81,7 +79,10 @@ export function resolveScenario(
     const inst = instanceType(g.instanceType);
     if (!inst) {
       const hint = suggestInstanceType(g.instanceType);
-      report(['nodeGroups', i, 'instanceType'], `unknown instance type "${g.instanceType}"${hint ? `; did you mean ${hint}?` : ''}`);
+      report(
+        ['nodeGroups', i, 'instanceType'],
+        `unknown instance type "${g.instanceType}"${hint ? `; did you mean ${hint}?` : ''}`,
+      );
       return;
     }
     const merged = { ...env, ...(g.ipamd ?? {}) };
@@ -108,7 +109,10 @@ export function resolveScenario(
     if (nodeGroup === undefined) return '*';
     if (!groupNames.includes(nodeGroup)) {
       const hint = closest(nodeGroup, groupNames);
-      report(path, `no node group "${nodeGroup}"${hint ? `; did you mean ${hint}?` : ` (groups: ${groupNames.join(', ')})`}`);
+      report(
+        path,
+        `no node group "${nodeGroup}"${hint ? `; did you mean ${hint}?` : ` (groups: ${groupNames.join(', ')})`}`,
+      );
     }
     return `group:${nodeGroup}`;
   };
@@ -132,7 +136,9 @@ export function resolveScenario(
         index: i,
         atMs,
         pods: b.pods,
-        ...(b.lifetime !== undefined ? { lifetime: toDistribution(b.lifetime, [...p, 'burst', 'lifetime'], report) } : {}),
+        ...(b.lifetime !== undefined
+          ? { lifetime: toDistribution(b.lifetime, [...p, 'burst', 'lifetime'], report) }
+          : {}),
         name: b.name ?? `burst${i}`,
         constraint: constraint(b.nodeGroup, [...p, 'burst', 'nodeGroup']),
       });
@@ -147,7 +153,9 @@ export function resolveScenario(
         fromMs,
         toMs,
         ratePerMinute: q.ratePerMinute,
-        ...(q.lifetime !== undefined ? { lifetime: toDistribution(q.lifetime, [...p, 'poisson', 'lifetime'], report) } : {}),
+        ...(q.lifetime !== undefined
+          ? { lifetime: toDistribution(q.lifetime, [...p, 'poisson', 'lifetime'], report) }
+          : {}),
         name: q.name ?? `poisson${i}`,
         constraint: constraint(q.nodeGroup, [...p, 'poisson', 'nodeGroup']),
       });
@@ -186,7 +194,9 @@ export function resolveScenario(
       });
     } else if (item.trace !== undefined) {
       const traceFile = resolvePath(ctx.baseDir, item.trace);
-      const events = readTrace(traceFile, item.trace, extra, (node, line, col, rep) => checkNode(node, [], (m) => rep(m, line, col)));
+      const events = readTrace(traceFile, item.trace, extra, (node, line, col, rep) =>
+        checkNode(node, [], (m) => rep(m, line, col)),
+      );
       if (events === undefined) report([...p, 'trace'], `cannot read trace file "${item.trace}"`);
       else workload.push({ kind: 'events', index: i, events });
     }
@@ -216,8 +226,10 @@ function resolveModel(input: ScenarioInput, report: Report): Scenario['model'] {
   const nodes = defaultNodeParams();
   const m = input.model;
   const base = ['model'];
-  if (m?.nodes?.bootDelay !== undefined) nodes.bootDelay = toDistribution(m.nodes.bootDelay, [...base, 'nodes', 'bootDelay'], report);
-  if (m?.nodes?.terminateDelay !== undefined) nodes.terminateDelay = toDistribution(m.nodes.terminateDelay, [...base, 'nodes', 'terminateDelay'], report);
+  if (m?.nodes?.bootDelay !== undefined)
+    nodes.bootDelay = toDistribution(m.nodes.bootDelay, [...base, 'nodes', 'bootDelay'], report);
+  if (m?.nodes?.terminateDelay !== undefined)
+    nodes.terminateDelay = toDistribution(m.nodes.terminateDelay, [...base, 'nodes', 'terminateDelay'], report);
   const e = m?.ec2;
   if (e?.throttle === 'none') ec2.throttle = undefined;
   else if (e?.throttle && ec2.throttle) {
@@ -226,8 +238,10 @@ function resolveModel(input: ScenarioInput, report: Report): Scenario['model'] {
       if (b) ec2.throttle[api] = { ...b };
     }
   }
-  if (e?.background) for (const api of EC2_APIS) if (e.background[api] !== undefined) ec2.background[api] = e.background[api];
-  if (e?.throttledLatency !== undefined) ec2.throttledLatency = toDistribution(e.throttledLatency, [...base, 'ec2', 'throttledLatency'], report);
+  if (e?.background)
+    for (const api of EC2_APIS) if (e.background[api] !== undefined) ec2.background[api] = e.background[api];
+  if (e?.throttledLatency !== undefined)
+    ec2.throttledLatency = toDistribution(e.throttledLatency, [...base, 'ec2', 'throttledLatency'], report);
   const sr = e?.sdkRetry;
   if (sr) {
     if (sr.maxAttempts !== undefined) ec2.sdkRetry.maxAttempts = sr.maxAttempts;
@@ -242,12 +256,14 @@ function resolveModel(input: ScenarioInput, report: Report): Scenario['model'] {
       if (d !== undefined) ec2.latency[api] = toDistribution(d, [...base, 'ec2', 'latency', api], report);
     }
   }
-  if (m?.ec2?.eniVisibleDelay !== undefined) ec2.eniVisibleDelay = toDistribution(m.ec2.eniVisibleDelay, [...base, 'ec2', 'eniVisibleDelay'], report);
+  if (m?.ec2?.eniVisibleDelay !== undefined)
+    ec2.eniVisibleDelay = toDistribution(m.ec2.eniVisibleDelay, [...base, 'ec2', 'eniVisibleDelay'], report);
   if (m?.kubelet?.retryBackoff !== undefined) {
     kubelet.retryBackoff = toDistribution(m.kubelet.retryBackoff, [...base, 'kubelet', 'retryBackoff'], report);
   }
   const ip = m?.ipamd;
-  if (ip?.startDelay !== undefined) ipamd.startDelay = toDistribution(ip.startDelay, [...base, 'ipamd', 'startDelay'], report);
+  if (ip?.startDelay !== undefined)
+    ipamd.startDelay = toDistribution(ip.startDelay, [...base, 'ipamd', 'startDelay'], report);
   if (ip?.eniSetup !== undefined) ipamd.eniSetup = toDistribution(ip.eniSetup, [...base, 'ipamd', 'eniSetup'], report);
   if (ip?.placement) ipamd.placement = ip.placement;
   const t = ip?.timers;
@@ -305,12 +321,15 @@ function readTrace(
     const content = rawLine.replace(/#.*$/, '').trim();
     if (!content) return;
     const cells = rawLine.split(',');
-    const colOf = (k: number): number => cells.slice(0, k).reduce((n, c) => n + c.length + 1, 0) + 1 + (cells[k]?.search(/\S/) ?? 0);
+    const colOf = (k: number): number =>
+      cells.slice(0, k).reduce((n, c) => n + c.length + 1, 0) + 1 + (cells[k]?.search(/\S/) ?? 0);
     const [time, action, pod, node] = cells.map((c) => c.replace(/#.*$/, '').trim());
     if (events.length === 0 && /^time$/i.test(time)) return; // header
     const atMs = parseDuration(time);
-    if (atMs === undefined) return err(`time "${time}" is not a duration (e.g. "90s", "1m30s", or seconds)`, line, colOf(0));
-    if (action !== 'add' && action !== 'delete') return err(`action "${action ?? ''}" must be add or delete`, line, colOf(1));
+    if (atMs === undefined)
+      return err(`time "${time}" is not a duration (e.g. "90s", "1m30s", or seconds)`, line, colOf(0));
+    if (action !== 'add' && action !== 'delete')
+      return err(`action "${action ?? ''}" must be add or delete`, line, colOf(1));
     if (!pod) return err('missing pod name', line, colOf(2));
     if (action === 'delete' && node) return err('a node goes only with add', line, colOf(3));
     if (node) checkNode(node, line, colOf(3), err);

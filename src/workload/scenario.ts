@@ -42,7 +42,15 @@ export interface PodEventSpec {
 
 /** One workload generator, resolved. `constraint` is '*', 'group:<name>' or 'node:<name>'. */
 export type WorkloadSpec =
-  | { kind: 'burst'; index: number; atMs: number; pods: number; lifetime?: Distribution; name: string; constraint: string }
+  | {
+      kind: 'burst';
+      index: number;
+      atMs: number;
+      pods: number;
+      lifetime?: Distribution;
+      name: string;
+      constraint: string;
+    }
   | {
       kind: 'poisson';
       index: number;

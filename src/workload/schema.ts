@@ -9,7 +9,9 @@ import { parseDuration } from '../engine/duration.js';
 /** A duration: "500ms", "90s", "1m30s", "2h", or a plain number of seconds. */
 export const Duration = z
   .union([
-    z.string().refine((v) => parseDuration(v) !== undefined, 'expected a duration such as "500ms", "90s", "5m" or "1h30m"'),
+    z
+      .string()
+      .refine((v) => parseDuration(v) !== undefined, 'expected a duration such as "500ms", "90s", "5m" or "1h30m"'),
     z.number().nonnegative(),
   ])
   .meta({ description: 'A duration: "500ms", "90s", "1m30s", "2h", or a plain number of seconds.' });
@@ -67,7 +69,10 @@ export const NodeGroup = z.strictObject({
     .optional()
     .meta({ description: 'workload pods that fit on a node by CPU/memory (scheduler only); default maxPods - 2' }),
   ipamd: EnvMap.optional(),
-  subnet: z.string().optional().meta({ description: "the nodes' subnet (their primary ENI's); required when several subnets are given" }),
+  subnet: z
+    .string()
+    .optional()
+    .meta({ description: "the nodes' subnet (their primary ENI's); required when several subnets are given" }),
   eniConfig: z
     .strictObject({ subnet: z.string().meta({ description: 'subnet for secondary ENIs' }) })
     .optional()
@@ -78,31 +83,53 @@ export const NodeGroup = z.strictObject({
 export const SubnetInput = z.strictObject({
   name: DnsLabel,
   cidr: z.string().meta({ description: 'IPv4 CIDR block, /16 to /28, e.g. "10.0.32.0/22"' }),
-  availabilityZone: z.string().optional().meta({ description: 'subnet discovery only looks at subnets of the node subnet zone' }),
+  availabilityZone: z
+    .string()
+    .optional()
+    .meta({ description: 'subnet discovery only looks at subnets of the node subnet zone' }),
   tags: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
     .optional()
     .meta({ description: 'subnet tags; "kubernetes.io/role/cni": "1" makes it discoverable, "0" excludes it' }),
   inUse: z
     .strictObject({
-      addresses: z.number().int().nonnegative().optional().meta({ description: 'count of addresses other tenants hold' }),
-      pattern: z.enum(['scattered', 'contiguous']).optional().meta({ description: 'how they lie: scattered (default) or contiguous from the bottom' }),
-      ranges: z.array(z.string()).min(1).optional().meta({ description: 'or exactly these: "10.0.32.10-10.0.32.50", CIDR blocks, single addresses' }),
+      addresses: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .meta({ description: 'count of addresses other tenants hold' }),
+      pattern: z
+        .enum(['scattered', 'contiguous'])
+        .optional()
+        .meta({ description: 'how they lie: scattered (default) or contiguous from the bottom' }),
+      ranges: z
+        .array(z.string())
+        .min(1)
+        .optional()
+        .meta({ description: 'or exactly these: "10.0.32.10-10.0.32.50", CIDR blocks, single addresses' }),
     })
     .check((ctx) => {
       const v = ctx.value as { addresses?: number; ranges?: string[]; pattern?: string };
       if ((v.addresses === undefined) === (v.ranges === undefined)) {
-        ctx.issues.push({ code: 'custom', input: v, message: 'give either "addresses" (with an optional "pattern") or "ranges"' });
+        ctx.issues.push({
+          code: 'custom',
+          input: v,
+          message: 'give either "addresses" (with an optional "pattern") or "ranges"',
+        });
       } else if (v.ranges !== undefined && v.pattern !== undefined) {
         ctx.issues.push({ code: 'custom', input: v, message: '"pattern" goes with "addresses", not with "ranges"' });
       }
     })
     .optional()
-    .meta({ description: "addresses other tenants of the subnet hold for the whole run" }),
+    .meta({ description: 'addresses other tenants of the subnet hold for the whole run' }),
   reservations: z
     .array(z.strictObject({ cidr: z.string(), type: z.enum(['prefix', 'explicit']) }))
     .optional()
-    .meta({ description: 'subnet CIDR reservations: prefix (EC2 takes prefixes from here first) or explicit (never used automatically)' }),
+    .meta({
+      description:
+        'subnet CIDR reservations: prefix (EC2 takes prefixes from here first) or explicit (never used automatically)',
+    }),
 });
 
 const Placement = {
@@ -139,11 +166,18 @@ const Scale = z
     nodeGroup: z.string(),
     to: z.number().int().nonnegative().optional().meta({ description: 'target node count' }),
     by: z.number().int().optional().meta({ description: 'change in node count, e.g. +120 or -30' }),
-    drain: z.enum(['delete', 'reschedule']).optional().meta({ description: "scale-in: delete the node's pods (default) or recreate them elsewhere" }),
+    drain: z
+      .enum(['delete', 'reschedule'])
+      .optional()
+      .meta({ description: "scale-in: delete the node's pods (default) or recreate them elsewhere" }),
   })
   .check((ctx) => {
     if ((ctx.value.to === undefined) === (ctx.value.by === undefined)) {
-      ctx.issues.push({ code: 'custom', input: ctx.value, message: 'give exactly one of "to" (node count) or "by" (change)' });
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: 'give exactly one of "to" (node count) or "by" (change)',
+      });
     }
   });
 
@@ -167,7 +201,9 @@ const LatencyMap = z.strictObject(
 
 const Bucket = z.strictObject({ capacity: z.number().positive(), refillPerSecond: z.number().positive() });
 const ApiMap = <T extends z.ZodType>(v: T) =>
-  z.strictObject(Object.fromEntries(EC2_APIS.map((a) => [a, v.optional()])) as Record<(typeof EC2_APIS)[number], z.ZodOptional<T>>);
+  z.strictObject(
+    Object.fromEntries(EC2_APIS.map((a) => [a, v.optional()])) as Record<(typeof EC2_APIS)[number], z.ZodOptional<T>>,
+  );
 
 export const Model = z.strictObject({
   nodes: z
@@ -184,7 +220,9 @@ export const Model = z.strictObject({
         .union([z.literal('none'), ApiMap(Bucket)])
         .optional()
         .meta({ description: 'per-API account token buckets { capacity, refillPerSecond }, or "none"' }),
-      background: ApiMap(z.number().nonnegative()).optional().meta({ description: 'other tenants: requests per second per API' }),
+      background: ApiMap(z.number().nonnegative())
+        .optional()
+        .meta({ description: 'other tenants: requests per second per API' }),
       throttledLatency: DistributionInput.optional(),
       sdkRetry: z
         .strictObject({

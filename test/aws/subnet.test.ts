@@ -13,7 +13,12 @@ import { fcParams } from '../fc.js';
 const cidr = (s: string): Cidr => parseCidr(s).cidr as Cidr;
 const ip = (s: string): number => parseIp(s) as number;
 const spec = (c: string, more: Partial<SubnetSpec> = {}): SubnetSpec => ({
-  name: 's', cidr: cidr(c), availabilityZone: 'a', cniTag: 'untagged', reservations: [], ...more,
+  name: 's',
+  cidr: cidr(c),
+  availabilityZone: 'a',
+  cniTag: 'untagged',
+  reservations: [],
+  ...more,
 });
 
 describe('Subnet', () => {
@@ -46,12 +51,14 @@ describe('Subnet', () => {
   });
 
   it('prefix reservations: prefixes come from them first; /32s never do; explicit ones are never used', () => {
-    const s = new Subnet(spec('10.0.0.0/24', {
-      reservations: [
-        { cidr: cidr('10.0.0.128/27'), type: 'prefix' },
-        { cidr: cidr('10.0.0.16/28'), type: 'explicit' },
-      ],
-    }));
+    const s = new Subnet(
+      spec('10.0.0.0/24', {
+        reservations: [
+          { cidr: cidr('10.0.0.128/27'), type: 'prefix' },
+          { cidr: cidr('10.0.0.16/28'), type: 'explicit' },
+        ],
+      }),
+    );
     expect(s.reservedPrefix).toBe(32);
     expect(s.allocatePrefixes(3)).toEqual([ip('10.0.0.128'), ip('10.0.0.144'), ip('10.0.0.32')]);
     const ips = s.allocateAddresses(187) as number[];
@@ -65,9 +72,18 @@ describe('Subnet', () => {
   it('places other tenants: contiguous from the bottom, scattered reproducibly, ranges exactly', () => {
     const cont = new Subnet(spec('10.0.0.0/24', { inUse: { addresses: 30, pattern: 'contiguous' } }));
     expect(cont.allocateAddresses(1)).toEqual([ip('10.0.0.34')]);
-    const a = new Subnet(spec('10.0.0.0/22', { inUse: { addresses: 600, pattern: 'scattered' } }), new Rng('1/subnet/s/in-use'));
-    const b = new Subnet(spec('10.0.0.0/22', { inUse: { addresses: 600, pattern: 'scattered' } }), new Rng('1/subnet/s/in-use'));
-    const c = new Subnet(spec('10.0.0.0/22', { inUse: { addresses: 600, pattern: 'scattered' } }), new Rng('2/subnet/s/in-use'));
+    const a = new Subnet(
+      spec('10.0.0.0/22', { inUse: { addresses: 600, pattern: 'scattered' } }),
+      new Rng('1/subnet/s/in-use'),
+    );
+    const b = new Subnet(
+      spec('10.0.0.0/22', { inUse: { addresses: 600, pattern: 'scattered' } }),
+      new Rng('1/subnet/s/in-use'),
+    );
+    const c = new Subnet(
+      spec('10.0.0.0/22', { inUse: { addresses: 600, pattern: 'scattered' } }),
+      new Rng('2/subnet/s/in-use'),
+    );
     expect(a.tenants).toBe(600);
     expect(a.freeAddresses).toBe(1019 - 600);
     expect(a.allocateAddresses(50)).toEqual(b.allocateAddresses(50));
@@ -113,29 +129,38 @@ describe('Subnet against a naive model', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), fc.boolean(), (ops, reserve) => {
         const reservations: SubnetSpec['reservations'] = reserve
-          ? [{ cidr: cidr('10.0.1.0/26'), type: 'prefix' }, { cidr: cidr('10.0.0.96/27'), type: 'explicit' }]
+          ? [
+              { cidr: cidr('10.0.1.0/26'), type: 'prefix' },
+              { cidr: cidr('10.0.0.96/27'), type: 'explicit' },
+            ]
           : [];
         const s = new Subnet(spec('10.0.0.0/23', { reservations }));
         const size = 512;
         const states: State[] = Array.from({ length: size }, (_, o) => (o < 4 || o === size - 1 ? 'aws' : 'free'));
-        const inRes = (o: number, type: string) => reservations.some((r) => r.type === type && o >= r.cidr.base - s.base && o < r.cidr.base - s.base + 2 ** (32 - r.cidr.length));
+        const inRes = (o: number, type: string) =>
+          reservations.some(
+            (r) => r.type === type && o >= r.cidr.base - s.base && o < r.cidr.base - s.base + 2 ** (32 - r.cidr.length),
+          );
         const unreserved = (o: number) => !inRes(o, 'prefix') && !inRes(o, 'explicit');
-        const blockFree = (b: number, pred: (o: number) => boolean) => [...Array(16).keys()].every((i) => states[b * 16 + i] === 'free' && pred(b * 16 + i));
+        const blockFree = (b: number, pred: (o: number) => boolean) =>
+          [...Array(16).keys()].every((i) => states[b * 16 + i] === 'free' && pred(b * 16 + i));
         const held: { base: number; prefix: boolean }[] = [];
         for (const o of ops) {
           if (o.kind === 'ips') {
             const want: number[] = [];
-            for (let o2 = 0; o2 < size && want.length < o.n; o2++) if (states[o2] === 'free' && unreserved(o2)) want.push(o2);
+            for (let o2 = 0; o2 < size && want.length < o.n; o2++)
+              if (states[o2] === 'free' && unreserved(o2)) want.push(o2);
             const got = s.allocateAddresses(o.n);
             if (want.length < o.n) expect(got).toBeUndefined();
             else {
               expect(got?.map((x) => x - s.base)).toEqual(want);
-              for (const w of want) (states[w] = 'used'), held.push({ base: w, prefix: false });
+              for (const w of want) ((states[w] = 'used'), held.push({ base: w, prefix: false }));
             }
           } else if (o.kind === 'prefixes') {
             const got = s.allocatePrefixes(o.n);
             const want: number[] = [];
-            const cand = (pred: (x: number) => boolean) => [...Array(size / 16).keys()].filter((b) => blockFree(b, pred));
+            const cand = (pred: (x: number) => boolean) =>
+              [...Array(size / 16).keys()].filter((b) => blockFree(b, pred));
             const order = [...cand((x) => inRes(x, 'prefix')), ...cand(unreserved)];
             if (order.length < o.n) expect(got).toBeUndefined();
             else {
@@ -157,7 +182,9 @@ describe('Subnet against a naive model', () => {
             }
           }
           const free = states.filter((x) => x === 'free').length;
-          const blocks = [...Array(size / 16).keys()].filter((b) => blockFree(b, unreserved) || blockFree(b, (x) => inRes(x, 'prefix'))).length;
+          const blocks = [...Array(size / 16).keys()].filter(
+            (b) => blockFree(b, unreserved) || blockFree(b, (x) => inRes(x, 'prefix')),
+          ).length;
           expect([s.freeAddresses, s.freeBlocks]).toEqual([free, blocks]);
         }
         expect(s.minFree).toBeLessThanOrEqual(s.freeAddresses);
@@ -169,15 +196,19 @@ describe('Subnet against a naive model', () => {
 
   it('BlockTree.firstBelow finds the lowest block under a threshold', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(63), fc.integer({ min: 0, max: 16 })), { maxLength: 200 }), fc.integer({ min: 1, max: 17 }), (sets, th) => {
-        const t = new BlockTree(64, 16);
-        const v = new Array(64).fill(16);
-        for (const [b, x] of sets) {
-          t.set(b, x);
-          v[b] = x;
-        }
-        expect(t.firstBelow(th)).toBe(v.findIndex((x) => x < th));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(63), fc.integer({ min: 0, max: 16 })), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 17 }),
+        (sets, th) => {
+          const t = new BlockTree(64, 16);
+          const v = new Array(64).fill(16);
+          for (const [b, x] of sets) {
+            t.set(b, x);
+            v[b] = x;
+          }
+          expect(t.firstBelow(th)).toBe(v.findIndex((x) => x < th));
+        },
+      ),
       fcParams(100),
     );
   });

@@ -13,7 +13,11 @@ describe('TokenBucket', () => {
   it('never goes below zero or above capacity, whatever the request pattern', () => {
     fc.assert(
       fc.property(
-        fc.record({ capacity: fc.integer({ min: 1, max: 100 }), refill: fc.double({ min: 0.05, max: 50, noNaN: true }), bg: fc.double({ min: 0, max: 60, noNaN: true }) }),
+        fc.record({
+          capacity: fc.integer({ min: 1, max: 100 }),
+          refill: fc.double({ min: 0.05, max: 50, noNaN: true }),
+          bg: fc.double({ min: 0, max: 60, noNaN: true }),
+        }),
         fc.array(fc.tuple(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 30 })), { maxLength: 200 }),
         ({ capacity, refill, bg }, steps) => {
           const b = new TokenBucket({ capacity, refillPerSecond: refill }, bg);
@@ -120,6 +124,8 @@ ${t}`;
       const r = buildReport(c);
       return JSON.stringify({ ...r, settings: null, ec2: { ...r.ec2, buckets: null } });
     };
-    expect(strip(new Cluster(scenarioFrom(base('model: { ec2: { throttle: none } }'))))).toBe(strip(new Cluster(scenarioFrom(base('')))));
+    expect(strip(new Cluster(scenarioFrom(base('model: { ec2: { throttle: none } }'))))).toBe(
+      strip(new Cluster(scenarioFrom(base('')))),
+    );
   });
 });

@@ -35,7 +35,8 @@ describe('warmpool-sim run', () => {
     const { code, out } = await cli('run', 'scenarios/default.yaml', '--seed', '9');
     expect(code).toBe(0);
     expect(out).toContain('seed 9');
-    for (const s of ['Pod start latency', 'IP addresses', 'EC2 calls', 'Node groups', 'workers']) expect(out).toContain(s);
+    for (const s of ['Pod start latency', 'IP addresses', 'EC2 calls', 'Node groups', 'workers'])
+      expect(out).toContain(s);
   });
 
   it('pd-fragmented-subnet: PD finds no /28 where secondary IPs still find addresses', async () => {
@@ -66,8 +67,12 @@ describe('warmpool-sim run', () => {
     const { code, err, out } = await cli('run', 'test/fixtures/bad.yaml');
     expect(code).toBe(2);
     expect(out).toBe('');
-    expect(err).toContain('test/fixtures/bad.yaml:4:19: error: nodeGroups[0].instanceType: unknown instance type "m5.lrge"; did you mean m5.large?');
-    expect(err).toContain('test/fixtures/bad.yaml:7:3: error: ipamd.WARM_IP_TARGETS: unknown ipamd variable "WARM_IP_TARGETS"; did you mean WARM_IP_TARGET?');
+    expect(err).toContain(
+      'test/fixtures/bad.yaml:4:19: error: nodeGroups[0].instanceType: unknown instance type "m5.lrge"; did you mean m5.large?',
+    );
+    expect(err).toContain(
+      'test/fixtures/bad.yaml:7:3: error: ipamd.WARM_IP_TARGETS: unknown ipamd variable "WARM_IP_TARGETS"; did you mean WARM_IP_TARGET?',
+    );
     expect(err).toContain('2 errors');
     expect(err).not.toMatch(/\n\s+at /);
   });
@@ -103,7 +108,10 @@ describe('warmpool-sim run', () => {
   it('--events writes one JSON line per event, starting with a header', async () => {
     const file = join(tmp(), 'ev.jsonl');
     expect((await cli('run', 'scenarios/trace-replay.yaml', '--events', file)).code).toBe(0);
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: 'header', tool: 'warmpool-sim' });
     expect(lines.some((l) => l.type === 'pod' && l.event === 'started' && /^10\.\d+\.\d+\.\d+$/.test(l.ip))).toBe(true);
     expect(lines.some((l) => l.type === 'pod' && l.event === 'deleted' && /^10\./.test(l.ip))).toBe(true);
@@ -127,7 +135,13 @@ describe('warmpool-sim validate, limits, schema', () => {
     const { code, out } = await cli('limits', 'm5.large', 't3.small', '--format', 'json');
     expect(code).toBe(0);
     const rows = JSON.parse(out);
-    expect(rows[0]).toMatchObject({ instanceType: 'm5.large', maxEnis: 3, ipv4PerEni: 10, maxPods: 29, maxPodsPrefixDelegation: 434 });
+    expect(rows[0]).toMatchObject({
+      instanceType: 'm5.large',
+      maxEnis: 3,
+      ipv4PerEni: 10,
+      maxPods: 29,
+      maxPodsPrefixDelegation: 434,
+    });
     expect(rows[1]).toMatchObject({ instanceType: 't3.small', maxEnis: 3, ipv4PerEni: 4, maxPods: 11 });
     const text = await cli('limits', 'p5.48xlarge', 't2.micro');
     expect(text.out).toMatch(/p5\.48xlarge\s+2\s+50\s+49\s+100/);
@@ -160,11 +174,17 @@ describe('the installed binary', () => {
     expect(r.stderr).toContain('bad.yaml:4:19');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
-  it.skipIf(!existsSync(bin))('is pure ASCII, as are the other bundles (V8 then keeps their text in one byte a character)', () => {
-    for (const file of [bin, 'dist/bench-main.cjs', 'dist/bench.cjs', 'dist/sweep-worker.mjs']) {
-      expect(readFileSync(file).every((b) => b < 0x80), file).toBe(true);
-    }
-  });
+  it.skipIf(!existsSync(bin))(
+    'is pure ASCII, as are the other bundles (V8 then keeps their text in one byte a character)',
+    () => {
+      for (const file of [bin, 'dist/bench-main.cjs', 'dist/bench.cjs', 'dist/sweep-worker.mjs']) {
+        expect(
+          readFileSync(file).every((b) => b < 0x80),
+          file,
+        ).toBe(true);
+      }
+    },
+  );
   it.skipIf(!existsSync(bin))('prints help with every command', () => {
     const out = execFileSync('node', [bin, '--help'], { encoding: 'utf8' });
     for (const c of ['run', 'validate', 'limits', 'schema']) expect(out).toContain(`warmpool-sim ${c}`);

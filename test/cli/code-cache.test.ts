@@ -20,7 +20,9 @@ describe('runWithCodeCache', () => {
   const caches = (bundle: string): string[] => readdirSync(join(bundle, '..')).filter((f) => f.endsWith('.v8cache'));
 
   it('runs the bundle as CommonJS, creates the cache on the first run and uses it on the next', () => {
-    const bundle = bundleIn("const path = require('node:path'); module.exports = { twice: (x) => 2 * x, base: path.basename(__filename) };");
+    const bundle = bundleIn(
+      "const path = require('node:path'); module.exports = { twice: (x) => 2 * x, base: path.basename(__filename) };",
+    );
     const first = runWithCodeCache(bundle);
     expect(first.cache).toBe('created');
     const ex = first.exports as { twice: (x: number) => number; base: string };
@@ -62,17 +64,22 @@ describe('runWithCodeCache', () => {
 describe('hash64', () => {
   it('changes with any one bit of the bytes, and reads the bytes wherever they sit in memory', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.nat(), fc.integer({ min: 0, max: 7 }), (bytes, at, bit) => {
-        const i = at % bytes.length;
-        const flipped = Uint8Array.from(bytes);
-        flipped[i] ^= 1 << bit;
-        expect(hash64(flipped)).not.toBe(hash64(bytes));
-        // The same bytes at an odd offset of a larger buffer.
-        const host = new Uint8Array(bytes.length + 3);
-        host.set(bytes, 3);
-        expect(hash64(host.subarray(3))).toBe(hash64(bytes));
-        expect(hash64(bytes)).toMatch(/^[0-9a-f]{16}$/);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 200 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        (bytes, at, bit) => {
+          const i = at % bytes.length;
+          const flipped = Uint8Array.from(bytes);
+          flipped[i] ^= 1 << bit;
+          expect(hash64(flipped)).not.toBe(hash64(bytes));
+          // The same bytes at an odd offset of a larger buffer.
+          const host = new Uint8Array(bytes.length + 3);
+          host.set(bytes, 3);
+          expect(hash64(host.subarray(3))).toBe(hash64(bytes));
+          expect(hash64(bytes)).toMatch(/^[0-9a-f]{16}$/);
+        },
+      ),
     );
   });
 

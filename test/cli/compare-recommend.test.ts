@@ -38,7 +38,20 @@ describe('recommend', () => {
   it('picks the settings holding the SLO with the fewest idle addresses, the same from a results file', async () => {
     const dir = tempDir();
     const out = join(dir, 'r.jsonl');
-    const run = await cli(['recommend', scenario, '--grid', grid, '--slo', 'neverStarted==0', '--out', out, '--format', 'json', '--workers', '1']);
+    const run = await cli([
+      'recommend',
+      scenario,
+      '--grid',
+      grid,
+      '--slo',
+      'neverStarted==0',
+      '--out',
+      out,
+      '--format',
+      'json',
+      '--workers',
+      '1',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const rec = JSON.parse(run.stdout);
     const holding = rec.summary.filter((s: { neverStarted: { mean: number } }) => s.neverStarted.mean === 0);
@@ -51,7 +64,18 @@ describe('recommend', () => {
   });
 
   it('says when no settings hold the SLO (exit code 3)', async () => {
-    const r = await cli(['recommend', scenario, '--set', 'WARM_IP_TARGET=0,3', '--seeds', '2', '--slo', 'neverStarted<0', '--workers', '1']);
+    const r = await cli([
+      'recommend',
+      scenario,
+      '--set',
+      'WARM_IP_TARGET=0,3',
+      '--seeds',
+      '2',
+      '--slo',
+      'neverStarted<0',
+      '--workers',
+      '1',
+    ]);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('No settings combination of the 2 in the grid holds it.');
     expect(r.stdout).toContain('Closest:');

@@ -34,5 +34,8 @@ export async function cli(argv: string[], isTty = false): Promise<CliResult> {
 
 /** The lines of a results file, sorted (completion order differs between runs). */
 export function sortedLines(text: string): string[] {
-  return text.split('\n').filter((l) => l !== '').sort();
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort();
 }

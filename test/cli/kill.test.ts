@@ -7,7 +7,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cli, fixture, sortedLines, tempDir } from './helpers.js';
 
 const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
-const args = (out: string): string[] => ['sweep', fixture('tiny.yaml'), '--grid', fixture('tiny-grid.yaml'), '--seeds', '10', '--out', out, '--workers', '1'];
+const args = (out: string): string[] => [
+  'sweep',
+  fixture('tiny.yaml'),
+  '--grid',
+  fixture('tiny-grid.yaml'),
+  '--seeds',
+  '10',
+  '--out',
+  out,
+  '--workers',
+  '1',
+];
 
 const lineCount = (file: string): number => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
 

@@ -5,7 +5,11 @@ import type { Io } from '../../src/cli/io.js';
 function capture(isTty: boolean): { io: Io; out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { io: { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTty }, out: () => out, err: () => err };
+  return {
+    io: { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTty },
+    out: () => out,
+    err: () => err,
+  };
 }
 
 describe('progress', () => {
@@ -30,7 +34,9 @@ describe('progress', () => {
     p.tick();
     p.tick();
     p.finish();
-    expect(c.err().endsWith('\r[############################] sweep 4/4 (100%) 10.0 runs/s, ETA 0s\x1b[K\n')).toBe(true);
+    expect(c.err().endsWith('\r[############################] sweep 4/4 (100%) 10.0 runs/s, ETA 0s\x1b[K\n')).toBe(
+      true,
+    );
     expect(c.out()).toBe('');
   });
 

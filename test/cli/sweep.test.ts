@@ -25,7 +25,13 @@ describe('sweep', () => {
     expect(new Set(rows.map((r) => r.key)).size).toBe(RUNS);
     expect(rows.every((r) => r.tool === 'warmpool-sim' && r.scenario.name === 'tiny')).toBe(true);
     const summary = JSON.parse(one.stdout);
-    expect(summary).toMatchObject({ tool: 'warmpool-sim', kind: 'sweep-summary', runs: RUNS, seeds: [7, 8, 9], points: 6 });
+    expect(summary).toMatchObject({
+      tool: 'warmpool-sim',
+      kind: 'sweep-summary',
+      runs: RUNS,
+      seeds: [7, 8, 9],
+      points: 6,
+    });
     expect(summary.rows.map((r: { point: number }) => r.point)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(summary.rows[5].settings).toEqual({ WARM_IP_TARGET: 3, MINIMUM_IP_TARGET: 4 });
     expect(summary.rows.some((r: { pareto: boolean }) => r.pareto)).toBe(true);
@@ -65,7 +71,19 @@ describe('sweep', () => {
     const refused = await cli(['sweep', scenario, '--grid', grid, '--out', file]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--resume');
-    const r = await cli(['sweep', scenario, '--grid', grid, '--out', file, '--resume', '--format', 'json', '--workers', '1']);
+    const r = await cli([
+      'sweep',
+      scenario,
+      '--grid',
+      grid,
+      '--out',
+      file,
+      '--resume',
+      '--format',
+      'json',
+      '--workers',
+      '1',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('dropping its last line');
     expect(r.stderr).toContain('6 already in');
@@ -79,13 +97,18 @@ describe('sweep', () => {
 
   it('rejects a bad grid value with a located message before running anything', async () => {
     const bad = join(dir, 'bad-grid.yaml');
-    writeFileSync(bad, 'seeds: 2\nset:\n  WARM_IP_TARGET: [0, 2]\n  "nodeGroups[0].count": [1, -2]\n  WARM_ENI_TARGTE: [1]\n');
+    writeFileSync(
+      bad,
+      'seeds: 2\nset:\n  WARM_IP_TARGET: [0, 2]\n  "nodeGroups[0].count": [1, -2]\n  WARM_ENI_TARGTE: [1]\n',
+    );
     const out = join(dir, 'never.jsonl');
     const r = await cli(['sweep', scenario, '--grid', bad, '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${bad}:4:30: error: set.nodeGroups[0].count[1]: nodeGroups[0].count=-2: Too small`);
-    expect(r.stderr).toContain(`${bad}:5:3: error: set.WARM_ENI_TARGTE: unknown ipamd variable "WARM_ENI_TARGTE"; did you mean WARM_ENI_TARGET?`);
+    expect(r.stderr).toContain(
+      `${bad}:5:3: error: set.WARM_ENI_TARGTE: unknown ipamd variable "WARM_ENI_TARGTE"; did you mean WARM_ENI_TARGET?`,
+    );
     expect(r.stderr).toContain('2 errors');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out)).toBe(false);
@@ -124,8 +147,27 @@ describe('merge', () => {
     const r = await cli(['sweep', scenario, '--grid', grid, '--dry-run']);
     expect(r.code).toBe(0);
     const a = join(dir, 'a.jsonl');
-    const row = { tool: 'warmpool-sim', kind: 'sweep-run', key: 'WARM_IP_TARGET=1|seed=1', point: 0, settings: { WARM_IP_TARGET: 1 }, seed: 1,
-      figures: { p50: 0, p90: 0, p99: 10, max: 10, mean: 1, idleMean: 2, attachedPeak: 3, ec2Calls: 4, failedAddAttempts: 0, neverStarted: 0, started: 5 } };
+    const row = {
+      tool: 'warmpool-sim',
+      kind: 'sweep-run',
+      key: 'WARM_IP_TARGET=1|seed=1',
+      point: 0,
+      settings: { WARM_IP_TARGET: 1 },
+      seed: 1,
+      figures: {
+        p50: 0,
+        p90: 0,
+        p99: 10,
+        max: 10,
+        mean: 1,
+        idleMean: 2,
+        attachedPeak: 3,
+        ec2Calls: 4,
+        failedAddAttempts: 0,
+        neverStarted: 0,
+        started: 5,
+      },
+    };
     writeFileSync(a, JSON.stringify(row) + '\n');
     const b = join(dir, 'b.jsonl');
     writeFileSync(b, JSON.stringify({ ...row, figures: { ...row.figures, p99: 11 } }) + '\n');
@@ -152,7 +194,18 @@ describe('sweep --html', () => {
 
   it('rejects an unknown heatmap setting with exit 2 after the runs, and refuses to overwrite a user file before them', async () => {
     const dir = tempDir();
-    const bad = await cli(['sweep', scenario, '--grid', grid, '--workers', '1', '--html', join(dir, 's.html'), '--x', 'NOPE']);
+    const bad = await cli([
+      'sweep',
+      scenario,
+      '--grid',
+      grid,
+      '--workers',
+      '1',
+      '--html',
+      join(dir, 's.html'),
+      '--x',
+      'NOPE',
+    ]);
     expect(bad.code).toBe(2);
     const mine = join(dir, 'mine.html');
     writeFileSync(mine, '<p>my notes</p>');

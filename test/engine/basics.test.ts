@@ -18,7 +18,9 @@ describe('durations', () => {
     ['1h2m3s4ms', 3_723_004],
   ])('parses %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', 'abc', '5 minutes', '-3s', '1x', 'm5'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['', 'abc', '5 minutes', '-3s', '1x', 'm5'])('rejects %j', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 
   it('formats compactly', () => {
     expect(formatDuration(0)).toBe('0ms');
@@ -53,7 +55,10 @@ describe('random streams', () => {
     }
     const mean = first.reduce((x, y) => x + y, 0) / first.length;
     expect(Math.abs(mean - 0.5)).toBeLessThan(0.02);
-    const deciles = Array.from({ length: 10 }, (_, d) => first.filter((x) => Math.floor(x * 10) === d).length / first.length);
+    const deciles = Array.from(
+      { length: 10 },
+      (_, d) => first.filter((x) => Math.floor(x * 10) === d).length / first.length,
+    );
     for (const share of deciles) expect(Math.abs(share - 0.1)).toBeLessThan(0.025);
     const corr = (xs: number[], ys: number[]): number => {
       const mx = xs.reduce((a, v) => a + v, 0) / xs.length;

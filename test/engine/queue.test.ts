@@ -20,17 +20,20 @@ describe('EventQueue', () => {
 
   it('orders by time, then priority, then push order (matches a stable sort)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 3 })), { maxLength: 300 }), (items) => {
-        const q = new EventQueue();
-        items.forEach(([t, p], i) => q.push(t, p, () => {}, i));
-        const expected = items
-          .map(([t, p], i) => ({ t, p, i }))
-          .sort((a, b) => a.t - b.t || a.p - b.p || a.i - b.i)
-          .map((x) => x.i);
-        const out: unknown[] = [];
-        for (let e = q.pop(); e; e = q.pop()) out.push(e.arg);
-        expect(out).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 3 })), { maxLength: 300 }),
+        (items) => {
+          const q = new EventQueue();
+          items.forEach(([t, p], i) => q.push(t, p, () => {}, i));
+          const expected = items
+            .map(([t, p], i) => ({ t, p, i }))
+            .sort((a, b) => a.t - b.t || a.p - b.p || a.i - b.i)
+            .map((x) => x.i);
+          const out: unknown[] = [];
+          for (let e = q.pop(); e; e = q.pop()) out.push(e.arg);
+          expect(out).toEqual(expected);
+        },
+      ),
       fcParams(200),
     );
   });

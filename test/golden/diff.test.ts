@@ -13,7 +13,10 @@ describe('golden diff', () => {
   });
   it('is empty for equal values and counts what it leaves out', () => {
     expect(diffJson({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toEqual([]);
-    const many = diffJson(Array.from({ length: 30 }, () => 0), Array.from({ length: 30 }, () => 1));
+    const many = diffJson(
+      Array.from({ length: 30 }, () => 0),
+      Array.from({ length: 30 }, () => 1),
+    );
     expect(many).toHaveLength(21);
     expect(many[20]).toBe('... and 10 more');
   });

@@ -50,10 +50,13 @@ describe('golden reports', () => {
   for (const { name, file } of cases()) {
     it(`${file} gives its pinned report and event log`, () => {
       const lines: string[] = [];
-      const report = runScenario(loadScenario(file).scenario, { events: { write: (r) => lines.push(JSON.stringify(r)) } });
+      const report = runScenario(loadScenario(file).scenario, {
+        events: { write: (r) => lines.push(JSON.stringify(r)) },
+      });
       const base = join(DIR, name);
       const log = pinnedLog(lines);
-      for (const ext of ['events.jsonl', 'events.sha256']) if (UPDATE && ext !== log.ext) rmSync(`${base}.${ext}`, { force: true });
+      for (const ext of ['events.jsonl', 'events.sha256'])
+        if (UPDATE && ext !== log.ext) rmSync(`${base}.${ext}`, { force: true });
       const moved = [
         ...pin(`${base}.json`, JSON.stringify(report, null, 2) + '\n', (was) => diffJson(JSON.parse(was), report)),
         ...pin(`${base}.txt`, renderText(report), (was) => diffLines(was, renderText(report))),

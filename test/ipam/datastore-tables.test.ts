@@ -20,7 +20,10 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.constant<Op>({ kind: 'eni' }),
   fc.record({ kind: fc.constant('add' as const), eni: fc.nat(20), n: fc.integer({ min: 1, max: 7 }) }),
-  fc.record({ kind: fc.constant('assign' as const), placement: fc.constantFrom('random' as const, 'first-fit' as const) }),
+  fc.record({
+    kind: fc.constant('assign' as const),
+    placement: fc.constantFrom('random' as const, 'first-fit' as const),
+  }),
   fc.record({ kind: fc.constant('release' as const), pod: fc.nat(50) }),
   fc.record({ kind: fc.constant('decrease' as const), eni: fc.nat(20), n: fc.integer({ min: 1, max: 4 }) }),
   fc.record({ kind: fc.constant('free-eni' as const), eni: fc.nat(20) }),
@@ -55,7 +58,9 @@ describe('Datastore tables (SIP)', () => {
           } else if (o.kind === 'assign') {
             const a = ds.assign(now, o.placement, rng);
             // The model: the ENI may hand out a fresh address or one released at least `cooldown` ago.
-            const assignable = [...model.values()].some((m) => m.fresh.length > 0 || m.released.some(([, t]) => t + cooldown <= now));
+            const assignable = [...model.values()].some(
+              (m) => m.fresh.length > 0 || m.released.some(([, t]) => t + cooldown <= now),
+            );
             expect(a !== undefined).toBe(assignable);
             if (a === undefined) continue;
             const m = model.get(a.eni)!;
@@ -95,7 +100,9 @@ describe('Datastore tables (SIP)', () => {
             expect(e.fresh).toEqual(m.fresh);
             expect(e.released).toEqual(m.released.map(([a]) => a));
             expect(ds.releaseTimes(e)).toEqual(m.released.map(([, t]) => t));
-            expect(e.assignable(now, cooldown)).toBe(m.fresh.length + m.released.filter(([, t]) => t + cooldown <= now).length);
+            expect(e.assignable(now, cooldown)).toBe(
+              m.fresh.length + m.released.filter(([, t]) => t + cooldown <= now).length,
+            );
           }
           expect(ds.assigned).toBe(held.length);
           expect(ds.total).toBe(ds.enis.reduce((n, e) => n + e.addrs.length, 0));

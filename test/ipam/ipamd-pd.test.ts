@@ -39,7 +39,9 @@ const calls = (log: Rec[]) => log.filter((r) => r.type === 'ec2').map((r) => `${
 
 describe('running out of addresses', () => {
   it('TST-INC-2: discovery on, subnet full: Assign fails twice (the 1-address retry), then an ENI in the tagged subnet, no backoff', () => {
-    const { c, log } = runLogged(`duration: 1m\nnodeGroups: [{ name: n, instanceType: m5.large, count: 1, subnet: a }]\n${fullA}\n${fixed()}`);
+    const { c, log } = runLogged(
+      `duration: 1m\nnodeGroups: [{ name: n, instanceType: m5.large, count: 1, subnet: a }]\n${fullA}\n${fixed()}`,
+    );
     expect(calls(log).slice(0, 4)).toEqual([
       'AssignPrivateIpAddresses x InsufficientFreeAddressesInSubnet',
       'AssignPrivateIpAddresses x InsufficientFreeAddressesInSubnet',
@@ -47,7 +49,10 @@ describe('running out of addresses', () => {
       'CreateNetworkInterface',
     ]);
     const enis = c.nodes[0].ec2.enis;
-    expect(enis.map((e) => [e.subnet.name, e.secondaries.length])).toEqual([['a', 0], ['b', 9]]);
+    expect(enis.map((e) => [e.subnet.name, e.secondaries.length])).toEqual([
+      ['a', 0],
+      ['b', 9],
+    ]);
     expect(c.subnets[0].errors.get('InsufficientFreeAddressesInSubnet')).toBe(2);
   });
 
@@ -99,17 +104,22 @@ subnets: [{ name: a, cidr: 10.0.0.0/24, inUse: { ranges: ["10.0.0.6-10.0.0.254"]
 nodeGroups: [{ name: n, instanceType: m5.large, count: 1, subnet: a }]
 ipamd: { ENABLE_SUBNET_DISCOVERY: false }
 ${fixed()}`);
-    expect(calls(log).slice(0, 2)).toEqual(['AssignPrivateIpAddresses x InsufficientFreeAddressesInSubnet', 'AssignPrivateIpAddresses']);
+    expect(calls(log).slice(0, 2)).toEqual([
+      'AssignPrivateIpAddresses x InsufficientFreeAddressesInSubnet',
+      'AssignPrivateIpAddresses',
+    ]);
     expect(c.nodes[0].ipamd.ds.total).toBe(1);
     expect(c.subnets[0].freeAddresses).toBe(0);
   });
 
   it('reports when the subnet ran out and flags the pods that never started because of it', () => {
-    const c = new Cluster(scenarioFrom(`duration: 10m
+    const c = new Cluster(
+      scenarioFrom(`duration: 10m
 subnets: [{ name: a, cidr: 10.0.0.0/26 }]
 nodeGroups: [{ name: n, instanceType: m5.large, count: 2, subnet: a }]
 workload: [{ burst: { at: 1m, pods: 50 } }]
-${fixed()}`));
+${fixed()}`),
+    );
     c.run();
     const r = buildReport(c);
     expect(r.subnets[0].firstErrorMs).toBeGreaterThan(60_000);
@@ -121,7 +131,10 @@ ${fixed()}`));
 
 describe('custom networking and the trunk ENI', () => {
   it('TST-INC-3 / TST-INCPD-3: the primary ENI gets nothing; the first ENI goes to the ENIConfig subnet, no DescribeSubnets first', () => {
-    for (const [pd, amount] of [[false, 9], [true, 1]] as const) {
+    for (const [pd, amount] of [
+      [false, 9],
+      [true, 1],
+    ] as const) {
       const { c, log } = runLogged(`duration: 5m
 subnets: [{ name: nodes, cidr: 10.0.0.0/24 }, { name: pods, cidr: 100.64.0.0/20 }]
 nodeGroups: [{ name: n, instanceType: m5.large, count: 1, maxPods: 20, subnet: nodes, eniConfig: { subnet: pods } }]
@@ -156,11 +169,13 @@ ${fixed()}`);
 
   it('ENABLE_POD_ENI keeps one ENI slot for the trunk ENI on a Nitro type, not on a Xen type', () => {
     const enis = (type: string) => {
-      const c = new Cluster(scenarioFrom(`duration: 5m
+      const c = new Cluster(
+        scenarioFrom(`duration: 5m
 nodeGroups: [{ name: n, instanceType: ${type}, count: 1 }]
 ipamd: { ENABLE_POD_ENI: true }
 workload: [{ burst: { at: 20s, pods: 40 } }]
-${fixed()}`));
+${fixed()}`),
+      );
       c.run();
       return c.nodes[0].ec2.enis.length;
     };
@@ -185,10 +200,12 @@ ${fixed()}`);
 
 describe('prefix delegation in the loop', () => {
   it('falls back to secondary IPs on a type that is neither Nitro nor bare metal, and says so', () => {
-    const c = new Cluster(scenarioFrom(`duration: 2m
+    const c = new Cluster(
+      scenarioFrom(`duration: 2m
 nodeGroups: [{ name: n, instanceType: t2.medium, count: 1, maxPods: 17 }]
 ipamd: { ENABLE_PREFIX_DELEGATION: true }
-workload: [{ burst: { at: 20s, pods: 4 } }]`));
+workload: [{ burst: { at: 20s, pods: 4 } }]`),
+    );
     c.run();
     const r = buildReport(c);
     expect(r.nodeGroups[0]).toMatchObject({ prefixDelegation: 'fallback', mode: 'eni-target' });
@@ -197,31 +214,35 @@ workload: [{ burst: { at: 20s, pods: 4 } }]`));
     expect(r.warnings.join(' ')).toContain('neither Nitro nor bare metal');
   });
 
-  it.each([0, 1])('WARM_PREFIX_TARGET=%i: releases only empty prefixes, down to the target, and frees empty ENIs (lazy = every tick)', (wpt) => {
-    const yaml = `duration: 15m
+  it.each([0, 1])(
+    'WARM_PREFIX_TARGET=%i: releases only empty prefixes, down to the target, and frees empty ENIs (lazy = every tick)',
+    (wpt) => {
+      const yaml = `duration: 15m
 nodeGroups: [{ name: n, instanceType: t3.small, count: 1, maxPods: 100 }]
 ipamd: { ENABLE_PREFIX_DELEGATION: true, WARM_PREFIX_TARGET: ${wpt} }
 workload:
   - burst: { at: 10s, pods: 2 }
   - burst: { at: 20s, pods: 60, lifetime: { uniform: [2m, 4m] } }
 ${fixed('placement: first-fit')}`;
-    const { c, log } = runLogged(yaml);
-    const ds = c.nodes[0].ipamd.ds;
-    expect(log.some((r) => r.action === 'release-ips' && Array.isArray(r.prefixes))).toBe(true);
-    expect(ds.assigned).toBe(2);
-    expect(ds.freePrefixes).toBe(wpt);
-    if (wpt === 0) {
-      // The secondary ENI lost its prefixes and then, as an empty ENI (CheckFreeableENIexists), the ENI itself.
-      expect(log.filter((r) => r.action === 'free-eni').length).toBeGreaterThan(0);
-      expect(ds.enis.length).toBe(1);
-    } else {
-      // What is left is needed: no ENI may be freed.
-      expect(deletableEnis(ds, c.nodes[0].ipamd.targets, c.sim.now, 60_000).found).toEqual([]);
-    }
-    const sc = scenarioFrom(yaml);
-    const strip = (r: ReturnType<typeof runScenario>) => JSON.stringify({ ...r, ipamd: { ...r.ipamd, passes: 0 }, engine: { events: 0 } });
-    expect(strip(runScenario(sc, { loopMode: 'lazy' }))).toBe(strip(runScenario(sc, { loopMode: 'every-tick' })));
-  });
+      const { c, log } = runLogged(yaml);
+      const ds = c.nodes[0].ipamd.ds;
+      expect(log.some((r) => r.action === 'release-ips' && Array.isArray(r.prefixes))).toBe(true);
+      expect(ds.assigned).toBe(2);
+      expect(ds.freePrefixes).toBe(wpt);
+      if (wpt === 0) {
+        // The secondary ENI lost its prefixes and then, as an empty ENI (CheckFreeableENIexists), the ENI itself.
+        expect(log.filter((r) => r.action === 'free-eni').length).toBeGreaterThan(0);
+        expect(ds.enis.length).toBe(1);
+      } else {
+        // What is left is needed: no ENI may be freed.
+        expect(deletableEnis(ds, c.nodes[0].ipamd.targets, c.sim.now, 60_000).found).toEqual([]);
+      }
+      const sc = scenarioFrom(yaml);
+      const strip = (r: ReturnType<typeof runScenario>) =>
+        JSON.stringify({ ...r, ipamd: { ...r.ipamd, passes: 0 }, engine: { events: 0 } });
+      expect(strip(runScenario(sc, { loopMode: 'lazy' }))).toBe(strip(runScenario(sc, { loopMode: 'every-tick' })));
+    },
+  );
 
   it('an ENI whose prefixes went while it was young is freed once 60 s old: only CheckFreeableENIexists wakes the loop', () => {
     // Whether random placement leaves the new ENI without pods depends on the seed: check every seed of a few where
@@ -245,7 +266,8 @@ workload:
       expect(freed.t - ready.t).toBeGreaterThanOrEqual(60_000);
       expect(freed.t - ready.t).toBeLessThan(65_000); // at the first pass after its 60 s
       const sc = scenarioFrom(yaml);
-      const strip = (r: ReturnType<typeof runScenario>) => JSON.stringify({ ...r, ipamd: { ...r.ipamd, passes: 0 }, engine: { events: 0 } });
+      const strip = (r: ReturnType<typeof runScenario>) =>
+        JSON.stringify({ ...r, ipamd: { ...r.ipamd, passes: 0 }, engine: { events: 0 } });
       expect(strip(runScenario(sc, { loopMode: 'lazy' }))).toBe(strip(runScenario(sc, { loopMode: 'every-tick' })));
     }
     expect(cases).toBeGreaterThan(2);

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { runLogged } from '../helpers.js';
 
-
 const fixedLatency = `
 model:
   ec2:
@@ -46,13 +45,19 @@ nodeGroups: [{ name: n, instanceType: m5.large, count: 1 }]
 workload:
   - burst: { at: 30s, pods: 8, lifetime: 90s }
 ${fixedLatency}`);
-    const ready = log.find((r) => r.type === 'ipamd' && r.action === 'eni-ready' && r.count === 9 && (r.t as number) > 30_000)!;
+    const ready = log.find(
+      (r) => r.type === 'ipamd' && r.action === 'eni-ready' && r.count === 9 && (r.t as number) > 30_000,
+    )!;
     const free = log.find((r) => r.type === 'ipamd' && r.action === 'free-eni')!;
     expect(free).toBeDefined();
     expect(free.eni).toBe(ready.eni);
     expect((free.t as number) - (ready.t as number)).toBeGreaterThanOrEqual(60_000);
     const after = log.filter((r) => r.type === 'ec2' && (r.t as number) >= (free.t as number)).map((r) => r.api);
-    expect(after.slice(0, 3)).toEqual(['DescribeNetworkInterfaces', 'DetachNetworkInterface', 'DeleteNetworkInterface']);
+    expect(after.slice(0, 3)).toEqual([
+      'DescribeNetworkInterfaces',
+      'DetachNetworkInterface',
+      'DeleteNetworkInterface',
+    ]);
     const detach = log.find((r) => r.api === 'DetachNetworkInterface')!;
     const del = log.find((r) => r.api === 'DeleteNetworkInterface')!;
     expect((del.t as number) - (detach.t as number)).toBe(2000 + 250);

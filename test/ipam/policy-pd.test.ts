@@ -26,7 +26,8 @@ import { Datastore, PREFIX_SIZE } from '../../src/ipam/datastore.js';
 import { deletableEnis } from '../../src/ipam/deletable.js';
 import { Rng } from '../../src/engine/random.js';
 
-const pd = (env: Record<string, string | number> = {}) => poolTargets(parseIpamdEnv({ ENABLE_PREFIX_DELEGATION: 'true', ...env }).config);
+const pd = (env: Record<string, string | number> = {}) =>
+  poolTargets(parseIpamdEnv({ ENABLE_PREFIX_DELEGATION: 'true', ...env }).config);
 /** A PD snapshot: `prefixes` held, `free` of them with no pod, `assigned` pods; maxPrefixesPerENI 16 as in the tests. */
 const snap = (prefixes: number, free: number, assigned: number, maxPods = 500, maxPrefixes = 16): PoolSnapshot => ({
   total: prefixes * 16,
@@ -108,22 +109,47 @@ describe('freeing ENIs in PD (shouldRemoveExtraENIs, getDeletableENI)', () => {
     expect(shouldTryFreeEni(t, { ...snap(2, 1, 16, 500, 1), freeableEni: true })).toBe(true);
   });
   const facts = (over: Partial<EniFacts>): EniFacts => ({
-    primary: false, ageMs: 120_000, cooling: false, assigned: 0, otherFree: 0, otherTotal: 0, otherFreePrefixes: 0, ...over,
+    primary: false,
+    ageMs: 120_000,
+    cooling: false,
+    assigned: 0,
+    otherFree: 0,
+    otherTotal: 0,
+    otherFreePrefixes: 0,
+    ...over,
   });
   it('rounds WARM_IP_TARGET and MINIMUM_IP_TARGET up to whole prefixes (isRequiredFor...IPTarget)', () => {
-    expect(eniFreeBlocker(pd({ WARM_IP_TARGET: 5 }), facts({ otherFree: 15, otherTotal: 64 }), 60_000)).toBe('needed for WARM_IP_TARGET');
-    expect(eniFreeBlocker(pd({ WARM_IP_TARGET: 5, WARM_PREFIX_TARGET: 0 }), facts({ otherFree: 16, otherTotal: 64 }), 60_000)).toBeUndefined();
-    expect(eniFreeBlocker(pd({ MINIMUM_IP_TARGET: 20, WARM_PREFIX_TARGET: 0 }), facts({ otherTotal: 31 }), 60_000)).toBe('needed for MINIMUM_IP_TARGET');
-    expect(eniFreeBlocker(pd({ MINIMUM_IP_TARGET: 20, WARM_PREFIX_TARGET: 0 }), facts({ otherTotal: 32 }), 60_000)).toBeUndefined();
+    expect(eniFreeBlocker(pd({ WARM_IP_TARGET: 5 }), facts({ otherFree: 15, otherTotal: 64 }), 60_000)).toBe(
+      'needed for WARM_IP_TARGET',
+    );
+    expect(
+      eniFreeBlocker(
+        pd({ WARM_IP_TARGET: 5, WARM_PREFIX_TARGET: 0 }),
+        facts({ otherFree: 16, otherTotal: 64 }),
+        60_000,
+      ),
+    ).toBeUndefined();
+    expect(
+      eniFreeBlocker(pd({ MINIMUM_IP_TARGET: 20, WARM_PREFIX_TARGET: 0 }), facts({ otherTotal: 31 }), 60_000),
+    ).toBe('needed for MINIMUM_IP_TARGET');
+    expect(
+      eniFreeBlocker(pd({ MINIMUM_IP_TARGET: 20, WARM_PREFIX_TARGET: 0 }), facts({ otherTotal: 32 }), 60_000),
+    ).toBeUndefined();
     // The same numbers in SIP mode are not rounded.
     const sip = poolTargets(parseIpamdEnv({ WARM_IP_TARGET: 5 }).config);
     expect(eniFreeBlocker(sip, facts({ otherFree: 5 }), 60_000)).toBeUndefined();
   });
   it('WARM_PREFIX_TARGET protects free prefixes on this ENI, in IP-target mode too (reference 1.2 subtlety)', () => {
-    expect(eniFreeBlocker(pd({ WARM_PREFIX_TARGET: 1 }), facts({ otherFreePrefixes: 0 }), 60_000)).toBe('needed for WARM_PREFIX_TARGET');
-    expect(eniFreeBlocker(pd({ WARM_IP_TARGET: 1, WARM_PREFIX_TARGET: 1 }), facts({ otherFree: 16, otherTotal: 16, otherFreePrefixes: 0 }), 60_000)).toBe(
+    expect(eniFreeBlocker(pd({ WARM_PREFIX_TARGET: 1 }), facts({ otherFreePrefixes: 0 }), 60_000)).toBe(
       'needed for WARM_PREFIX_TARGET',
     );
+    expect(
+      eniFreeBlocker(
+        pd({ WARM_IP_TARGET: 1, WARM_PREFIX_TARGET: 1 }),
+        facts({ otherFree: 16, otherTotal: 16, otherFreePrefixes: 0 }),
+        60_000,
+      ),
+    ).toBe('needed for WARM_PREFIX_TARGET');
     expect(eniFreeBlocker(pd({ WARM_PREFIX_TARGET: 1 }), facts({ otherFreePrefixes: 1 }), 60_000)).toBeUndefined();
   });
 });

@@ -19,7 +19,12 @@ import { deletableEnis } from '../../src/ipam/deletable.js';
 import { Rng } from '../../src/engine/random.js';
 
 const targets = (env: Record<string, string | number>) => poolTargets(parseIpamdEnv(env).config);
-const snap = (total: number, assigned: number, maxIpsPerEni: number, maxPods = 500): PoolSnapshot => ({ total, assigned, maxIpsPerEni, maxPods });
+const snap = (total: number, assigned: number, maxIpsPerEni: number, maxPods = 500): PoolSnapshot => ({
+  total,
+  assigned,
+  maxIpsPerEni,
+  maxPods,
+});
 
 describe('isDatastorePoolTooLow, SIP (TST-LOW-SIP, ipamd_test.go:1491)', () => {
   it.each([
@@ -133,13 +138,19 @@ describe('environment parsing (TST-PARSE)', () => {
     const { issues } = parseIpamdEnv({ WARM_IP_TARGET: '-5', WARM_IP_TARGETS: 3 });
     expect(issues).toEqual([
       expect.objectContaining({ key: 'WARM_IP_TARGET', severity: 'warning' }),
-      expect.objectContaining({ key: 'WARM_IP_TARGETS', severity: 'error', message: expect.stringContaining('did you mean WARM_IP_TARGET?') }),
+      expect.objectContaining({
+        key: 'WARM_IP_TARGETS',
+        severity: 'error',
+        message: expect.stringContaining('did you mean WARM_IP_TARGET?'),
+      }),
     ]);
   });
 
   it('has the EKS manifest defaults', () => {
     const c = defaultIpamdConfig();
-    expect([c.warmEniTarget, c.warmIpTarget, c.minimumIpTarget, c.ipCooldownMs, c.maxEni]).toEqual([1, 0, 0, 30_000, -1]);
+    expect([c.warmEniTarget, c.warmIpTarget, c.minimumIpTarget, c.ipCooldownMs, c.maxEni]).toEqual([
+      1, 0, 0, 30_000, -1,
+    ]);
   });
 });
 
@@ -149,31 +160,51 @@ function datastore(enis: [boolean, number, number, number][], cooldownMs = 30_00
   let ip = 1;
   enis.forEach(([primary, free, assigned, createdAt], i) => {
     const e = ds.addEni(`eni-${i + 1}`, primary, i, createdAt);
-    ds.addAddresses(e, Array.from({ length: free + assigned }, () => ip++));
+    ds.addAddresses(
+      e,
+      Array.from({ length: free + assigned }, () => ip++),
+    );
     for (let k = 0; k < assigned; k++) ds.assignOn(e);
   });
   return ds;
 }
 
 describe('getDeletableENI (DS-WARMENI, data_store_test.go:1174)', () => {
-  const three = (): Datastore => datastore([[true, 0, 2, 0], [false, 2, 0, 0], [false, 1, 0, 0]]);
-  const two = (): Datastore => datastore([[true, 0, 2, 0], [false, 2, 0, 0]]);
+  const three = (): Datastore =>
+    datastore([
+      [true, 0, 2, 0],
+      [false, 2, 0, 0],
+      [false, 1, 0, 0],
+    ]);
+  const two = (): Datastore =>
+    datastore([
+      [true, 0, 2, 0],
+      [false, 2, 0, 0],
+    ]);
   const freed = (ds: Datastore, warmIp: number, minIp: number) =>
-    deletableEnis(ds, targets({ WARM_IP_TARGET: warmIp, MINIMUM_IP_TARGET: minIp }), 1_000_000, 60_000).found.map((e) => e.id);
+    deletableEnis(ds, targets({ WARM_IP_TARGET: warmIp, MINIMUM_IP_TARGET: minIp }), 1_000_000, 60_000).found.map(
+      (e) => e.id,
+    );
   it('DS-WARMENI-1: (3, 1) frees nothing', () => expect(freed(three(), 3, 1)).toEqual([]));
   it('DS-WARMENI-2: (1, 5) frees nothing', () => expect(freed(three(), 1, 5)).toEqual([]));
   it('DS-WARMENI-3: (2, 4) frees eni-3', () => expect(freed(three(), 2, 4)).toEqual(['eni-3']));
   it('DS-WARMENI-4: (0, 3) frees nothing', () => expect(freed(two(), 0, 3)).toEqual([]));
   it('DS-WARMENI-5: (0, 2) frees eni-2', () => expect(freed(two(), 0, 2)).toEqual(['eni-2']));
   it('TST-FREE-1: an aged secondary ENI with one free address is freed; the primary never', () => {
-    const ds = datastore([[true, 1, 0, 0], [false, 1, 0, 0]]);
+    const ds = datastore([
+      [true, 1, 0, 0],
+      [false, 1, 0, 0],
+    ]);
     expect(deletableEnis(ds, targets({}), 61_000, 60_000).found.map((e) => e.id)).toEqual(['eni-2']);
   });
 });
 
 describe('pod addresses and cooldown (DS-POD, DS-STATS)', () => {
   it('DS-POD-1..3: no fourth address; a young or cooling ENI is not freed; later it is', () => {
-    const ds = datastore([[true, 2, 0, 0], [false, 1, 0, 0]]);
+    const ds = datastore([
+      [true, 2, 0, 0],
+      [false, 1, 0, 0],
+    ]);
     const rng = new Rng('t');
     const addrs = [0, 1, 2].map(() => ds.assign(0, 'random', rng)!);
     expect(addrs.every(Boolean)).toBe(true);
@@ -189,7 +220,10 @@ describe('pod addresses and cooldown (DS-POD, DS-STATS)', () => {
   });
 
   it('DS-POD-2: the time-blocked ENI reports when it becomes freeable', () => {
-    const ds = datastore([[true, 2, 0, 0], [false, 1, 0, 5_000]]);
+    const ds = datastore([
+      [true, 2, 0, 0],
+      [false, 1, 0, 5_000],
+    ]);
     const a = ds.assign(6_000, 'first-fit', new Rng('x'))!;
     ds.release(a, 50_000);
     const t = targets({ WARM_ENI_TARGET: 0 });
@@ -215,7 +249,13 @@ describe('pod addresses and cooldown (DS-POD, DS-STATS)', () => {
 
   it('a released address cools to the millisecond on every ENI, in both placements, also behind older releases', () => {
     for (const placement of ['random', 'first-fit'] as const) {
-      const ds = datastore([[true, 0, 0, 0], [false, 3, 0, 0]], 1000);
+      const ds = datastore(
+        [
+          [true, 0, 0, 0],
+          [false, 3, 0, 0],
+        ],
+        1000,
+      );
       const rng = new Rng(placement);
       const [a, b, c] = [0, 1, 2].map(() => ds.assign(0, placement, rng)!);
       ds.release(a, 100);

@@ -32,7 +32,12 @@ const next0 = (name: string): boolean => [...name].reduce((h, ch) => (h * 31 + c
 
 /** The node a pod should go to: Ready, with room, fewest pods, then the smallest name. */
 function expected(nodes: NodeRuntime[], constraint: string): NodeRuntime | undefined {
-  const ok = nodes.filter((n) => n.ready && n.hasRoom && (constraint === '*' || constraint === `group:${n.group}` || constraint === `node:${n.name}`));
+  const ok = nodes.filter(
+    (n) =>
+      n.ready &&
+      n.hasRoom &&
+      (constraint === '*' || constraint === `group:${n.group}` || constraint === `node:${n.name}`),
+  );
   ok.sort((a, b) => a.pods - b.pods || (a.name < b.name ? -1 : 1));
   return ok[0];
 }
@@ -44,15 +49,20 @@ describe('Scheduler', () => {
         // Up to 80 nodes: ranks span several 32-bit words of the scheduler's bitsets.
         fc.integer({ min: 1, max: 80 }),
         fc.integer({ min: 1, max: 6 }),
-        fc.array(fc.constantFrom('add', 'add', 'add', 'del', 'ready', 'ready', 'add-group', 'unready', 'join'), { minLength: 20, maxLength: 300, size: 'max' }),
+        fc.array(fc.constantFrom('add', 'add', 'add', 'del', 'ready', 'ready', 'add-group', 'unready', 'join'), {
+          minLength: 20,
+          maxLength: 300,
+          size: 'max',
+        }),
         fc.integer({ min: 0, max: 1e6 }),
         (count, capacity, ops, salt) => {
           const names = Array.from({ length: count }, (_, i) => `w-${(i * 7 + salt) % 97}-${i}`);
           const { s, nodes, bound } = cluster(names, ['a', 'b'], capacity);
-          for (const n of nodes) if (next0(n.name)) {
-            n.ready = true;
-            s.refresh(n);
-          }
+          for (const n of nodes)
+            if (next0(n.name)) {
+              n.ready = true;
+              s.refresh(n);
+            }
           let id = 0;
           let r = salt;
           const next = (n: number): number => ((r = (r * 1103515245 + 12345) % 2 ** 31), r % n);
@@ -63,7 +73,14 @@ describe('Scheduler', () => {
               s.refresh(n);
             } else if (op === 'join') {
               // A node joins mid-run with a name that sorts anywhere: every rank may shift.
-              const node = new NodeRuntime(`w-${next(97)}-j${nodes.length}`, nodes.length, nodes.length % 2 ? 'b' : 'a', capacity + 2, NO_IPAMD, 0);
+              const node = new NodeRuntime(
+                `w-${next(97)}-j${nodes.length}`,
+                nodes.length,
+                nodes.length % 2 ? 'b' : 'a',
+                capacity + 2,
+                NO_IPAMD,
+                0,
+              );
               s.addNode(node);
               nodes.push(node);
               node.ready = true;
@@ -99,7 +116,10 @@ describe('Scheduler', () => {
     expect(bound.map(([p, n]) => [p.id, n.name])).toEqual([[0, 'n-1']]);
     nodes[0].ready = true;
     s.refresh(nodes[0]);
-    expect(bound.map(([p, n]) => [p.id, n.name])).toEqual([[0, 'n-1'], [1, 'n-0']]);
+    expect(bound.map(([p, n]) => [p.id, n.name])).toEqual([
+      [0, 'n-1'],
+      [1, 'n-0'],
+    ]);
     const [pod, node] = bound[0];
     pod.state = PodState.Deleted;
     node.pods--;

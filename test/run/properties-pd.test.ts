@@ -17,12 +17,16 @@ const subnetA = fc.record({
   length: fc.integer({ min: 22, max: 25 }),
   tenants: fc.oneof(
     fc.constant(''),
-    fc.record({ share: fc.integer({ min: 1, max: 40 }), pattern: fc.constantFrom('scattered', 'contiguous') }).map(
-      (t) => `, inUse: { addresses: ${t.share}PCT, pattern: ${t.pattern} }`,
-    ),
+    fc
+      .record({ share: fc.integer({ min: 1, max: 40 }), pattern: fc.constantFrom('scattered', 'contiguous') })
+      .map((t) => `, inUse: { addresses: ${t.share}PCT, pattern: ${t.pattern} }`),
     fc.constant(', inUse: { ranges: ["10.0.0.20-10.0.0.70", "10.0.0.96/28"] }'),
   ),
-  reservations: fc.constantFrom('', ', reservations: [{ cidr: 10.0.0.64/27, type: prefix }]', ', reservations: [{ cidr: 10.0.0.32/28, type: explicit }]'),
+  reservations: fc.constantFrom(
+    '',
+    ', reservations: [{ cidr: 10.0.0.64/27, type: prefix }]',
+    ', reservations: [{ cidr: 10.0.0.32/28, type: explicit }]',
+  ),
 });
 
 /** ipamd env, weighted towards PD prefix-target mode (the mode with the most new code paths). */
@@ -63,7 +67,9 @@ function yamlOf(s: S): string {
   const size = 2 ** (32 - s.a.length);
   const tenants = s.a.tenants.replace(/(\d+)PCT/, (_, p) => String(Math.floor(((size - 40) * Number(p)) / 100)));
   const e = s.env;
-  const envText = Object.entries(e).map(([k, v]) => `${k}: ${v}`).join(', ');
+  const envText = Object.entries(e)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
   const tags = s.bTagged === 'none' ? '' : `, tags: { kubernetes.io/role/cni: ${s.bTagged} }`;
   const eniConfig = e.AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG ? ', eniConfig: { subnet: b }' : '';
   return `

@@ -25,12 +25,24 @@ const settings = fc.record(
 );
 
 const workloadItem = fc.oneof(
-  fc.record({ at: fc.integer({ min: 0, max: 600 }), pods: fc.integer({ min: 1, max: 25 }), life: fc.option(fc.integer({ min: 1, max: 400 })) }).map(
-    (b) => `  - burst: { at: ${b.at}s, pods: ${b.pods}${b.life !== null ? `, lifetime: ${b.life}s` : ''} }`,
-  ),
-  fc.record({ from: fc.integer({ min: 0, max: 300 }), len: fc.integer({ min: 10, max: 600 }), rate: fc.integer({ min: 1, max: 30 }), mean: fc.integer({ min: 5, max: 300 }) }).map(
-    (p) => `  - poisson: { from: ${p.from}s, to: ${p.from + p.len}s, ratePerMinute: ${p.rate}, lifetime: { exponential: ${p.mean}s } }`,
-  ),
+  fc
+    .record({
+      at: fc.integer({ min: 0, max: 600 }),
+      pods: fc.integer({ min: 1, max: 25 }),
+      life: fc.option(fc.integer({ min: 1, max: 400 })),
+    })
+    .map((b) => `  - burst: { at: ${b.at}s, pods: ${b.pods}${b.life !== null ? `, lifetime: ${b.life}s` : ''} }`),
+  fc
+    .record({
+      from: fc.integer({ min: 0, max: 300 }),
+      len: fc.integer({ min: 10, max: 600 }),
+      rate: fc.integer({ min: 1, max: 30 }),
+      mean: fc.integer({ min: 5, max: 300 }),
+    })
+    .map(
+      (p) =>
+        `  - poisson: { from: ${p.from}s, to: ${p.from + p.len}s, ratePerMinute: ${p.rate}, lifetime: { exponential: ${p.mean}s } }`,
+    ),
 );
 
 const scenarioArb = fc.record({
@@ -44,7 +56,9 @@ const scenarioArb = fc.record({
 });
 
 function yamlOf(s: any, tailMinutes = 0): string {
-  const env = Object.entries(s.env).map(([k, v]) => `${k}: ${v}`).join(', ');
+  const env = Object.entries(s.env)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
   return `
 seed: ${s.seed}
 duration: ${s.minutes + tailMinutes}m
@@ -68,12 +82,14 @@ describe('invariants over random scenarios', () => {
           write: (r: Record<string, unknown>) => {
             // An address ipamd returned to EC2 leaves its cooldown with it (FindFreeableCidrs ignores cooldown; EC2
             // may hand the same address out again as a new one): only the datastore's own reuse is checked.
-            if (r.type === 'ipamd' && r.action === 'release-ips') for (const ip of (r.ips as string[]) ?? []) released.delete(`${r.node}/${ip}`);
+            if (r.type === 'ipamd' && r.action === 'release-ips')
+              for (const ip of (r.ips as string[]) ?? []) released.delete(`${r.node}/${ip}`);
             if (r.type !== 'pod') return;
             if (r.event === 'started') {
               const key = `${r.node}/${r.ip}`;
               const at = released.get(key);
-              if (at !== undefined && (r.t as number) - at < cooldownMs) throw new Error(`${key} reused ${(r.t as number) - at} ms after release`);
+              if (at !== undefined && (r.t as number) - at < cooldownMs)
+                throw new Error(`${key} reused ${(r.t as number) - at} ms after release`);
               holder.set(r.pod as string, key);
             } else if (r.event === 'deleted' && holder.has(r.pod as string)) {
               released.set(holder.get(r.pod as string) as string, r.t as number);
@@ -113,9 +129,14 @@ describe('invariants over random scenarios', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         // Every pod ends: give bursts a lifetime and let 20 minutes pass after the workload.
-        const items = s.items.map((i: string) => (i.includes('burst') && !i.includes('lifetime') ? i.replace(' }', ', lifetime: 60s }') : i));
+        const items = s.items.map((i: string) =>
+          i.includes('burst') && !i.includes('lifetime') ? i.replace(' }', ', lifetime: 60s }') : i,
+        );
         const lastPodEvent = new Map<string, number>();
-        const sink = { write: (r: Record<string, unknown>) => r.type === 'pod' && r.node && lastPodEvent.set(r.node as string, r.t as number) };
+        const sink = {
+          write: (r: Record<string, unknown>) =>
+            r.type === 'pod' && r.node && lastPodEvent.set(r.node as string, r.t as number),
+        };
         const c = new Cluster(scenarioFrom(yamlOf({ ...s, items }, 20)), { events: sink });
         c.run();
         const now = c.sim.now;

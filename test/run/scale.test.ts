@@ -55,7 +55,9 @@ model: { nodes: { terminateDelay: 15s } }
     for (const n of r.nodes.filter((x) => x.drainedAt !== null)) expect(n.enis).toEqual([]);
     expect(r.pods.deleted).toBe(r.pods.requested - r.pods.running - r.pods.pending);
     const sn = c.subnets[0];
-    expect(sn.size - sn.awsReserved - sn.freeAddresses).toBe(c.nodes.reduce((a, n) => a + n.ec2.enis.reduce((b, e) => b + 1 + e.secondaries.length, 0), 0));
+    expect(sn.size - sn.awsReserved - sn.freeAddresses).toBe(
+      c.nodes.reduce((a, n) => a + n.ec2.enis.reduce((b, e) => b + 1 + e.secondaries.length, 0), 0),
+    );
   });
 
   it('with drain: reschedule, the drained pods are recreated and placed on the remaining nodes', () => {
@@ -77,7 +79,10 @@ workload:
 const scaleArb = fc.record({
   seed: fc.integer({ min: 0, max: 1e6 }),
   start: fc.integer({ min: 0, max: 4 }),
-  steps: fc.array(fc.record({ at: fc.integer({ min: 0, max: 900 }), to: fc.integer({ min: 0, max: 6 }), resched: fc.boolean() }), { maxLength: 4 }),
+  steps: fc.array(
+    fc.record({ at: fc.integer({ min: 0, max: 900 }), to: fc.integer({ min: 0, max: 6 }), resched: fc.boolean() }),
+    { maxLength: 4 },
+  ),
   pods: fc.integer({ min: 1, max: 80 }),
   rate: fc.integer({ min: 1, max: 40 }),
   warmIp: fc.constantFrom(0, 0, 3),

@@ -6,14 +6,28 @@ import { combineSpec, dimsFromFlags, relocate, siteFinder } from '../../src/swee
 describe('grid file', () => {
   it('reads set, sample, seeds and seedBase', () => {
     const { spec, problems } = parseGridText(
-      ['seeds: 5', 'seedBase: 100', 'set:', '  WARM_IP_TARGET: [0, 2]', '  "nodeGroups[0].count": { min: 1, max: 3 }', '  duration: 10m',
-        'sample:', '  count: 4', '  ranges:', '    MINIMUM_IP_TARGET: { min: 0, max: 50, step: 10 }'].join('\n'),
+      [
+        'seeds: 5',
+        'seedBase: 100',
+        'set:',
+        '  WARM_IP_TARGET: [0, 2]',
+        '  "nodeGroups[0].count": { min: 1, max: 3 }',
+        '  duration: 10m',
+        'sample:',
+        '  count: 4',
+        '  ranges:',
+        '    MINIMUM_IP_TARGET: { min: 0, max: 50, step: 10 }',
+      ].join('\n'),
       'g.yaml',
     );
     expect(problems).toEqual([]);
     expect(spec.seeds).toBe(5);
     expect(spec.seedBase).toBe(100);
-    expect(spec.set.map((d) => [d.name, d.values])).toEqual([['WARM_IP_TARGET', [0, 2]], ['nodeGroups[0].count', [1, 2, 3]], ['duration', ['10m']]]);
+    expect(spec.set.map((d) => [d.name, d.values])).toEqual([
+      ['WARM_IP_TARGET', [0, 2]],
+      ['nodeGroups[0].count', [1, 2, 3]],
+      ['duration', ['10m']],
+    ]);
     expect(spec.set[0].sites[1]).toMatchObject({ file: 'g.yaml', line: 4, col: 23, path: 'set.WARM_IP_TARGET[1]' });
     expect(spec.sample).toMatchObject({ count: 4, seed: 1 });
     expect(spec.sample?.dims[0].values).toEqual([0, 10, 20, 30, 40, 50]);
@@ -41,9 +55,18 @@ describe('grid file', () => {
   });
 
   it('rejects YAML syntax errors and a setting both set and sampled', () => {
-    expect(parseGridText('set: [1, 2', 'g.yaml').problems[0]).toMatchObject({ file: 'g.yaml', line: 1, severity: 'error' });
-    const both = parseGridText('set: { WARM_IP_TARGET: 1 }\nsample: { count: 2, ranges: { WARM_IP_TARGET: [1, 2] } }', 'g.yaml');
-    expect(both.problems.map((p) => p.message)).toEqual([expect.stringContaining('both in "set" and in "sample.ranges"')]);
+    expect(parseGridText('set: [1, 2', 'g.yaml').problems[0]).toMatchObject({
+      file: 'g.yaml',
+      line: 1,
+      severity: 'error',
+    });
+    const both = parseGridText(
+      'set: { WARM_IP_TARGET: 1 }\nsample: { count: 2, ranges: { WARM_IP_TARGET: [1, 2] } }',
+      'g.yaml',
+    );
+    expect(both.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('both in "set" and in "sample.ranges"'),
+    ]);
     expect(parseGridText('sample: { ranges: { foo: 1 } }', 'g.yaml').problems.map((p) => p.message)).toEqual([
       'missing "count" (how many combinations to draw)',
       expect.stringContaining('unknown setting "foo"'),
@@ -54,8 +77,18 @@ describe('grid file', () => {
 
 describe('--set flags and problem locations', () => {
   it('reads flags, reporting each bad one', () => {
-    const r = dimsFromFlags(['WARM_IP_TARGET=0,2', 'nodeGroups[0].count=1..3', 'WARM_IP_TARGET=5', 'NOPE=1', 'novalue', { option: '--b-set', text: 'MAX_ENI=,' }]);
-    expect(r.dims.map((d) => [d.name, d.values])).toEqual([['WARM_IP_TARGET', [0, 2]], ['nodeGroups[0].count', [1, 2, 3]]]);
+    const r = dimsFromFlags([
+      'WARM_IP_TARGET=0,2',
+      'nodeGroups[0].count=1..3',
+      'WARM_IP_TARGET=5',
+      'NOPE=1',
+      'novalue',
+      { option: '--b-set', text: 'MAX_ENI=,' },
+    ]);
+    expect(r.dims.map((d) => [d.name, d.values])).toEqual([
+      ['WARM_IP_TARGET', [0, 2]],
+      ['nodeGroups[0].count', [1, 2, 3]],
+    ]);
     expect(r.problems.map(formatProblem)).toEqual([
       expect.stringMatching(/^--set WARM_IP_TARGET=5: error: WARM_IP_TARGET: WARM_IP_TARGET is set twice/),
       expect.stringMatching(/^--set NOPE=1: error: NOPE: unknown ipamd variable "NOPE"/),
@@ -67,16 +100,30 @@ describe('--set flags and problem locations', () => {
   it('lets a flag replace the grid file values of the same setting', () => {
     const file = parseGridText('set: { WARM_IP_TARGET: [0, 2], MAX_ENI: [2] }', 'g.yaml').spec;
     const { spec } = combineSpec(file, dimsFromFlags(['WARM_IP_TARGET=7']).dims);
-    expect(spec.set.map((d) => [d.name, d.values])).toEqual([['WARM_IP_TARGET', [7]], ['MAX_ENI', [2]]]);
+    expect(spec.set.map((d) => [d.name, d.values])).toEqual([
+      ['WARM_IP_TARGET', [7]],
+      ['MAX_ENI', [2]],
+    ]);
   });
 
   it('moves a scenario problem to where the swept value was written', () => {
     const spec = parseGridText('set:\n  WARM_IP_TARGET: [0, -5]', 'g.yaml').spec;
     const point = { index: 1, settings: [{ name: 'WARM_IP_TARGET', value: -5 }] };
     const written = new Map([['WARM_IP_TARGET', ['ipamd.WARM_IP_TARGET']]]);
-    const p = { file: 's.yaml', line: 9, col: 3, path: 'ipamd.WARM_IP_TARGET', message: 'ipamd reads "-5" as 0', severity: 'warning' as const };
-    expect(formatProblem(relocate(p, point, written, siteFinder(spec)))).toBe('g.yaml:2:23: warning: set.WARM_IP_TARGET[1]: WARM_IP_TARGET=-5: ipamd reads "-5" as 0');
+    const p = {
+      file: 's.yaml',
+      line: 9,
+      col: 3,
+      path: 'ipamd.WARM_IP_TARGET',
+      message: 'ipamd reads "-5" as 0',
+      severity: 'warning' as const,
+    };
+    expect(formatProblem(relocate(p, point, written, siteFinder(spec)))).toBe(
+      'g.yaml:2:23: warning: set.WARM_IP_TARGET[1]: WARM_IP_TARGET=-5: ipamd reads "-5" as 0',
+    );
     const other = { ...p, path: 'duration', message: 'too short' };
-    expect(formatProblem(relocate(other, point, written, siteFinder(spec)))).toBe('s.yaml:9:3: warning: duration: too short (with WARM_IP_TARGET=-5)');
+    expect(formatProblem(relocate(other, point, written, siteFinder(spec)))).toBe(
+      's.yaml:9:3: warning: duration: too short (with WARM_IP_TARGET=-5)',
+    );
   });
 });

@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { expandGrid, factorial, gridRuns, parseShard, rowKey, sampleCombos, seedList, shardRuns, type Dimension } from '../../src/sweep/grid.js';
+import {
+  expandGrid,
+  factorial,
+  gridRuns,
+  parseShard,
+  rowKey,
+  sampleCombos,
+  seedList,
+  shardRuns,
+  type Dimension,
+} from '../../src/sweep/grid.js';
 
 const site = { file: 'f', line: 1, col: 1, path: '' };
-const dim = (name: string, values: (string | number | boolean)[]): Dimension => ({ name, values, sites: values.map(() => site), nameSite: site });
+const dim = (name: string, values: (string | number | boolean)[]): Dimension => ({
+  name,
+  values,
+  sites: values.map(() => site),
+  nameSite: site,
+});
 
 /** Arbitrary dimensions: 0-3 settings with 1-4 distinct integer values each. */
 const dimsArb = fc
@@ -41,7 +56,10 @@ describe('grid expansion', () => {
   });
 
   it('crosses the factorial part with the sample', () => {
-    const pts = expandGrid({ set: [dim('A', [1, 2])], sample: { count: 2, seed: 1, dims: [dim('B', [1, 2, 3, 4, 5]), dim('C', [0, 1])] } });
+    const pts = expandGrid({
+      set: [dim('A', [1, 2])],
+      sample: { count: 2, seed: 1, dims: [dim('B', [1, 2, 3, 4, 5]), dim('C', [0, 1])] },
+    });
     expect(pts.length).toBe(4);
     expect(pts.map((p) => p.index)).toEqual([0, 1, 2, 3]);
     expect(pts.map((p) => p.settings[0].value)).toEqual([1, 1, 2, 2]);
@@ -49,7 +67,15 @@ describe('grid expansion', () => {
   });
 
   it('keys runs by settings regardless of their order', () => {
-    expect(rowKey({ B: 1, A: 'x' }, 3)).toBe(rowKey([{ name: 'A', value: 'x' }, { name: 'B', value: 1 }], 3));
+    expect(rowKey({ B: 1, A: 'x' }, 3)).toBe(
+      rowKey(
+        [
+          { name: 'A', value: 'x' },
+          { name: 'B', value: 1 },
+        ],
+        3,
+      ),
+    );
     expect(rowKey({ A: 1 }, 3)).not.toBe(rowKey({ A: '1' }, 3));
     expect(rowKey({ A: 1 }, 3)).not.toBe(rowKey({ A: 1 }, 4));
   });
@@ -67,7 +93,10 @@ describe('sharding', () => {
       fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 12 }), (n, count) => {
         const runs = Array.from({ length: n }, (_, index) => ({ index }));
         const shards = Array.from({ length: count }, (_, index) => shardRuns(runs, { index, count }));
-        const seen = shards.flat().map((r) => r.index).sort((a, b) => a - b);
+        const seen = shards
+          .flat()
+          .map((r) => r.index)
+          .sort((a, b) => a - b);
         expect(seen).toEqual(runs.map((r) => r.index));
         const sizes = shards.map((s) => s.length);
         expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);

@@ -1,20 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { applySetting, formatValue, parsePath, parseScalar, pointEdits, resolveSettingName } from '../../src/sweep/settings.js';
+import {
+  applySetting,
+  formatValue,
+  parsePath,
+  parseScalar,
+  pointEdits,
+  resolveSettingName,
+} from '../../src/sweep/settings.js';
 import { expandRange, parseValueList } from '../../src/sweep/values.js';
 
 describe('setting names', () => {
   it('knows ipamd variables and scenario paths', () => {
     expect(resolveSettingName('WARM_IP_TARGET')).toEqual({ target: { kind: 'env', name: 'WARM_IP_TARGET' } });
-    expect(resolveSettingName('nodeGroups[0].count')).toEqual({ target: { kind: 'path', path: ['nodeGroups', 0, 'count'] } });
+    expect(resolveSettingName('nodeGroups[0].count')).toEqual({
+      target: { kind: 'path', path: ['nodeGroups', 0, 'count'] },
+    });
     expect(resolveSettingName('duration')).toEqual({ target: { kind: 'path', path: ['duration'] } });
-    expect(resolveSettingName('model.ipamd.timers.loopInterval')).toHaveProperty('target.path', ['model', 'ipamd', 'timers', 'loopInterval']);
+    expect(resolveSettingName('model.ipamd.timers.loopInterval')).toHaveProperty('target.path', [
+      'model',
+      'ipamd',
+      'timers',
+      'loopInterval',
+    ]);
   });
 
   it('suggests the closest name for a misspelling', () => {
-    expect(resolveSettingName('WARM_IP_TAGRET')).toHaveProperty('error', expect.stringContaining('did you mean WARM_IP_TARGET?'));
-    expect(resolveSettingName('nodeGroup[0].count')).toHaveProperty('error', expect.stringContaining('did you mean "nodeGroups"?'));
+    expect(resolveSettingName('WARM_IP_TAGRET')).toHaveProperty(
+      'error',
+      expect.stringContaining('did you mean WARM_IP_TARGET?'),
+    );
+    expect(resolveSettingName('nodeGroup[0].count')).toHaveProperty(
+      'error',
+      expect.stringContaining('did you mean "nodeGroups"?'),
+    );
     expect(resolveSettingName('seed')).toHaveProperty('error', expect.stringContaining('--seeds'));
-    expect(resolveSettingName('nodeGroups[0]count')).toHaveProperty('error', expect.stringContaining('not a scenario path'));
+    expect(resolveSettingName('nodeGroups[0]count')).toHaveProperty(
+      'error',
+      expect.stringContaining('not a scenario path'),
+    );
   });
 
   it('parses paths and rejects malformed ones', () => {
@@ -27,16 +50,27 @@ describe('setting names', () => {
 describe('applying settings', () => {
   it('sets an ipamd variable cluster-wide and in every group override of it', () => {
     const raw: Record<string, unknown> = { nodeGroups: [{ name: 'a', ipamd: { WARM_IP_TARGET: 9 } }, { name: 'b' }] };
-    expect(applySetting(raw, { kind: 'env', name: 'WARM_IP_TARGET' }, 2)).toEqual({ written: ['ipamd.WARM_IP_TARGET', 'nodeGroups[0].ipamd.WARM_IP_TARGET'] });
-    expect(raw).toEqual({ ipamd: { WARM_IP_TARGET: 2 }, nodeGroups: [{ name: 'a', ipamd: { WARM_IP_TARGET: 2 } }, { name: 'b' }] });
+    expect(applySetting(raw, { kind: 'env', name: 'WARM_IP_TARGET' }, 2)).toEqual({
+      written: ['ipamd.WARM_IP_TARGET', 'nodeGroups[0].ipamd.WARM_IP_TARGET'],
+    });
+    expect(raw).toEqual({
+      ipamd: { WARM_IP_TARGET: 2 },
+      nodeGroups: [{ name: 'a', ipamd: { WARM_IP_TARGET: 2 } }, { name: 'b' }],
+    });
   });
 
   it('creates missing mappings but never list items', () => {
     const raw: Record<string, unknown> = { nodeGroups: [{ count: 1 }] };
-    expect(applySetting(raw, { kind: 'path', path: ['model', 'ipamd', 'placement'] }, 'first-fit')).toEqual({ written: ['model.ipamd.placement'] });
+    expect(applySetting(raw, { kind: 'path', path: ['model', 'ipamd', 'placement'] }, 'first-fit')).toEqual({
+      written: ['model.ipamd.placement'],
+    });
     expect(raw.model).toEqual({ ipamd: { placement: 'first-fit' } });
-    expect(applySetting(raw, { kind: 'path', path: ['nodeGroups', 2, 'count'] }, 3)).toEqual({ error: expect.stringContaining('has 1 item') });
-    expect(applySetting(raw, { kind: 'path', path: ['nodeGroups', 0, 'count', 'x'] }, 3)).toEqual({ error: expect.stringContaining('not a mapping') });
+    expect(applySetting(raw, { kind: 'path', path: ['nodeGroups', 2, 'count'] }, 3)).toEqual({
+      error: expect.stringContaining('has 1 item'),
+    });
+    expect(applySetting(raw, { kind: 'path', path: ['nodeGroups', 0, 'count', 'x'] }, 3)).toEqual({
+      error: expect.stringContaining('not a mapping'),
+    });
   });
 
   it('records what each edit wrote and what failed', () => {
@@ -53,8 +87,22 @@ describe('applying settings', () => {
 
 describe('values', () => {
   it('reads scalars as YAML would, with "..." forcing a string', () => {
-    expect(['5', '-2', '1.5', 'true', 'false', 'abc', '"5"', '5m'].map(parseScalar)).toEqual([5, -2, 1.5, true, false, 'abc', '5', '5m']);
-    expect(['5', 'true', 'abc', ''].map((v) => formatValue(parseScalar(v === 'abc' ? v : `"${v}"`)))).toEqual(['"5"', '"true"', 'abc', '""']);
+    expect(['5', '-2', '1.5', 'true', 'false', 'abc', '"5"', '5m'].map(parseScalar)).toEqual([
+      5,
+      -2,
+      1.5,
+      true,
+      false,
+      'abc',
+      '5',
+      '5m',
+    ]);
+    expect(['5', 'true', 'abc', ''].map((v) => formatValue(parseScalar(v === 'abc' ? v : `"${v}"`)))).toEqual([
+      '"5"',
+      '"true"',
+      'abc',
+      '""',
+    ]);
   });
 
   it('expands lists and ranges', () => {

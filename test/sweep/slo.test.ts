@@ -23,7 +23,11 @@ describe('SLO parsing', () => {
   });
 
   it('joins clauses with commas, "and" and repeated flags, reporting every error', () => {
-    expect(parseSlo(['p99<5s and neverStarted==0', 'ec2<100']).clauses.map((c) => c.metric)).toEqual(['p99', 'neverStarted', 'ec2Calls']);
+    expect(parseSlo(['p99<5s and neverStarted==0', 'ec2<100']).clauses.map((c) => c.metric)).toEqual([
+      'p99',
+      'neverStarted',
+      'ec2Calls',
+    ]);
     expect(parseSlo(['p99<5,foo<1,p50<1s']).errors).toHaveLength(2);
     expect(parseSlo(['']).errors).toHaveLength(1);
     expect(describeSlo(parseSlo(['p99 < 5s']).clauses, 'ci')).toBe('p99<5s (on the whole 95% confidence interval)');
@@ -43,11 +47,23 @@ describe('SLO parsing', () => {
 });
 
 const fig = (p99: number, idleMean: number, neverStarted = 0): RunFigures => ({
-  p50: 0, p90: 0, p99, max: p99, mean: 0, idleMean, attachedPeak: 0, ec2Calls: 10, failedAddAttempts: 0, neverStarted, started: 10,
+  p50: 0,
+  p90: 0,
+  p99,
+  max: p99,
+  mean: 0,
+  idleMean,
+  attachedPeak: 0,
+  ec2Calls: 10,
+  failedAddAttempts: 0,
+  neverStarted,
+  started: 10,
 });
 
 function rows(point: number, name: string, perSeed: RunFigures[]): SweepRow[] {
-  return perSeed.map((f, k) => makeRow({ index: point, settings: [{ name: 'WARM_IP_TARGET', value: name }] }, 1 + k, f));
+  return perSeed.map((f, k) =>
+    makeRow({ index: point, settings: [{ name: 'WARM_IP_TARGET', value: name }] }, 1 + k, f),
+  );
 }
 
 describe('recommend', () => {

@@ -52,7 +52,10 @@ describe('paired differences', () => {
   });
 
   it('are significant when the interval excludes 0', () => {
-    expect(pairedDifference([1, 2, 3], [2, 3, 4])).toMatchObject({ diff: { mean: 1, lo: 1, hi: 1 }, significant: true });
+    expect(pairedDifference([1, 2, 3], [2, 3, 4])).toMatchObject({
+      diff: { mean: 1, lo: 1, hi: 1 },
+      significant: true,
+    });
     expect(pairedDifference([10, 12, 11, 13], [1, 2, 1, 2])).toMatchObject({ significant: true });
     expect(pairedDifference([5, 6], [5, 6])).toMatchObject({ identical: true, significant: false });
     expect(pairedDifference([5], [9])).toMatchObject({ significant: false, n: 1 });
@@ -68,7 +71,16 @@ describe('paired differences', () => {
 describe('Pareto front', () => {
   it('matches a hand-worked case', () => {
     // (1,1) dominates (2,2), (1,2), (2,1); an equal copy of (1,1) is not dominated; (0,5) trades off.
-    expect(paretoFront([[1, 1], [2, 2], [1, 2], [2, 1], [1, 1], [0, 5]])).toEqual([true, false, false, false, true, true]);
+    expect(
+      paretoFront([
+        [1, 1],
+        [2, 2],
+        [1, 2],
+        [2, 1],
+        [1, 1],
+        [0, 5],
+      ]),
+    ).toEqual([true, false, false, false, true, true]);
     expect(dominates([1, 1, 1], [1, 1, 1])).toBe(false);
     expect(dominates([1, 1, 0], [1, 1, 1])).toBe(true);
   });

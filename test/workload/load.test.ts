@@ -76,7 +76,10 @@ model:
 
   it('reads JSON scenarios too', () => {
     const { scenario, problems: p } = validateScenario(
-      parseScenarioText('{"duration": "10m", "nodeGroups": [{"name": "a", "instanceType": "t3.small", "count": 1}]}', 'x.json'),
+      parseScenarioText(
+        '{"duration": "10m", "nodeGroups": [{"name": "a", "instanceType": "t3.small", "count": 1}]}',
+        'x.json',
+      ),
       '.',
     );
     expect(p).toEqual([]);
@@ -100,7 +103,10 @@ model:
         { atMs: 90_000, add: 'web-2' },
       ],
     });
-    const bad = validateScenario(parseScenarioText(base + '  - trace: bad.csv\n  - trace: none.csv\n', 's.yaml'), dir).problems.map(formatProblem);
+    const bad = validateScenario(
+      parseScenarioText(base + '  - trace: bad.csv\n  - trace: none.csv\n', 's.yaml'),
+      dir,
+    ).problems.map(formatProblem);
     expect(bad).toEqual([
       's.yaml:5:12: error: workload[1].trace: cannot read trace file "none.csv"',
       'bad.csv:2:3: error: action "remove" must be add or delete',

@@ -56,7 +56,9 @@ ipamd: { ENABLE_POD_ENI: true }
       'bad.yaml:3:32: warning: nodeGroups[0].instanceType: t2.medium is neither Nitro nor bare metal: ipamd ignores ENABLE_PREFIX_DELEGATION and uses secondary IPs',
       'bad.yaml:5:62: warning: nodeGroups[2].eniConfig: ignored: ipamd reads the ENIConfig only with AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true',
     ]);
-    const pd = problems('duration: 1h\nnodeGroups: [{ name: a, instanceType: m5.large, count: 1 }]\nipamd: { ENABLE_PREFIX_DELEGATION: true }\n');
+    const pd = problems(
+      'duration: 1h\nnodeGroups: [{ name: a, instanceType: m5.large, count: 1 }]\nipamd: { ENABLE_PREFIX_DELEGATION: true }\n',
+    );
     expect(pd).toEqual([
       'bad.yaml:2:14: warning: nodeGroups[0]: with prefix delegation a node holds up to 432 addresses, but maxPods defaults to 29 (eni-max-pods.txt); set maxPods (EKS uses 110, or 250)',
     ]);
@@ -74,13 +76,15 @@ ipamd: { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: true }
 `);
     expect(out).toEqual([
       'bad.yaml:6:5: error: nodeGroups[0]: AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true needs an ENIConfig: add eniConfig: { subnet: <name> }',
-      "bad.yaml:7:99: error: nodeGroups[1].eniConfig.subnet: \"pods\" is in zone b, the nodes' subnet \"nodes\" in a: an ENIConfig subnet must be in the node's zone",
+      'bad.yaml:7:99: error: nodeGroups[1].eniConfig.subnet: "pods" is in zone b, the nodes\' subnet "nodes" in a: an ENIConfig subnet must be in the node\'s zone',
     ]);
   });
 
   it('resolves: one roomy default subnet without a subnets section; the only subnet without a "subnet" key', () => {
     const plain = scenarioFrom('duration: 1h\nnodeGroups: [{ name: a, instanceType: m5.large, count: 1 }]\n');
-    expect(plain.subnets).toEqual([expect.objectContaining({ name: 'default', cidr: { base: 0x0a000000, length: 8 } })]);
+    expect(plain.subnets).toEqual([
+      expect.objectContaining({ name: 'default', cidr: { base: 0x0a000000, length: 8 } }),
+    ]);
     expect(plain.nodeGroups[0].subnet).toBe('default');
     const one = scenarioFrom(`duration: 1h
 subnets:
@@ -96,7 +100,12 @@ nodeGroups: [{ name: a, instanceType: m5.large, count: 1 }]
     expect(one.subnets[0]).toMatchObject({
       availabilityZone: 'eu-west-1a',
       cniTag: 'tagged',
-      inUse: { ranges: [{ first: 0x0a02000a, last: 0x0a020014 }, { first: 0x0a020100, last: 0x0a02010f }] },
+      inUse: {
+        ranges: [
+          { first: 0x0a02000a, last: 0x0a020014 },
+          { first: 0x0a020100, last: 0x0a02010f },
+        ],
+      },
       reservations: [{ cidr: { base: 0x0a020800, length: 21 }, type: 'prefix' }],
     });
   });

@@ -38,7 +38,12 @@ function plans(specs: { file: string; flags: SetFlag[] }[], seeds: number, seedB
   let base = seedBase;
   for (const s of specs) {
     try {
-      const plan = buildPlan({ scenario: s.file, set: s.flags, seeds, ...(base !== undefined ? { seedBase: base } : {}) });
+      const plan = buildPlan({
+        scenario: s.file,
+        set: s.flags,
+        seeds,
+        ...(base !== undefined ? { seedBase: base } : {}),
+      });
       base ??= plan.seeds[0];
       out.push(plan);
     } catch (e) {
@@ -58,7 +63,14 @@ function sides(a: CompareArgs): Side[] {
   const seeds = a.seeds;
   const base = a['seed-base'];
   if (a.b !== undefined || aFlags.length > 0 || bFlags.length > 0) {
-    const [pa, pb] = plans([{ file: a.a, flags: [...common, ...aFlags] }, { file: a.b ?? a.a, flags: [...common, ...bFlags] }], seeds, base);
+    const [pa, pb] = plans(
+      [
+        { file: a.a, flags: [...common, ...aFlags] },
+        { file: a.b ?? a.a, flags: [...common, ...bFlags] },
+      ],
+      seeds,
+      base,
+    );
     if (pa.points.length !== 1 || pb.points.length !== 1) {
       throw new UsageError('each side must be one settings combination: give one value per --set, --a-set and --b-set');
     }
@@ -87,24 +99,59 @@ export function compareCommand(io: Io) {
     describe: 'Compare two scenarios or two settings on the same seeds (paired differences with 95% CIs)',
     builder: (y: Argv) =>
       y
-        .positional('a', { type: 'string', demandOption: true, describe: 'scenario file of side A (and of B when no second file is given)' })
+        .positional('a', {
+          type: 'string',
+          demandOption: true,
+          describe: 'scenario file of side A (and of B when no second file is given)',
+        })
         .positional('b', { type: 'string', describe: 'scenario file of side B' })
-        .option('set', { type: 'string', requiresArg: true, describe: 'NAME=VALUE for both sides (repeatable); with one scenario, one --set NAME=A,B gives the two sides' })
+        .option('set', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'NAME=VALUE for both sides (repeatable); with one scenario, one --set NAME=A,B gives the two sides',
+        })
         .option('a-set', { type: 'string', requiresArg: true, describe: 'NAME=VALUE for side A only (repeatable)' })
         .option('b-set', { type: 'string', requiresArg: true, describe: 'NAME=VALUE for side B only (repeatable)' })
-        .option('seeds', { type: 'number', default: 30, describe: 'runs per side; run k of both sides uses the same seed' })
-        .option('seed-base', { type: 'number', requiresArg: true, describe: "first seed (default: scenario A's seed, else 1)" })
-        .option('workers', { type: 'number', requiresArg: true, describe: `worker threads (default: one per core, here ${defaultWorkers()})` })
-        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format on stdout' })
+        .option('seeds', {
+          type: 'number',
+          default: 30,
+          describe: 'runs per side; run k of both sides uses the same seed',
+        })
+        .option('seed-base', {
+          type: 'number',
+          requiresArg: true,
+          describe: "first seed (default: scenario A's seed, else 1)",
+        })
+        .option('workers', {
+          type: 'number',
+          requiresArg: true,
+          describe: `worker threads (default: one per core, here ${defaultWorkers()})`,
+        })
+        .option('format', {
+          choices: ['text', 'json'] as const,
+          default: 'text' as const,
+          describe: 'output format on stdout',
+        })
         .example('$0 compare before.yaml after.yaml --seeds 30', 'two scenario files')
         .example('$0 compare rollout.yaml --set WARM_IP_TARGET=0,5', 'one setting, two values')
-        .example('$0 compare rollout.yaml --a-set WARM_ENI_TARGET=1 --b-set WARM_IP_TARGET=5 --b-set MINIMUM_IP_TARGET=10', 'two settings combinations'),
+        .example(
+          '$0 compare rollout.yaml --a-set WARM_ENI_TARGET=1 --b-set WARM_IP_TARGET=5 --b-set MINIMUM_IP_TARGET=10',
+          'two settings combinations',
+        ),
     handler: async (a: CompareArgs) => {
-      const { workers } = execInputs({ ...(a.workers !== undefined ? { workers: a.workers } : {}), resume: false, force: false });
+      const { workers } = execInputs({
+        ...(a.workers !== undefined ? { workers: a.workers } : {}),
+        resume: false,
+        force: false,
+      });
       const [sa, sb] = sides(a);
       printProblems(io, [...sa.plan.warnings, ...(sb.plan === sa.plan ? [] : sb.plan.warnings)]);
-      const tasks = [sa, sb].flatMap((s, side) => s.plan.seeds.map((seed) => ({ scenario: s.plan.scenarioPath, settings: s.point.settings, seed, side })));
-      io.stderr(`compare: 2 sides x ${a.seeds} seeds = ${tasks.length} runs on ${Math.min(workers, tasks.length)} workers\n`);
+      const tasks = [sa, sb].flatMap((s, side) =>
+        s.plan.seeds.map((seed) => ({ scenario: s.plan.scenarioPath, settings: s.point.settings, seed, side })),
+      );
+      io.stderr(
+        `compare: 2 sides x ${a.seeds} seeds = ${tasks.length} runs on ${Math.min(workers, tasks.length)} workers\n`,
+      );
       const rows: SweepRow[][] = [[], []];
       await runWithProgress(io, tasks, { workers, label: 'compare' }, (t, figures) => {
         rows[t.side].push(makeRow({ index: t.side, settings: t.settings }, t.seed, figures));
@@ -112,8 +159,18 @@ export function compareCommand(io: Io) {
       const c = compareSides(rows[0], rows[1]);
       if (a.format === 'json') {
         const figures = c.figures.map((f) => ({ figure: f.figure, ...f.diff, verdict: verdict(f.diff) }));
-        const side = (s: Side) => ({ file: s.file, scenario: s.plan.scenario, settings: Object.fromEntries(s.point.settings.map((x) => [x.name, x.value])) });
-        io.stdout(JSON.stringify({ tool: 'warmpool-sim', kind: 'comparison', a: side(sa), b: side(sb), seeds: c.seeds, figures }, null, 2) + '\n');
+        const side = (s: Side) => ({
+          file: s.file,
+          scenario: s.plan.scenario,
+          settings: Object.fromEntries(s.point.settings.map((x) => [x.name, x.value])),
+        });
+        io.stdout(
+          JSON.stringify(
+            { tool: 'warmpool-sim', kind: 'comparison', a: side(sa), b: side(sb), seeds: c.seeds, figures },
+            null,
+            2,
+          ) + '\n',
+        );
       } else io.stdout(renderComparison(c, label(sa), label(sb)));
     },
   };

@@ -10,18 +10,30 @@ export function limitsCommand(io: Io) {
     describe: 'Show ENIs, IPs per ENI and max pods of instance types',
     builder: (y: Argv) =>
       y
-        .positional('types', { type: 'string', array: true, describe: 'instance types, or shell-style patterns such as "m5.*"' })
+        .positional('types', {
+          type: 'string',
+          array: true,
+          describe: 'instance types, or shell-style patterns such as "m5.*"',
+        })
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
         .example('$0 limits m5.large t3.small', 'two types')
         .example("$0 limits 'c6i.*' --format json", 'a family, as JSON'),
     handler: (a: { types?: string[]; format: 'text' | 'json' }) => {
       const wanted = a.types ?? [];
-      if (wanted.length === 0) throw new UsageError('name at least one instance type, e.g. `warmpool-sim limits m5.large`');
+      if (wanted.length === 0)
+        throw new UsageError('name at least one instance type, e.g. `warmpool-sim limits m5.large`');
       const names: string[] = [];
       const problems: string[] = [];
       for (const w of wanted) {
         if (/[*?]/.test(w)) {
-          const re = new RegExp('^' + w.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+          const re = new RegExp(
+            '^' +
+              w
+                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                .replace(/\*/g, '.*')
+                .replace(/\?/g, '.') +
+              '$',
+          );
           const hits = instanceTypeNames().filter((n) => re.test(n));
           if (hits.length === 0) problems.push(`no instance type matches "${w}"`);
           names.push(...hits);
@@ -53,8 +65,12 @@ export function limitsCommand(io: Io) {
           '',
         ) + '\n',
       );
-      io.stdout('\nmax pods = ENIs x (IPv4/ENI - 1) + 2 (eni-max-pods.txt); custom networking leaves the primary ENI out;\n');
-      io.stdout('prefix delegation = ENIs x (IPv4/ENI - 1) x 16 + 2 before any kubelet cap (EKS caps at 110 or 250).\n');
+      io.stdout(
+        '\nmax pods = ENIs x (IPv4/ENI - 1) + 2 (eni-max-pods.txt); custom networking leaves the primary ENI out;\n',
+      );
+      io.stdout(
+        'prefix delegation = ENIs x (IPv4/ENI - 1) x 16 + 2 before any kubelet cap (EKS caps at 110 or 250).\n',
+      );
     },
   };
 }

@@ -21,10 +21,27 @@ export function mergeCommand(io: Io) {
     describe: 'Join sweep result files (e.g. shards) into one and summarise them',
     builder: (y: Argv) =>
       y
-        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results files (.jsonl) written by sweep --out' })
-        .option('out', { type: 'string', requiresArg: true, describe: 'write the merged rows here (atomically), sorted by settings and seed' })
-        .option('force', { type: 'boolean', default: false, describe: 'allow replacing an --out file not written by warmpool-sim' })
-        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'summary format on stdout' })
+        .positional('files', {
+          type: 'string',
+          array: true,
+          demandOption: true,
+          describe: 'results files (.jsonl) written by sweep --out',
+        })
+        .option('out', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'write the merged rows here (atomically), sorted by settings and seed',
+        })
+        .option('force', {
+          type: 'boolean',
+          default: false,
+          describe: 'allow replacing an --out file not written by warmpool-sim',
+        })
+        .option('format', {
+          choices: ['text', 'json'] as const,
+          default: 'text' as const,
+          describe: 'summary format on stdout',
+        })
         .example('$0 merge shard-*.jsonl --out all.jsonl', 'join the shards of a sweep'),
     handler: (a: MergeArgs) => {
       const sources = a.files.map((file) => ({ file, rows: readResultsFile(file, io).rows }));
@@ -32,11 +49,19 @@ export function mergeCommand(io: Io) {
       if (merged.problems.length > 0) throw new InputError(merged.problems);
       if (a.out) writeOutput(a.out, merged.rows.map(rowLine).join(''), { inputs: a.files, force: a.force });
       const total = sources.reduce((n, s) => n + s.rows.length, 0);
-      io.stderr(`merge: ${merged.rows.length} runs from ${a.files.length} file${a.files.length === 1 ? '' : 's'} (${total - merged.rows.length} duplicates dropped)${a.out ? ` into ${a.out}` : ''}\n`);
+      io.stderr(
+        `merge: ${merged.rows.length} runs from ${a.files.length} file${a.files.length === 1 ? '' : 's'} (${total - merged.rows.length} duplicates dropped)${a.out ? ` into ${a.out}` : ''}\n`,
+      );
       const summary = summarise(merged.rows);
       const scenario = merged.rows.find((r) => r.scenario)?.scenario ?? {};
       if (a.format === 'json') io.stdout(summaryJson('sweep-summary', scenario, merged.rows, summary));
-      else io.stdout(renderSummary(summary, `Merged sweep${'name' in scenario ? ` of "${scenario.name}"` : ''}: ${summary.length} settings combinations, ${merged.rows.length} runs`));
+      else
+        io.stdout(
+          renderSummary(
+            summary,
+            `Merged sweep${'name' in scenario ? ` of "${scenario.name}"` : ''}: ${summary.length} settings combinations, ${merged.rows.length} runs`,
+          ),
+        );
     },
   };
 }

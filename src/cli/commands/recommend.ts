@@ -10,7 +10,15 @@ import { printProblems, UsageError, type Io } from '../io.js';
 import { buildPlan } from '../sweep-plan.js';
 import { executePlan } from '../run-sweep.js';
 import { readResultsFile } from '../results-file.js';
-import { execInputs, execOptions, gridInputs, gridOptions, list, type ExecArgs, type GridArgs } from '../sweep-options.js';
+import {
+  execInputs,
+  execOptions,
+  gridInputs,
+  gridOptions,
+  list,
+  type ExecArgs,
+  type GridArgs,
+} from '../sweep-options.js';
 
 interface RecommendArgs extends GridArgs, ExecArgs {
   scenario?: string;
@@ -27,18 +35,28 @@ export const NO_RECOMMENDATION_EXIT = 3;
 async function gatherRows(io: Io, a: RecommendArgs): Promise<SweepRow[]> {
   if (a.from !== undefined) {
     if (a.scenario !== undefined || list(a.set).length > 0 || a.grid !== undefined) {
-      throw new UsageError('--from judges an existing results file: give either --from or a scenario with its grid, not both');
+      throw new UsageError(
+        '--from judges an existing results file: give either --from or a scenario with its grid, not both',
+      );
     }
     const merged = mergeRows([{ file: a.from, rows: readResultsFile(a.from, io).rows }]);
     if (merged.problems.length > 0) throw new InputError(merged.problems);
     return merged.rows;
   }
-  if (a.scenario === undefined) throw new UsageError('name a scenario to sweep (with --set or --grid), or a results file with --from');
+  if (a.scenario === undefined)
+    throw new UsageError('name a scenario to sweep (with --set or --grid), or a results file with --from');
   const exec = execInputs(a);
   const plan = buildPlan(gridInputs(a.scenario, a));
   printProblems(io, plan.warnings);
   const inputs = [a.scenario, ...(a.grid ? [a.grid] : [])];
-  const result = await executePlan(io, plan, { workers: exec.workers, ...(a.out ? { out: a.out } : {}), resume: a.resume, force: a.force, inputs, label: 'recommend' });
+  const result = await executePlan(io, plan, {
+    workers: exec.workers,
+    ...(a.out ? { out: a.out } : {}),
+    resume: a.resume,
+    force: a.force,
+    inputs,
+    label: 'recommend',
+  });
   return result.rows;
 }
 
@@ -48,17 +66,38 @@ export function recommendCommand(io: Io, setExit: (code: number) => void) {
     command: 'recommend [scenario]',
     describe: 'Sweep a grid and pick the settings that hold an SLO with the fewest idle IPs',
     builder: (y: Argv) =>
-      execOptions(gridOptions(y.positional('scenario', { type: 'string', describe: 'scenario file (YAML or JSON); omit with --from' })), false)
-        .option('slo', { type: 'string', demandOption: true, requiresArg: true, describe: 'objective such as "p99<5s" or "p99<5s,neverStarted==0" (repeatable; all must hold)' })
+      execOptions(
+        gridOptions(
+          y.positional('scenario', { type: 'string', describe: 'scenario file (YAML or JSON); omit with --from' }),
+        ),
+        false,
+      )
+        .option('slo', {
+          type: 'string',
+          demandOption: true,
+          requiresArg: true,
+          describe: 'objective such as "p99<5s" or "p99<5s,neverStarted==0" (repeatable; all must hold)',
+        })
         .option('basis', {
           choices: ['mean', 'ci', 'every'] as const,
           default: 'mean' as const,
           describe: 'what must meet each bound: the mean over seeds, its whole 95% CI, or every run',
         })
-        .option('from', { type: 'string', requiresArg: true, describe: 'judge the runs in this results file (e.g. merged shards) instead of running' })
-        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format on stdout' })
+        .option('from', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'judge the runs in this results file (e.g. merged shards) instead of running',
+        })
+        .option('format', {
+          choices: ['text', 'json'] as const,
+          default: 'text' as const,
+          describe: 'output format on stdout',
+        })
         .example('$0 recommend rollout.yaml --grid sweep.yaml --slo "p99<5s"', 'run the grid and pick')
-        .example('$0 recommend --from all.jsonl --slo "p99<2s,neverStarted==0" --basis ci', 'judge merged shards, conservatively'),
+        .example(
+          '$0 recommend --from all.jsonl --slo "p99<2s,neverStarted==0" --basis ci',
+          'judge merged shards, conservatively',
+        ),
     handler: async (a: RecommendArgs) => {
       const slo = parseSlo(list(a.slo));
       if (slo.errors.length > 0) throw new UsageError(slo.errors.map((e) => `--slo ${e}`).join('\n'));

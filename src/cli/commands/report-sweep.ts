@@ -75,7 +75,14 @@ function readJsonItems<T>(file: string, schema: z.ZodType<T>, what: string): T[]
     if (r.success) items.push(r.data);
     else {
       const issue = r.error.issues[0];
-      problems.push({ file, line, col: 1, path: issue.path.join('.'), severity: 'error', message: `not a ${what}: ${issue.path.join('.') || 'line'}: ${issue.message}` });
+      problems.push({
+        file,
+        line,
+        col: 1,
+        path: issue.path.join('.'),
+        severity: 'error',
+        message: `not a ${what}: ${issue.path.join('.') || 'line'}: ${issue.message}`,
+      });
     }
   };
   if (text.trimStart().startsWith('[')) {
@@ -83,7 +90,9 @@ function readJsonItems<T>(file: string, schema: z.ZodType<T>, what: string): T[]
     try {
       all = JSON.parse(text);
     } catch (e) {
-      throw new InputError([{ file, line: 1, col: 1, path: '', severity: 'error', message: `not JSON: ${(e as Error).message}` }]);
+      throw new InputError([
+        { file, line: 1, col: 1, path: '', severity: 'error', message: `not JSON: ${(e as Error).message}` },
+      ]);
     }
     (all as unknown[]).forEach((v) => check(v, 1));
   } else {
@@ -92,7 +101,14 @@ function readJsonItems<T>(file: string, schema: z.ZodType<T>, what: string): T[]
       try {
         check(JSON.parse(raw), i + 1);
       } catch (e) {
-        problems.push({ file, line: i + 1, col: 1, path: '', severity: 'error', message: `not JSON: ${(e as Error).message}` });
+        problems.push({
+          file,
+          line: i + 1,
+          col: 1,
+          path: '',
+          severity: 'error',
+          message: `not JSON: ${(e as Error).message}`,
+        });
       }
     });
   }
@@ -107,21 +123,37 @@ export function reportSweepCommand(_io: Io) {
     describe: 'Render sweep results (JSON lines) as an HTML report',
     builder: (y: Argv) =>
       y
-        .positional('results', { type: 'string', demandOption: true, describe: 'sweep results file (.jsonl, one run per line)' })
+        .positional('results', {
+          type: 'string',
+          demandOption: true,
+          describe: 'sweep results file (.jsonl, one run per line)',
+        })
         .option('html', { type: 'string', demandOption: true, describe: 'write the HTML report to this file' })
-        .option('summary', { type: 'string', describe: 'per-point summary (JSON array or lines); default: plain means per point' })
+        .option('summary', {
+          type: 'string',
+          describe: 'per-point summary (JSON array or lines); default: plain means per point',
+        })
         .option('x', { type: 'string', describe: 'heatmap x setting (default: the setting with most distinct values)' })
         .option('y', { type: 'string', describe: 'heatmap y setting (default: the next one)' })
         .option('figure', { choices: SUMMARY_FIGURES, default: 'p99' as const, describe: 'figure the heatmap shows' })
         .option('title', { type: 'string', describe: 'report heading' })
-        .option('force', { type: 'boolean', default: false, describe: 'allow replacing an output file not written by warmpool-sim' })
+        .option('force', {
+          type: 'boolean',
+          default: false,
+          describe: 'allow replacing an output file not written by warmpool-sim',
+        })
         .example('$0 report-sweep results.jsonl --html sweep.html', 'scatter and heatmap of a sweep')
-        .example('$0 report-sweep results.jsonl --html sweep.html --x WARM_IP_TARGET --y MINIMUM_IP_TARGET --figure idleMean', 'choose the heatmap'),
+        .example(
+          '$0 report-sweep results.jsonl --html sweep.html --x WARM_IP_TARGET --y MINIMUM_IP_TARGET --figure idleMean',
+          'choose the heatmap',
+        ),
     handler: async (a: ReportSweepArgs) => {
       const outputs = { inputs: [a.results, ...(a.summary ? [a.summary] : [])], force: a.force };
       checkReplaceable(a.html, outputs);
       const rows: SweepRow[] = readJsonItems(a.results, RowSchema, 'sweep result row');
-      const summary: SweepSummaryRow[] | undefined = a.summary ? readJsonItems(a.summary, SummaryRow, 'sweep summary row') : undefined;
+      const summary: SweepSummaryRow[] | undefined = a.summary
+        ? readJsonItems(a.summary, SummaryRow, 'sweep summary row')
+        : undefined;
       if (rows.length === 0) throw new UsageError(`${a.results} holds no sweep runs`);
       await writeSweepHtml(a.html, rows, summary, a, outputs);
     },

@@ -34,19 +34,33 @@ export function runCommand(io: Io) {
     builder: (y: Argv) =>
       y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
-        .option('seed', { type: 'number', describe: "root seed (overrides the scenario's seed; default: scenario's, else 1)" })
-        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'report format on stdout' })
+        .option('seed', {
+          type: 'number',
+          describe: "root seed (overrides the scenario's seed; default: scenario's, else 1)",
+        })
+        .option('format', {
+          choices: ['text', 'json'] as const,
+          default: 'text' as const,
+          describe: 'report format on stdout',
+        })
         .option('out', { type: 'string', describe: 'also write the JSON report to this file (atomically)' })
         .option('events', { type: 'string', describe: 'write an event log (JSON lines) to this file' })
         .option('html', { type: 'string', describe: 'write a self-contained HTML report with charts to this file' })
         .option('csv', { type: 'string', describe: 'write the time series behind the charts as CSV to this file' })
-        .option('sample-every', { type: 'string', describe: 'time series interval, e.g. 10s (default: a round interval giving at most ~1,500 samples)' })
+        .option('sample-every', {
+          type: 'string',
+          describe: 'time series interval, e.g. 10s (default: a round interval giving at most ~1,500 samples)',
+        })
         .option('node-series', {
           type: 'number',
           default: DEFAULT_NODE_LIMIT,
           describe: 'keep per-node series when the cluster has at most this many nodes (else per-group spreads)',
         })
-        .option('force', { type: 'boolean', default: false, describe: 'allow replacing output files not written by warmpool-sim' })
+        .option('force', {
+          type: 'boolean',
+          default: false,
+          describe: 'allow replacing output files not written by warmpool-sim',
+        })
         .example('$0 run scenarios/burst.yaml', 'text report')
         .example('$0 run my.yaml --seed 7 --format json', 'JSON report on stdout')
         .example('$0 run my.yaml --out report.json', 'write the JSON report to a file')
@@ -55,13 +69,16 @@ export function runCommand(io: Io) {
     handler: async (a: RunArgs) => {
       wholeNumber('seed', a.seed, 0);
       const everyMs = a.sampleEvery === undefined ? undefined : parseDuration(a.sampleEvery);
-      if (everyMs !== undefined && !(everyMs >= 1)) throw new UsageError(`--sample-every must be a duration of at least 1ms, e.g. 10s; got ${a.sampleEvery}`);
+      if (everyMs !== undefined && !(everyMs >= 1))
+        throw new UsageError(`--sample-every must be a duration of at least 1ms, e.g. 10s; got ${a.sampleEvery}`);
       wholeNumber('node-series', a.nodeSeries, 0);
       const { scenario, warnings } = loadScenario(a.scenario);
       printProblems(io, warnings);
       const visual = a.html !== undefined || a.csv !== undefined;
       if (everyMs !== undefined && scenario.durationMs / everyMs > MAX_SAMPLES) {
-        throw new UsageError(`--sample-every ${a.sampleEvery} would take ${Math.floor(scenario.durationMs / everyMs) + 1} samples (at most ${MAX_SAMPLES})`);
+        throw new UsageError(
+          `--sample-every ${a.sampleEvery} would take ${Math.floor(scenario.durationMs / everyMs) + 1} samples (at most ${MAX_SAMPLES})`,
+        );
       }
       const outputs = { inputs: [a.scenario], force: a.force };
       // Check every output before the run, so a refused file does not cost a long simulation.

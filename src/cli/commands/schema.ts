@@ -8,7 +8,9 @@ export function schemaCommand(io: Io) {
     describe: 'Print the JSON Schema of scenario files (for editor completion)',
     builder: {},
     handler: () => {
-      io.stdout(JSON.stringify({ ...scenarioJsonSchema(), $id: 'https://warmpool-sim/scenario.schema.json' }, null, 2) + '\n');
+      io.stdout(
+        JSON.stringify({ ...scenarioJsonSchema(), $id: 'https://warmpool-sim/scenario.schema.json' }, null, 2) + '\n',
+      );
     },
   };
 }

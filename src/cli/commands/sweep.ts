@@ -22,19 +22,53 @@ interface SweepArgs extends GridArgs, ExecArgs {
 }
 
 /** The machine-readable summary printed by `sweep --format json` (and `merge`, `recommend`). */
-export function summaryJson(kind: string, scenario: { file?: string; name?: string; sha256?: string }, rows: readonly SweepRow[], summary: readonly SweepSummaryRow[], extra: Record<string, unknown> = {}): string {
+export function summaryJson(
+  kind: string,
+  scenario: { file?: string; name?: string; sha256?: string },
+  rows: readonly SweepRow[],
+  summary: readonly SweepSummaryRow[],
+  extra: Record<string, unknown> = {},
+): string {
   const seeds = [...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b);
-  return JSON.stringify({ tool: 'warmpool-sim', kind, scenario, runs: rows.length, seeds, ...extra, rows: summary }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { tool: 'warmpool-sim', kind, scenario, runs: rows.length, seeds, ...extra, rows: summary },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 function dryRun(io: Io, plan: Plan, format: 'text' | 'json', shardRuns: number): void {
   if (format === 'json') {
-    const points = plan.points.map((p) => ({ point: p.index, settings: Object.fromEntries(p.settings.map((s) => [s.name, s.value])) }));
-    io.stdout(JSON.stringify({ tool: 'warmpool-sim', kind: 'sweep-plan', scenario: plan.scenario, seeds: plan.seeds, runs: plan.runs.length, shardRuns, points }, null, 2) + '\n');
+    const points = plan.points.map((p) => ({
+      point: p.index,
+      settings: Object.fromEntries(p.settings.map((s) => [s.name, s.value])),
+    }));
+    io.stdout(
+      JSON.stringify(
+        {
+          tool: 'warmpool-sim',
+          kind: 'sweep-plan',
+          scenario: plan.scenario,
+          seeds: plan.seeds,
+          runs: plan.runs.length,
+          shardRuns,
+          points,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return;
   }
-  io.stdout(`${plan.points.length} settings combinations x ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds[plan.seeds.length - 1]}) = ${plan.runs.length} runs; all valid\n`);
-  for (const p of plan.points) io.stdout(`  ${String(p.index).padStart(4)}  ${p.settings.map(formatSetting).join(' ') || '(scenario as written)'}\n`);
+  io.stdout(
+    `${plan.points.length} settings combinations x ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds[plan.seeds.length - 1]}) = ${plan.runs.length} runs; all valid\n`,
+  );
+  for (const p of plan.points)
+    io.stdout(
+      `  ${String(p.index).padStart(4)}  ${p.settings.map(formatSetting).join(' ') || '(scenario as written)'}\n`,
+    );
 }
 
 /** `warmpool-sim sweep`: run a grid of settings x seeds in parallel and summarise the trade-offs. */
@@ -43,32 +77,80 @@ export function sweepCommand(io: Io) {
     command: 'sweep <scenario>',
     describe: 'Run a scenario over a grid of settings and seeds; summarise latency, idle IPs, EC2 calls',
     builder: (y: Argv) =>
-      execOptions(gridOptions(y.positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })), true)
-        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'summary format on stdout' })
-        .option('dry-run', { type: 'boolean', default: false, describe: 'validate every settings combination and list them; run nothing' })
-        .option('html', { type: 'string', describe: 'also write the HTML sweep report (scatter, Pareto front, heatmap) to this file' })
+      execOptions(
+        gridOptions(
+          y.positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' }),
+        ),
+        true,
+      )
+        .option('format', {
+          choices: ['text', 'json'] as const,
+          default: 'text' as const,
+          describe: 'summary format on stdout',
+        })
+        .option('dry-run', {
+          type: 'boolean',
+          default: false,
+          describe: 'validate every settings combination and list them; run nothing',
+        })
+        .option('html', {
+          type: 'string',
+          describe: 'also write the HTML sweep report (scatter, Pareto front, heatmap) to this file',
+        })
         .option('x', { type: 'string', describe: 'heatmap x setting (default: the setting with most distinct values)' })
         .option('y', { type: 'string', describe: 'heatmap y setting (default: the next one)' })
         .option('figure', { choices: SUMMARY_FIGURES, default: 'p99' as const, describe: 'figure the heatmap shows' })
-        .example('$0 sweep rollout.yaml --set WARM_IP_TARGET=0,2,5,10 --set MINIMUM_IP_TARGET=0,10,30 --seeds 20', 'a 12-point grid')
-        .example('$0 sweep rollout.yaml --grid sweep.yaml --out results.jsonl --resume', 'continue an interrupted sweep')
-        .example('$0 sweep rollout.yaml --grid sweep.yaml --shard 3/8 --out shard-3.jsonl', 'one of 8 shards (merge them later)'),
+        .example(
+          '$0 sweep rollout.yaml --set WARM_IP_TARGET=0,2,5,10 --set MINIMUM_IP_TARGET=0,10,30 --seeds 20',
+          'a 12-point grid',
+        )
+        .example(
+          '$0 sweep rollout.yaml --grid sweep.yaml --out results.jsonl --resume',
+          'continue an interrupted sweep',
+        )
+        .example(
+          '$0 sweep rollout.yaml --grid sweep.yaml --shard 3/8 --out shard-3.jsonl',
+          'one of 8 shards (merge them later)',
+        ),
     handler: async (a: SweepArgs) => {
       const exec = execInputs(a);
       const plan = buildPlan(gridInputs(a.scenario, a));
       printProblems(io, plan.warnings);
       const inputs = [a.scenario, ...(a.grid ? [a.grid] : [])];
       if (a.html) checkReplaceable(a.html, { inputs, force: a.force });
-      if (a['dry-run']) return dryRun(io, plan, a.format, exec.shard ? shardRuns(plan.runs, exec.shard).length : plan.runs.length);
-      const result = await executePlan(io, plan, { ...exec, ...(a.out ? { out: a.out } : {}), resume: a.resume, force: a.force, inputs, label: 'sweep' });
+      if (a['dry-run'])
+        return dryRun(io, plan, a.format, exec.shard ? shardRuns(plan.runs, exec.shard).length : plan.runs.length);
+      const result = await executePlan(io, plan, {
+        ...exec,
+        ...(a.out ? { out: a.out } : {}),
+        resume: a.resume,
+        force: a.force,
+        inputs,
+        label: 'sweep',
+      });
       const summary = summarise(result.rows);
       const scenario = { file: a.scenario, ...plan.scenario };
-      if (a.html) await writeSweepHtml(a.html, result.rows, summary, { ...a, title: `Sweep of "${plan.scenario.name}"` }, { inputs, force: a.force });
+      if (a.html)
+        await writeSweepHtml(
+          a.html,
+          result.rows,
+          summary,
+          { ...a, title: `Sweep of "${plan.scenario.name}"` },
+          { inputs, force: a.force },
+        );
       if (a.format === 'json') {
-        io.stdout(summaryJson('sweep-summary', scenario, result.rows, summary, { settings: plan.names, points: plan.points.length, ...(exec.shard ? { shard: exec.shard } : {}) }));
+        io.stdout(
+          summaryJson('sweep-summary', scenario, result.rows, summary, {
+            settings: plan.names,
+            points: plan.points.length,
+            ...(exec.shard ? { shard: exec.shard } : {}),
+          }),
+        );
         return;
       }
-      const shardNote = exec.shard ? ` (shard ${exec.shard.index}/${exec.shard.count} only: merge the shards for the whole grid)` : '';
+      const shardNote = exec.shard
+        ? ` (shard ${exec.shard.index}/${exec.shard.count} only: merge the shards for the whole grid)`
+        : '';
       const heading = `Sweep of "${plan.scenario.name}" (${a.scenario}): ${summary.length} of ${plan.points.length} settings combinations, ${result.rows.length} runs${shardNote}`;
       io.stdout(renderSummary(summary, heading));
     },

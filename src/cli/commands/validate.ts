@@ -28,7 +28,10 @@ export function validateCommand(io: Io, setExit: (code: number) => void) {
         printProblems(io, problems);
         const n = problems.filter((p) => p.severity === 'error').length;
         errors += n;
-        if (n === 0) io.stdout(`${file}: ok${problems.length ? ` (${problems.length} warning${problems.length === 1 ? '' : 's'})` : ''}\n`);
+        if (n === 0)
+          io.stdout(
+            `${file}: ok${problems.length ? ` (${problems.length} warning${problems.length === 1 ? '' : 's'})` : ''}\n`,
+          );
       }
       if (errors > 0) {
         io.stderr(`${errors} error${errors === 1 ? '' : 's'}\n`);
