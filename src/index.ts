@@ -20,8 +20,8 @@ export type { RunData, RunReport } from './report/types.js';
 export type { Series, SeriesProbe, TimeSeries } from './report/timeseries.js';
 export { renderCsv } from './report/csv.js';
 export { renderRunHtml } from './report/run-html.js';
-export { renderSweepHtml, type SweepHtmlOptions } from './report/sweep-html.js';
-export { meanByPoint } from './report/sweep-summary.js';
+export { renderSweepHtml, type SweepHtmlOptions } from './sweep/html.js';
+export { meanByPoint } from './sweep/pareto.js';
 export type { Scenario } from './workload/scenario.js';
 // Sweeps from code: rows from reports, summaries with confidence intervals and Pareto marks, comparisons, SLOs.
 export { figuresOf, makeRow, parseResults, mergeRows } from './sweep/rows.js';

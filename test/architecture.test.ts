@@ -1,9 +1,9 @@
 /** Holds the layering and determinism rules of the design: one-way imports; no ambient entropy outside cli/. */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 
-const LAYERS = ['engine', 'aws', 'ipam', 'kubelet', 'workload', 'report', 'sweep', 'run', 'cli'];
+const LAYERS = ['util', 'engine', 'aws', 'ipam', 'kubelet', 'workload', 'report', 'sweep', 'run', 'cli'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -15,7 +15,7 @@ function files(dir: string): string[] {
 const sources = files('src');
 
 describe('architecture', () => {
-  it('imports point one way: engine <- aws <- ipam <- kubelet <- workload <- report <- sweep <- run <- cli', () => {
+  it('imports point one way: util <- engine <- aws <- ipam <- kubelet <- workload <- report <- sweep <- run <- cli', () => {
     const bad: string[] = [];
     for (const f of sources) {
       const layer = f.split('/')[1];
@@ -42,5 +42,30 @@ describe('architecture', () => {
           .map(([, i]) => `${f}:${i + 1}`),
       );
     expect(bad).toEqual([]);
+  });
+
+  it('has no import cycles, type-only imports included', () => {
+    const edges = new Map<string, string[]>();
+    for (const f of sources) {
+      const targets = [...readFileSync(f, 'utf8').matchAll(/(?:from|import) '(\.{1,2}\/[^']+)\.js'/g)].map((m) =>
+        normalize(join(dirname(f), m[1] + '.ts')),
+      );
+      edges.set(f, [...new Set(targets)]);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]): void => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].join(' -> '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const t of edges.get(f) ?? []) visit(t, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of sources) visit(f, []);
+    // TODO(one door): the datastore split removes this last one.
+    expect(cycles).toEqual(['src/ipam/prefix.ts -> src/ipam/ds-eni.ts -> src/ipam/prefix.ts']);
   });
 });

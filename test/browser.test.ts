@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { Cluster } from '../src/run/cluster.js';
 import { buildRunData } from '../src/run/report.js';
 import { renderRunHtml } from '../src/report/run-html.js';
-import { renderSweepHtml } from '../src/report/sweep-html.js';
+import { renderSweepHtml } from '../src/sweep/html.js';
 import { CHURN_IP_TARGET, scenarioFrom, sweepRows, tempDir } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -5,7 +5,9 @@
  */
 import { sample } from '../engine/distribution.js';
 import type { Rng } from '../engine/random.js';
-import type { Ec2, Ec2Result, EniRecord } from './ec2.js';
+import type { Ec2, EniRecord } from './ec2.js';
+import type { Ec2Result } from './api.js';
+import type { Streams } from '../engine/random.js';
 import type { Subnet } from './subnet.js';
 import { PREFIX_SIZE } from './cidr.js';
 
@@ -33,6 +35,11 @@ export class Ec2Client {
     /** The node's own subnet (its primary ENI's). */
     readonly subnet: Subnet,
   ) {}
+
+  /** A client for one node in `subnet` (its primary ENI's), with its own latency stream. */
+  static open(ec2: Ec2, node: string, streams: Streams, subnet: Subnet): Ec2Client {
+    return new Ec2Client(ec2, node, streams.stream(`ec2/${node}/latency`), subnet);
+  }
 
   /** An error a subnet caused: counted against the subnet as well as the call. */
   private fail(subnet: Subnet, code: string): Ec2Result<never> {

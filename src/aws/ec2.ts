@@ -7,29 +7,11 @@ import { Priority, type Simulation } from '../engine/sim.js';
 import type { Rng, Streams } from '../engine/random.js';
 import { sample, type Distribution } from '../engine/distribution.js';
 import type { Subnet } from './subnet.js';
-import { Ec2Client } from './ec2-client.js';
+import { EC2_APIS, THROTTLED, type Ec2ApiName, type Ec2Result } from './api.js';
 import { defaultBuckets, TokenBucket, type BucketSpec } from './throttle.js';
 import { defaultSdkRetry, SdkRetryState, type SdkRetryParams } from './sdk-retry.js';
 
-/** The error code of a throttled request. */
-export const THROTTLED = 'RequestLimitExceeded';
-
-export { Ec2Client, INSUFFICIENT_ADDRESSES, INSUFFICIENT_CIDR, isInsufficient } from './ec2-client.js';
-
-/** The EC2 APIs ipamd uses. */
-export const EC2_APIS = [
-  'DescribeSubnets',
-  'CreateNetworkInterface',
-  'DescribeInstances',
-  'AttachNetworkInterface',
-  'ModifyNetworkInterfaceAttribute',
-  'AssignPrivateIpAddresses',
-  'UnassignPrivateIpAddresses',
-  'DescribeNetworkInterfaces',
-  'DetachNetworkInterface',
-  'DeleteNetworkInterface',
-] as const;
-export type Ec2ApiName = (typeof EC2_APIS)[number];
+export { EC2_APIS, THROTTLED, type Ec2ApiName, type Ec2Result } from './api.js';
 
 /** Model parameters of the EC2 layer (all assumptions, all overridable). */
 export interface Ec2Params {
@@ -93,9 +75,6 @@ export interface EniRecord {
   visibleAt: number;
 }
 
-/** Outcome of a call: a value, or an EC2 error code (modelled failure, never an exception). */
-export type Ec2Result<T> = { ok: true; value: T } | { ok: false; code: string };
-
 /** Receives EC2-level facts for the report. */
 export interface Ec2Observer {
   /** One request attempt completed (ok, throttled with RequestLimitExceeded, or another error code). */
@@ -141,11 +120,6 @@ export class Ec2 {
       this.sdk.set(node, s);
     }
     return s;
-  }
-
-  /** A client for one node in `subnet` (its primary ENI's), with its own latency stream. */
-  client(node: string, streams: Streams, subnet: Subnet): Ec2Client {
-    return new Ec2Client(this, node, streams.stream(`ec2/${node}/latency`), subnet);
   }
 
   /** Marks a node's instance terminated (its calls in flight are dropped from now on). */

@@ -1,5 +1,5 @@
 import { INSTANCE_DATA } from './instance-data.js';
-import { closest } from '../engine/suggest.js';
+import { closest } from '../util/suggest.js';
 
 /** ENI and address limits of one EC2 instance type (default network card). */
 export interface InstanceType {

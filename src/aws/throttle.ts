@@ -3,7 +3,7 @@
  * ("Request throttling for the Amazon EC2 API", EC2 developer guide). Each request takes one token when it arrives;
  * an empty bucket answers `RequestLimitExceeded`. Buckets refill continuously, so tokens are floats.
  */
-import type { Ec2ApiName } from './ec2.js';
+import type { Ec2ApiName } from './api.js';
 
 /** Size and refill of one API's bucket. */
 export interface BucketSpec {

@@ -6,7 +6,7 @@
 import { parseScenarioText, validateScenario } from '../workload/load.js';
 import { Cluster } from '../run/cluster.js';
 import { buildReport } from '../run/report.js';
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../util/duration.js';
 import { Priority } from '../engine/sim.js';
 
 const SCENARIO = `

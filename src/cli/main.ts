@@ -11,7 +11,7 @@ import { compareCommand } from './commands/compare.js';
 import { recommendCommand } from './commands/recommend.js';
 import { mergeCommand } from './commands/merge.js';
 import { TOOL } from '../run/report.js';
-import { closest } from '../engine/suggest.js';
+import { closest } from '../util/suggest.js';
 
 /** Command names, for "did you mean" on a mistyped command. */
 const COMMANDS = ['run', 'validate', 'limits', 'schema', 'sweep', 'compare', 'recommend', 'merge', 'report-sweep'];

@@ -3,7 +3,7 @@
  * few seconds otherwise (logs, CI, Kubernetes). Never writes to stdout.
  */
 import type { Io } from './io.js';
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../util/duration.js';
 
 /** Reports finished runs. */
 export interface Progress {

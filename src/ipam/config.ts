@@ -3,7 +3,7 @@
  * Parsing follows ipamd exactly, including its silent fallbacks; every fallback also yields a warning so a
  * user learns that `WARM_IP_TARGET: "-5"` means 0 to ipamd.
  */
-import { closest } from '../engine/suggest.js';
+import { closest } from '../util/suggest.js';
 
 /** ipamd's view of its configuration, after parsing. */
 export interface IpamdConfig {

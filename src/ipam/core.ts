@@ -4,7 +4,8 @@
  */
 import type { Simulation } from '../engine/sim.js';
 import type { Rng } from '../engine/random.js';
-import type { Ec2Client, EniRecord } from '../aws/ec2.js';
+import type { EniRecord } from '../aws/ec2.js';
+import type { Ec2Client } from '../aws/ec2-client.js';
 import type { Subnet } from '../aws/subnet.js';
 import type { Addr, Datastore } from './datastore.js';
 import type { IpamdConfig } from './config.js';

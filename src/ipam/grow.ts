@@ -5,7 +5,9 @@
  */
 import { Priority } from '../engine/sim.js';
 import { sample } from '../engine/distribution.js';
-import { isInsufficient, type Ec2Result, type EniRecord } from '../aws/ec2.js';
+import type { Ec2Result } from '../aws/api.js';
+import type { EniRecord } from '../aws/ec2.js';
+import { isInsufficient } from '../aws/ec2-client.js';
 import type { Subnet } from '../aws/subnet.js';
 import type { DsEni } from './datastore.js';
 import type { IpamdCore } from './core.js';

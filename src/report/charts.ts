@@ -244,3 +244,13 @@ export function spreadChart(
     resolve: { scale: { y: 'independent' } },
   } as TopLevelSpec;
 }
+
+/** One chart of the page. */
+export interface ChartPlan {
+  id: string;
+  /** Section heading it belongs under. */
+  section: string;
+  spec: TopLevelSpec;
+  /** HTML caption: how to read it. */
+  caption: string;
+}

@@ -3,7 +3,7 @@
  * comment naming the tool (so warmpool-sim recognises its own file before replacing it) and the run; most
  * readers skip it with a comment option (pandas `comment='#'`, R `comment.char='#'`).
  */
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../util/duration.js';
 import type { TimeSeries } from './timeseries.js';
 import type { RunReport } from './types.js';
 

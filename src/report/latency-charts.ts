@@ -1,8 +1,8 @@
 /** The pod start latency charts of a run report: cumulative distribution and histogram, p50/p90/p99 marked. */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../util/duration.js';
 import { esc } from './html.js';
-import type { ChartPlan } from './run-charts.js';
+import type { ChartPlan } from './charts.js';
 import type { RunData } from './types.js';
 
 /** CDF and histogram of pod start latency, with p50/p90/p99 marked; none when no pod started. */

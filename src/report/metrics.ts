@@ -2,7 +2,9 @@
  * Collects the report's figures from domain events (EC2, ipamd, kubelet observers). Every handler is O(1)
  * amortised: this runs on the hot path of every pod event.
  */
-import { isInsufficient, THROTTLED, type Ec2ApiName, type Ec2Observer } from '../aws/ec2.js';
+import { THROTTLED, type Ec2ApiName } from '../aws/api.js';
+import type { Ec2Observer } from '../aws/ec2.js';
+import { isInsufficient } from '../aws/ec2-client.js';
 import { cidrToString, ipToString } from '../aws/cidr.js';
 import type { IpamObserver, PoolAction, PoolActionDetail } from '../ipam/ipamd.js';
 import type { Addr } from '../ipam/datastore.js';

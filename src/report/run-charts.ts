@@ -2,8 +2,7 @@
  * The charts of a run report, as Vega-Lite specs built from {@link RunData}. Each chart appears only when its
  * series exist, so series added later (throttled calls, subnet free addresses) show up without changing this.
  */
-import type { TopLevelSpec } from 'vega-lite';
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../util/duration.js';
 import { findSeries, type TimeSeries } from './timeseries.js';
 import {
   axisTime,
@@ -15,20 +14,12 @@ import {
   type Point,
   type SpreadPoint,
   type TimeAxis,
+  type ChartPlan,
 } from './charts.js';
+export type { ChartPlan } from './charts.js';
 import { latencyCharts } from './latency-charts.js';
 import { niceMultiple } from './timeseries.js';
 import type { RunData } from './types.js';
-
-/** One chart of the page. */
-export interface ChartPlan {
-  id: string;
-  /** Section heading it belongs under. */
-  section: string;
-  spec: TopLevelSpec;
-  /** HTML caption: how to read it. */
-  caption: string;
-}
 
 /** Points of the named series that exist, labelled by `label(name)`. */
 function pointsOf(

@@ -2,7 +2,7 @@
  * The HTML run report: headline figures, every chart of {@link runCharts} as inline SVG, and the settings and
  * seed that produced them. A pure function of the run's data: the same run gives the same bytes.
  */
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../util/duration.js';
 import { renderSvg } from './charts.js';
 import { cards, esc, figure, page, table } from './html.js';
 import { runCharts } from './run-charts.js';

@@ -1,5 +1,5 @@
 /** The one-screen text report. */
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../util/duration.js';
 import type { LatencySummary, RunReport } from './types.js';
 import { table } from './table.js';
 

@@ -6,7 +6,8 @@
 import { Priority, Simulation } from '../engine/sim.js';
 import { Streams } from '../engine/random.js';
 import { sample } from '../engine/distribution.js';
-import { Ec2, Ec2Client } from '../aws/ec2.js';
+import { Ec2 } from '../aws/ec2.js';
+import { Ec2Client } from '../aws/ec2-client.js';
 import { Subnet } from '../aws/subnet.js';
 import { Ipamd } from '../ipam/ipamd.js';
 import type { IpamdParams } from '../ipam/params.js';
@@ -17,6 +18,9 @@ import type { NodeGroupSpec, Scenario } from '../workload/scenario.js';
 import { Metrics, type EventSink } from '../report/metrics.js';
 import { TimeSeriesRecorder, autoSampleEvery } from '../report/timeseries.js';
 import { clusterProbes } from './series.js';
+import type { ClusterNode, ClusterView } from './view.js';
+
+export type { ClusterNode } from './view.js';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -35,16 +39,8 @@ export interface RunOptions {
   };
 }
 
-/** One node: its kubelet view, ipamd and EC2 client. */
-export interface ClusterNode {
-  runtime: NodeRuntime;
-  ipamd: Ipamd;
-  ec2: Ec2Client;
-  group: string;
-}
-
 /** A cluster ready to run. */
-export class Cluster implements NodeScaler {
+export class Cluster implements NodeScaler, ClusterView {
   readonly sim = new Simulation();
   readonly seed: number;
   readonly streams: Streams;
@@ -108,7 +104,7 @@ export class Cluster implements NodeScaler {
     const name = `${g.name}-${k}`;
     const groupIndex = this.scenario.nodeGroups.indexOf(g);
     const index = this.nodes.length;
-    const client = this.ec2.client(name, this.streams, this.subnet(g.subnet));
+    const client = Ec2Client.open(this.ec2, name, this.streams, this.subnet(g.subnet));
     let runtime: NodeRuntime | undefined;
     const network = g.eniConfigSubnet !== undefined ? { eniConfigSubnet: this.subnet(g.eniConfigSubnet) } : {};
     const ipamd = new Ipamd(

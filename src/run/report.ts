@@ -1,6 +1,6 @@
 /** Builds the {@link RunReport} from a finished cluster. */
 import { describe } from '../engine/distribution.js';
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../util/duration.js';
 import { EC2_APIS } from '../aws/ec2.js';
 import { poolMode } from '../ipam/config.js';
 import { summarise } from '../report/tally.js';

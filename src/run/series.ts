@@ -7,7 +7,7 @@
  * per-node figure), which keeps a 1,000-node run's output small while still showing uneven nodes.
  */
 import type { SeriesProbe } from '../report/timeseries.js';
-import type { Cluster, ClusterNode } from './cluster.js';
+import type { ClusterNode, ClusterView } from './view.js';
 import { PREFIX_SIZE } from '../ipam/prefix.js';
 import { scaleTarget, type ScaleItem } from '../workload/generators.js';
 
@@ -36,7 +36,7 @@ const nodeWaiting = (n: ClusterNode): number => n.runtime.pods - n.ipamd.ds.assi
 const median = (sorted: readonly number[]): number => sorted[(sorted.length - 1) >> 1];
 
 /** The most nodes the scenario can have at once: initial counts raised by every scale-out step. */
-function mostNodes(c: Cluster): number {
+function mostNodes(c: ClusterView): number {
   let total = 0;
   for (const g of c.scenario.nodeGroups) {
     let now = g.count;
@@ -52,7 +52,7 @@ function mostNodes(c: Cluster): number {
 }
 
 /** The probes of a cluster run. `nodeLimit`: most nodes for which per-node series are kept. */
-export function clusterProbes(c: Cluster, nodeLimit = DEFAULT_NODE_LIMIT): SeriesProbe[] {
+export function clusterProbes(c: ClusterView, nodeLimit = DEFAULT_NODE_LIMIT): SeriesProbe[] {
   const m = c.metrics;
   const level = (name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe => ({
     name,

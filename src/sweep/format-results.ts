@@ -1,5 +1,5 @@
 /** Text rendering of `compare` (paired differences) and `recommend` (the chosen settings and the runner-up). */
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../util/duration.js';
 import { verdict, type Comparison } from './compare.js';
 import type { Recommendation } from './recommend.js';
 import { LATENCY_METRICS } from './slo.js';

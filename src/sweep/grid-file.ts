@@ -11,7 +11,7 @@
  * ```
  */
 import { parseScenarioText, type ParsedDoc } from '../workload/load.js';
-import { closest } from '../engine/suggest.js';
+import { closest } from '../util/suggest.js';
 import { formatPath, sortProblems, type Problem } from '../workload/problems.js';
 import type { Dimension, GridSpec, ValueSite } from './grid.js';
 import { resolveSettingName, type SettingValue } from './settings.js';

@@ -3,7 +3,7 @@
  * value is written into the raw scenario document before validation (as a {@link RawEdit}).
  */
 import { KNOWN_ENV_NAMES } from '../ipam/config.js';
-import { closest } from '../engine/suggest.js';
+import { closest } from '../util/suggest.js';
 import { formatPath } from '../workload/problems.js';
 import type { RawEdit } from '../workload/load.js';
 

@@ -2,8 +2,8 @@
  * Service-level objectives over run figures, such as `p99<5s`, `neverStarted==0` or `p99<=2s and ec2Calls<100`,
  * and whether a settings combination holds them over its seeds.
  */
-import { parseDuration } from '../engine/duration.js';
-import { closest } from '../engine/suggest.js';
+import { parseDuration } from '../util/duration.js';
+import { closest } from '../util/suggest.js';
 import { interval, mean } from './stats.js';
 import type { RunFigures } from './types.js';
 

@@ -6,10 +6,10 @@
 import { settingsKey } from './grid.js';
 import { interval } from './stats.js';
 import type { RunFigures, SweepRow, SweepSummaryRow } from './types.js';
-import { objectives, paretoFlags } from '../report/sweep-summary.js';
+import { objectives, paretoFlags } from './pareto.js';
 
 // The Pareto front is the sweep report's own (one definition for summaries made here and in the HTML report).
-export { dominates, objectives, paretoFlags as paretoFront } from '../report/sweep-summary.js';
+export { dominates, objectives, paretoFlags as paretoFront } from './pareto.js';
 
 /** Rows grouped by settings combination (in order of point, then first appearance), each group sorted by seed. */
 export function groupByPoint(rows: readonly SweepRow[]): SweepRow[][] {

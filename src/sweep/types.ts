@@ -1,2 +1,75 @@
-/** The shapes of sweep results; they live with the report types so renderers and the sweep share them. */
-export * from '../report/sweep-types.js';
+/**
+ * Shapes shared by sweeps, their result files and their reports. One {@link SweepRow} is one run (one settings
+ * combination x one seed); it is one line of a results .jsonl file.
+ */
+
+/** Headline figures of one run, taken from its RunReport. Latencies in ms. */
+export interface RunFigures {
+  /** podStartLatencyMs percentiles. */
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+  /** ips.idleMean: time-weighted idle secondary addresses. */
+  idleMean: number;
+  /** ips.attachedPeak. */
+  attachedPeak: number;
+  /** ec2.total. */
+  ec2Calls: number;
+  /** pods.failedAddAttempts. */
+  failedAddAttempts: number;
+  /** pods.neverStarted. */
+  neverStarted: number;
+  /** pods.started. */
+  started: number;
+}
+
+/** One line of a sweep results file. */
+export interface SweepRow {
+  /** Always "warmpool-sim" (lets the tool recognise its own files). */
+  tool: 'warmpool-sim';
+  kind: 'sweep-run';
+  /** Stable identity of (settings, seed): used by --resume and merge to skip and de-duplicate. */
+  key: string;
+  /** Position of the settings combination in the grid (0-based). */
+  point: number;
+  /** The swept values, by the name given in --set or the grid file (e.g. "WARM_IP_TARGET", "nodeGroups[0].count"). */
+  settings: Record<string, string | number | boolean>;
+  seed: number;
+  figures: RunFigures;
+  /** Optional: the scenario the run came from (its name and a hash of its text), so that results of another scenario are not mixed in. */
+  scenario?: RowScenario;
+}
+
+/** Identity of a scenario file: its `name` and the first 16 hex digits of the SHA-256 of its text. */
+export interface RowScenario {
+  name: string;
+  sha256: string;
+}
+
+/** A 95% confidence interval around a mean. */
+export interface Interval {
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+/** Figures of one settings combination aggregated over its seeds. */
+export interface SweepSummaryRow {
+  point: number;
+  settings: Record<string, string | number | boolean>;
+  runs: number;
+  p50: Interval;
+  p90: Interval;
+  p99: Interval;
+  idleMean: Interval;
+  ec2Calls: Interval;
+  neverStarted: Interval;
+  /**
+   * On the Pareto front of the means of (p99 latency, idle addresses, EC2 calls, pods never started): no other point
+   * is at least as good in all four and better in one. (Never-started pods are included so that settings which
+   * leave pods without an address — and so have no latency for them — cannot look optimal.)
+   */
+  pareto: boolean;
+}

@@ -256,7 +256,7 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-import { closest } from '../engine/suggest.js';
+import { closest } from '../util/suggest.js';
 function closestKey(k: string, known: string[]): string | undefined {
   return closest(k, known);
 }

@@ -4,7 +4,7 @@
  * subnet, more tenant addresses than the subnet has, unknown subnet names (with "did you mean"), and warnings where
  * ipamd silently does something else than asked.
  */
-import { closest } from '../engine/suggest.js';
+import { closest } from '../util/suggest.js';
 import {
   blockSize,
   cidrContains,

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { parseDuration } from '../engine/duration.js';
+import { parseDuration } from '../util/duration.js';
 import type { Distribution } from '../engine/distribution.js';
-import { closest } from '../engine/suggest.js';
+import { closest } from '../util/suggest.js';
 import { instanceType, suggestInstanceType } from '../aws/instance-types.js';
 import { defaultEc2Params, EC2_APIS } from '../aws/ec2.js';
 import { parseIpamdEnv, type EnvValue } from '../ipam/config.js';

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { EC2_APIS } from '../aws/ec2.js';
-import { parseDuration } from '../engine/duration.js';
+import { parseDuration } from '../util/duration.js';
 
 /** A duration: "500ms", "90s", "1m30s", "2h", or a plain number of seconds. */
 export const Duration = z

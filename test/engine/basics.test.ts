@@ -1,34 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatDuration, parseDuration } from '../../src/engine/duration.js';
 import { Rng, Streams } from '../../src/engine/random.js';
 import { sample, mean } from '../../src/engine/distribution.js';
-import { closest, editDistance } from '../../src/engine/suggest.js';
 import { fcParams } from '../fc.js';
-
-describe('durations', () => {
-  it.each([
-    ['500ms', 500],
-    ['90s', 90_000],
-    ['1m30s', 90_000],
-    ['2h', 7_200_000],
-    ['1.5m', 90_000],
-    [45, 45_000],
-    ['45', 45_000],
-    ['1h2m3s4ms', 3_723_004],
-  ])('parses %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
-
-  it.each(['', 'abc', '5 minutes', '-3s', '1x', 'm5'])('rejects %j', (text) =>
-    expect(parseDuration(text)).toBeUndefined(),
-  );
-
-  it('formats compactly', () => {
-    expect(formatDuration(0)).toBe('0ms');
-    expect(formatDuration(1500)).toBe('1.50s');
-    expect(formatDuration(125_000)).toBe('2m05s');
-    expect(formatDuration(7_260_000)).toBe('2h01m');
-  });
-});
 
 describe('random streams', () => {
   it('gives the same draws for the same seed and name, different ones otherwise', () => {
@@ -110,13 +84,5 @@ describe('random streams', () => {
     expect(vals[19_800]).toBeGreaterThan(1800);
     expect(vals[19_800]).toBeLessThan(2200);
     expect(mean({ kind: 'uniform', minMs: 10, maxMs: 20 })).toBe(15);
-  });
-});
-
-describe('suggestions', () => {
-  it('finds the closest name', () => {
-    expect(editDistance('kitten', 'sitting')).toBe(3);
-    expect(closest('WARM_IP_TARGETS', ['WARM_IP_TARGET', 'WARM_ENI_TARGET'])).toBe('WARM_IP_TARGET');
-    expect(closest('totally-different', ['WARM_IP_TARGET'])).toBeUndefined();
   });
 });

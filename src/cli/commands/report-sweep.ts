@@ -4,8 +4,8 @@
  */
 import type { Argv } from 'yargs';
 import * as z from 'zod';
-import { renderSweepHtml } from '../../report/sweep-html.js';
-import { SUMMARY_FIGURES, type SummaryFigure } from '../../report/sweep-summary.js';
+import { renderSweepHtml } from '../../sweep/html.js';
+import { SUMMARY_FIGURES, type SummaryFigure } from '../../sweep/pareto.js';
 import type { SweepRow, SweepSummaryRow } from '../../sweep/types.js';
 import { RowSchema, SettingsSchema } from '../../sweep/rows.js';
 import { TOOL } from '../../run/report.js';

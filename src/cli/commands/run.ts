@@ -5,7 +5,7 @@ import { buildReport, buildRunData } from '../../run/report.js';
 import { renderCsv } from '../../report/csv.js';
 import { renderRunHtml } from '../../report/run-html.js';
 import { DEFAULT_NODE_LIMIT } from '../../run/series.js';
-import { parseDuration } from '../../engine/duration.js';
+import { parseDuration } from '../../util/duration.js';
 import { renderText } from '../../report/text.js';
 import { checkReplaceable, printProblems, UsageError, wholeNumber, writeOutput, type Io } from '../io.js';
 import { openEventLog } from '../event-log.js';

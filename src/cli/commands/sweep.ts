@@ -5,7 +5,7 @@ import { formatSetting } from '../../sweep/settings.js';
 import { shardRuns } from '../../sweep/grid.js';
 import type { SweepRow, SweepSummaryRow } from '../../sweep/types.js';
 import { checkReplaceable, printProblems, type Io } from '../io.js';
-import { SUMMARY_FIGURES, type SummaryFigure } from '../../report/sweep-summary.js';
+import { SUMMARY_FIGURES, type SummaryFigure } from '../../sweep/pareto.js';
 import { buildPlan, type Plan } from '../sweep-plan.js';
 import { executePlan } from '../run-sweep.js';
 import { writeSweepHtml } from './report-sweep.js';

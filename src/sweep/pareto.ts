@@ -2,7 +2,7 @@
  * What the sweep report needs beyond the rows: a fallback summary (plain means per settings point, for a
  * results file that comes without one), Pareto fronts, and which swept settings make the heatmap's axes.
  */
-import type { Interval, RunFigures, SweepRow, SweepSummaryRow } from './sweep-types.js';
+import type { Interval, RunFigures, SweepRow, SweepSummaryRow } from './types.js';
 
 /** Figures of a summary row that are intervals, i.e. what a heatmap can colour by. */
 export const SUMMARY_FIGURES = ['p50', 'p90', 'p99', 'idleMean', 'ec2Calls', 'neverStarted'] as const;

@@ -4,17 +4,10 @@
  * A pure function of the rows: the same results give the same bytes.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { SweepRow, SweepSummaryRow } from './sweep-types.js';
-import { renderSvg } from './charts.js';
-import { cards, esc, figure, page, table } from './html.js';
-import {
-  heatmapAxes,
-  meanByPoint,
-  paretoFlags,
-  sweptSettings,
-  SUMMARY_FIGURES,
-  type SummaryFigure,
-} from './sweep-summary.js';
+import type { SweepRow, SweepSummaryRow } from './types.js';
+import { renderSvg } from '../report/charts.js';
+import { cards, esc, figure, page, table } from '../report/html.js';
+import { heatmapAxes, meanByPoint, paretoFlags, sweptSettings, SUMMARY_FIGURES, type SummaryFigure } from './pareto.js';
 
 /** Options of {@link renderSweepHtml}. */
 export interface SweepHtmlOptions {

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { heatmapAxes, meanByPoint, paretoFlags, sweptSettings } from '../src/report/sweep-summary.js';
-import { renderSweepHtml } from '../src/report/sweep-html.js';
-import type { SweepRow } from '../src/sweep/types.js';
-import { cli, sweepRows, tempDir } from './helpers.js';
+import { heatmapAxes, meanByPoint, paretoFlags, sweptSettings } from '../../src/sweep/pareto.js';
+import { renderSweepHtml } from '../../src/sweep/html.js';
+import type { SweepRow } from '../../src/sweep/types.js';
+import { cli, sweepRows, tempDir } from '../helpers.js';
 
 const rows = sweepRows();
 

@@ -1,0 +1,22 @@
+/** The names and outcomes of the EC2 calls the simulation makes, shared by the EC2 model, its client and the reports. */
+
+/** The error code of a throttled request. */
+export const THROTTLED = 'RequestLimitExceeded';
+
+/** The EC2 APIs ipamd uses. */
+export const EC2_APIS = [
+  'DescribeSubnets',
+  'CreateNetworkInterface',
+  'DescribeInstances',
+  'AttachNetworkInterface',
+  'ModifyNetworkInterfaceAttribute',
+  'AssignPrivateIpAddresses',
+  'UnassignPrivateIpAddresses',
+  'DescribeNetworkInterfaces',
+  'DetachNetworkInterface',
+  'DeleteNetworkInterface',
+] as const;
+export type Ec2ApiName = (typeof EC2_APIS)[number];
+
+/** Outcome of a call: a value, or an EC2 error code (modelled failure, never an exception). */
+export type Ec2Result<T> = { ok: true; value: T } | { ok: false; code: string };
