@@ -130,9 +130,13 @@ export function seedList(base: number, count: number): number[] {
   return Array.from({ length: count }, (_, k) => base + k);
 }
 
+function isSettingList(s: readonly Setting[] | Record<string, SettingValue>): s is readonly Setting[] {
+  return Array.isArray(s);
+}
+
 /** Identity of a settings combination, independent of the order the settings were given in. */
 export function settingsKey(settings: readonly Setting[] | Record<string, SettingValue>): string {
-  const entries = Array.isArray(settings) ? settings.map((s) => [s.name, s.value] as const) : Object.entries(settings);
+  const entries = isSettingList(settings) ? settings.map((s) => [s.name, s.value] as const) : Object.entries(settings);
   return [...entries]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([n, v]) => `${n}=${JSON.stringify(v)}`)

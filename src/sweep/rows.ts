@@ -123,7 +123,7 @@ function readRow(line: string): SweepRow | string {
     return 'not a JSON line (is this a warmpool-sim results file?)';
   }
   const r = RowSchema.safeParse(json);
-  if (r.success) return r.data as SweepRow;
+  if (r.success) return r.data;
   const issue = r.error.issues[0];
   return `not a warmpool-sim result row: ${issue.path.map(String).join('.') || 'line'}: ${issue.message}`;
 }

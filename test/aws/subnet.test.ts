@@ -154,7 +154,10 @@ describe('Subnet against a naive model', () => {
             if (want.length < o.n) expect(got).toBeUndefined();
             else {
               expect(got?.map((x) => x - s.base)).toEqual(want);
-              for (const w of want) ((states[w] = 'used'), held.push({ base: w, prefix: false }));
+              for (const w of want) {
+                states[w] = 'used';
+                held.push({ base: w, prefix: false });
+              }
             }
           } else if (o.kind === 'prefixes') {
             const got = s.allocatePrefixes(o.n);
