@@ -61,7 +61,7 @@ export function runCommand(io: Io) {
           default: false,
           describe: 'allow replacing output files not written by warmpool-sim',
         })
-        .example('$0 run scenarios/burst.yaml', 'text report')
+        .example('$0 run scenarios/batch-burst.yaml', 'text report')
         .example('$0 run my.yaml --seed 7 --format json', 'JSON report on stdout')
         .example('$0 run my.yaml --out report.json', 'write the JSON report to a file')
         .example('$0 run my.yaml --events events.jsonl', 'trace why each pod waited')
