@@ -7,13 +7,17 @@
 // root, with the built CLI (dist/: run `npm run build` first). A command that exits 1 (a bug) stops the script.
 // `<!-- include: PATH -->` ... `<!-- /include -->` gets the text of the file PATH in a fenced block.
 //
+// `--root DIR` reads and writes the docs of another folder (the CLI is still this checkout's); test/docs uses it.
+//
 // With --check nothing is written: the script says which samples are stale and exits 1 if any is
 // (test/docs/samples.test.ts runs it so).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { ROOT, docFiles, markers, readDoc, runDocCommand, sandbox } from './docs-lib.mjs';
 
 const check = process.argv.includes('--check');
+const rootAt = process.argv.indexOf('--root');
+const root = rootAt >= 0 ? resolve(process.argv[rootAt + 1] ?? '.') : ROOT;
 
 if (!existsSync(join(ROOT, 'dist/warmpool-sim.mjs'))) {
   process.stderr.write('docs:samples: dist/warmpool-sim.mjs is missing: run `npm run build` first\n');
@@ -26,7 +30,7 @@ const langOf = (path) => ({ '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json', '.
 /** The new content of one marker (what lies between its two comments). */
 function render(marker, dir) {
   if (marker.kind === 'include') {
-    const text = readFileSync(join(ROOT, marker.what), 'utf8');
+    const text = readFileSync(join(root, marker.what), 'utf8');
     return '```' + langOf(marker.what) + '\n' + text + (text.endsWith('\n') ? '' : '\n') + '```\n';
   }
   const r = runDocCommand(marker.what, dir);
@@ -37,24 +41,24 @@ function render(marker, dir) {
   return '```text\n$ ' + marker.what + '\n' + output + (output.endsWith('\n') || output === '' ? '' : '\n') + '```\n';
 }
 
-const dir = sandbox();
+const dir = sandbox(root);
 const stale = [];
 try {
-  for (const file of docFiles()) {
-    const text = readDoc(file);
+  for (const file of docFiles(root)) {
+    const text = readDoc(file, root);
     let out = '';
     let at = 0;
     for (const m of markers(text)) {
       const fresh = render(m, dir);
       if (fresh !== m.body) {
-        const line = text.slice(0, m.start).split('\n').length;
+        const line = text.slice(0, m.start).split('\n').length - 1; // the marker's own line
         stale.push(`${file}:${line}: ${m.kind} "${m.what}" is stale`);
       }
       out += text.slice(at, m.start) + fresh;
       at = m.end;
     }
     out += text.slice(at);
-    if (!check && out !== text) writeFileSync(join(ROOT, file), out);
+    if (!check && out !== text) writeFileSync(join(root, file), out);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
