@@ -1,9 +1,16 @@
 /** Test helpers: build scenarios from inline YAML and check cluster invariants. */
+import { mkdtempSync, writeFileSync as writeFile } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../src/cli/main.js';
+import type { SweepRow } from '../src/sweep/types.js';
+import { figuresOf } from '../src/sweep/rows.js';
 import { parseScenarioText, validateScenario } from '../src/workload/load.js';
 import type { Scenario } from '../src/workload/scenario.js';
 import { runScenario, type RunReport } from '../src/index.js';
 import { Cluster } from '../src/run/cluster.js';
-import type { Addr, DsEni } from '../src/ipam/datastore.js';
+import { PREFIX_SIZE, type Addr, type Datastore, type DsEni } from '../src/ipam/datastore.js';
+import { SipPool } from '../src/ipam/sip-pool.js';
 import { formatProblem } from '../src/workload/problems.js';
 import { PodState } from '../src/kubelet/pod.js';
 
@@ -53,6 +60,7 @@ function checkPartition(
   addrs: readonly Addr[],
   fresh: readonly Addr[],
   released: readonly Addr[],
+  times: readonly number[],
   assigned: number,
 ): Addr[] {
   const freeSet = new Set([...fresh, ...released]);
@@ -61,21 +69,25 @@ function checkPartition(
   for (const a of freeSet) if (!own.has(a)) throw new Error(`${where}: free address ${a.ip} is not one of its own`);
   const held = addrs.filter((a) => !freeSet.has(a));
   if (held.length !== assigned) throw new Error(`${where}: counts ${assigned} pods, holds ${held.length}`);
-  for (let i = 1; i < released.length; i++) {
-    if (released[i - 1].releasedAt > released[i].releasedAt) throw new Error(`${where}: released queue out of order`);
+  if (times.length !== released.length) throw new Error(`${where}: ${released.length} released, ${times.length} times`);
+  for (let i = 1; i < times.length; i++) {
+    if (times[i - 1] > times[i]) throw new Error(`${where}: released queue out of order`);
   }
   return held;
 }
 
 /** Checks a datastore ENI against EC2's record of it; returns its addresses held by pods. */
-function checkEni(where: string, e: DsEni, rec: { secondaries: number[]; prefixes: number[] }): Addr[] {
-  if (!e.allocatable && e.cidrs > 0)
-    throw new Error(`${where}: ENI ${e.id} gets no pod addresses, yet holds ${e.cidrs} CIDRs`);
-  if (e.prefixes.length === 0) {
+function checkEni(where: string, ds: Datastore, e: DsEni, rec: { secondaries: number[]; prefixes: number[] }): Addr[] {
+  const cidrs = ds.cidrsOn(e);
+  if (!e.allocatable && cidrs > 0)
+    throw new Error(`${where}: ENI ${e.id} gets no pod addresses, yet holds ${cidrs} CIDRs`);
+  if (ds instanceof SipPool) {
+    if (e.prefixes.length > 0) throw new Error(`${where}: SIP ENI ${e.id} holds prefixes`);
     const onEni = new Set(rec.secondaries);
     for (const a of e.addrs)
       if (!onEni.has(a.ip)) throw new Error(`${where}: ${a.ip} in the datastore but not attached to ${e.id}`);
-    return checkPartition(`${where} ENI ${e.id}`, e.addrs, e.fresh, e.released, e.assigned);
+    const [fresh, released, times] = [ds.freshOf(e), ds.releasedOf(e), ds.releaseTimes(e)];
+    return checkPartition(`${where} ENI ${e.id}`, e.addrs, fresh, released, times, ds.assignedOn(e));
   }
   if (e.addrs.length > 0) throw new Error(`${where}: ENI ${e.id} mixes /32s and prefixes`);
   const out: Addr[] = [];
@@ -83,18 +95,19 @@ function checkEni(where: string, e: DsEni, rec: { secondaries: number[]; prefixe
   let free = 0;
   for (const p of e.prefixes) {
     if (!rec.prefixes.includes(p.base)) throw new Error(`${where}: prefix ${p.base} not attached to ${e.id}`);
-    if (p.base % 16 !== 0) throw new Error(`${where}: prefix ${p.base} not aligned on 16`);
+    if (p.base % PREFIX_SIZE !== 0) throw new Error(`${where}: prefix ${p.base} not aligned on ${PREFIX_SIZE}`);
     p.addrs.forEach((a, i) => {
       if (a.ip !== p.base + i) throw new Error(`${where}: prefix ${p.base} holds address ${a.ip} at ${i}`);
     });
     for (let i = 1; i < p.fresh.length; i++)
       if (p.fresh[i - 1].ip < p.fresh[i].ip) throw new Error(`${where}: fresh list not highest-first`);
-    out.push(...checkPartition(`${where} prefix ${p.base}`, p.addrs, p.fresh, p.released, p.assigned));
+    const times = Array.from(p.times.subarray(0, p.released.length));
+    out.push(...checkPartition(`${where} prefix ${p.base}`, p.addrs, p.fresh, p.released, times, p.assigned));
     assigned += p.assigned;
     if (p.assigned === 0) free++;
   }
-  if (assigned !== e.assigned)
-    throw new Error(`${where}: ENI ${e.id} counts ${e.assigned} pods, its prefixes ${assigned}`);
+  if (assigned !== ds.assignedOn(e))
+    throw new Error(`${where}: ENI ${e.id} counts ${ds.assignedOn(e)} pods, its prefixes ${assigned}`);
   if (free !== e.freePrefixes)
     throw new Error(`${where}: ENI ${e.id} counts ${e.freePrefixes} free prefixes, has ${free}`);
   return out;
@@ -134,7 +147,7 @@ export function checkInvariants(c: Cluster): void {
       place(rec.primaryIp, `${rec.id} primary`, rec.subnet, false);
       for (const ip of rec.secondaries) place(ip, `${rec.id} secondary`, rec.subnet, false);
       for (const base of rec.prefixes)
-        for (let i = 0; i < 16; i++) place(base + i, `${rec.id} prefix ${base}`, rec.subnet, true);
+        for (let i = 0; i < PREFIX_SIZE; i++) place(base + i, `${rec.id} prefix ${base}`, rec.subnet, true);
     }
     if (n.runtime.drainedAt >= 0) {
       // Drained: no pod left; its ipamd is stopped, its ENIs go with the instance.
@@ -142,7 +155,8 @@ export function checkInvariants(c: Cluster): void {
         throw new Error(`${n.runtime.name}: drained node still has pods`);
       continue;
     }
-    if (!ds.pd && !ds.tablesMatch()) throw new Error(`${where}: the datastore's tables disagree with its ENIs`);
+    if (ds instanceof SipPool && !ds.tablesMatch())
+      throw new Error(`${where}: the datastore's tables disagree with its ENIs`);
     let total = 0;
     let assigned = 0;
     let prefixes = 0;
@@ -151,9 +165,9 @@ export function checkInvariants(c: Cluster): void {
     for (const e of ds.enis) {
       const rec = n.ec2.enis.find((r) => r.id === e.id);
       if (!rec) throw new Error(`${where}: datastore ENI ${e.id} unknown to EC2`);
-      for (const a of checkEni(where, e, rec)) held.add(a);
-      total += e.size;
-      assigned += e.assigned;
+      for (const a of checkEni(where, ds, e, rec)) held.add(a);
+      total += ds.sizeOf(e);
+      assigned += ds.assignedOn(e);
       prefixes += e.prefixes.length;
       freePrefixes += e.freePrefixes;
     }
@@ -219,9 +233,6 @@ workload:
   - poisson: { from: 1m, to: 20m, ratePerMinute: 3, lifetime: { exponential: 5m }, name: churn }
 `;
 
-import type { SweepRow } from '../src/sweep/types.js';
-import { figuresOf } from '../src/sweep/rows.js';
-
 /**
  * Real sweep rows: WARM_IP_TARGET x MINIMUM_IP_TARGET x seeds over a small bursty scenario, built the way
  * the sweep command builds them (figures taken from each RunReport).
@@ -258,11 +269,6 @@ workload:
   }
   return rows;
 }
-
-import { mkdtempSync, writeFileSync as writeFile } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from '../src/cli/main.js';
 
 /** A fresh temporary folder. */
 export function tempDir(): string {

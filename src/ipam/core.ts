@@ -1,6 +1,6 @@
 /**
- * What the pool actions (grow.ts, shrink.ts) share with the loop that schedules them (ipamd.ts): one node's
- * datastore, targets, EC2 client, streams and observer.
+ * What the mechanics (mechanics.ts) shares with the ipamd that drives it (ipamd.ts): one node's datastore,
+ * configuration, EC2 client, streams and observer.
  */
 import type { Simulation } from '../engine/sim.js';
 import type { Rng } from '../engine/random.js';
@@ -10,7 +10,6 @@ import type { Subnet } from '../aws/subnet.js';
 import type { Addr, Datastore } from './datastore.js';
 import type { IpamdConfig } from './config.js';
 import type { IpamdParams } from './params.js';
-import type { PoolSnapshot, PoolTargets } from './policy.js';
 
 /** Pool actions reported to observers (event log, metrics). */
 export type PoolAction =
@@ -32,12 +31,11 @@ export interface IpamObserver {
   poolAction(node: string, action: PoolAction, detail: PoolActionDetail, now: number): void;
 }
 
-/** One node's ipamd as the pool actions see it. */
+/** One node's ipamd as the mechanics sees it. */
 export interface IpamdCore {
   readonly sim: Simulation;
   readonly node: string;
   readonly ds: Datastore;
-  readonly targets: PoolTargets;
   readonly config: IpamdConfig;
   readonly params: IpamdParams;
   readonly ec2: Ec2Client;
@@ -50,10 +48,6 @@ export interface IpamdCore {
   readonly timing: Rng;
   /** Custom networking: the ENIConfig subnet new ENIs go to. */
   readonly eniConfigSubnet: Subnet | undefined;
-  /** A fresh snapshot of the pool. */
-  snapshot(): PoolSnapshot;
-  /** hasRoomForEni: ENIs in the datastore below the cap (MAX_ENI, instance limit, trunk reservation). */
-  hasRoomForEni(): boolean;
   /** An insufficient-address error: no growth for the next 120 s (lastInsufficientCidrError). */
   noteInsufficient(): void;
   /** setupENI's datastore part: the ENI and its addresses or prefixes join the datastore. */

@@ -10,10 +10,10 @@ export function eniFacts(ds: Datastore, e: DsEni, now: number): EniFacts {
   return {
     primary: e.primary,
     ageMs: now - e.createdAt,
-    cooling: e.hasCooling(now, ds.cooldownMs),
-    assigned: e.assigned,
-    otherFree: ds.available - e.free,
-    otherTotal: ds.total - e.size,
+    cooling: ds.coolingEndsAt(e) > now,
+    assigned: ds.assignedOn(e),
+    otherFree: ds.available - ds.freeOn(e),
+    otherTotal: ds.total - ds.sizeOf(e),
     otherFreePrefixes: ds.freePrefixes - e.freePrefixes,
   };
 }
@@ -35,7 +35,7 @@ export function deletableEnis(
     else if (blocker === 'too young' || blocker === 'address cooling') {
       // Freeable later by time alone if nothing else blocks it.
       if (eniFreeBlocker(t, { ...facts, ageMs: Infinity, cooling: false }, minEniLifetimeMs) === undefined) {
-        wakeAt = Math.min(wakeAt, Math.max(e.createdAt + minEniLifetimeMs, e.coolingEndsAt(ds.cooldownMs)));
+        wakeAt = Math.min(wakeAt, Math.max(e.createdAt + minEniLifetimeMs, ds.coolingEndsAt(e)));
       }
     }
   }

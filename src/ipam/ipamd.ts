@@ -1,12 +1,17 @@
 /**
  * One node's ipamd: nodeInit with pre-scaling, then the pool loop (StartNodeIPPoolManager →
- * updateIPPoolIfRequired) as a chain of simulation events. While a pass waits on EC2 the loop is blocked, as in
- * ipamd, and pod ADD/DEL keep working against the datastore.
+ * updateIPPoolIfRequired) as a chain of simulation events, and the CNI door (rpc_handler.go's AddNetwork /
+ * DelNetwork) through which kubelet gets and returns pod addresses. While a pass waits on EC2 the loop is blocked,
+ * as in ipamd, and pod ADD/DEL keep working against the datastore.
  *
- * Passes happen on a lattice: `anchor + k * loopInterval`. In 'lazy' mode a pass is only scheduled when the pool
- * state says it would act (or when a time guard such as the 30 s decrease interval or the 60 s ENI age can
- * flip that): a pass that would do nothing draws no random numbers and changes nothing, so skipping it leaves
- * every result unchanged. 'every-tick' runs all passes and is kept to test exactly that.
+ * Who does what: the allocation policy (allocator.ts; ipamd's own is ipamd-policy.ts) decides, step by step, what a
+ * pass does; the mechanics (mechanics.ts) carries each intent out against EC2 and the datastore; this file runs the
+ * loop and asks the policy at each step ({@link Ipamd.step}).
+ *
+ * Passes happen on a lattice: `anchor + k * loopInterval`. In 'lazy' mode a pass is only scheduled when the policy
+ * says it would act (or when a time guard such as the 30 s decrease interval or the 60 s ENI age can flip that): a
+ * pass that would do nothing draws no random numbers and changes nothing, so skipping it leaves every result
+ * unchanged. 'every-tick' runs all passes and is kept to test exactly that.
  */
 import { Priority, type Simulation } from '../engine/sim.js';
 import type { SimEvent } from '../engine/queue.js';
@@ -15,24 +20,18 @@ import { sample } from '../engine/distribution.js';
 import type { EniRecord } from '../aws/ec2.js';
 import type { Ec2Client } from '../aws/ec2-client.js';
 import type { Subnet } from '../aws/subnet.js';
-import { PREFIX_SIZE } from '../aws/cidr.js';
 import { supportsPrefixDelegation, type InstanceType } from '../aws/instance-types.js';
-import { Datastore } from './datastore.js';
+import type { AllocationPolicy, Intent, NodeView, Step } from './allocator.js';
+import type { AddressHandle, CniPod, PodAddress } from './cni.js';
+import { PREFIX_SIZE, type Addr, type Datastore } from './datastore.js';
 import type { IpamdConfig } from './config.js';
 import type { IpamdParams } from './params.js';
 import type { IpamdCore, IpamObserver } from './core.js';
-import { deletableEnis } from './deletable.js';
-import { increase } from './grow.js';
-import { decrease, freeOneEni } from './shrink.js';
-import {
-  cidrsPerEni,
-  isPoolTooHigh,
-  isPoolTooLow,
-  poolTargets,
-  shouldTryFreeEni,
-  type PoolSnapshot,
-  type PoolTargets,
-} from './policy.js';
+import { IpamdPolicy } from './ipamd-policy.js';
+import { attachEni, freeEni, release, topUp } from './mechanics.js';
+import { PdPool } from './pd-pool.js';
+import type { PoolSnapshot } from './policy.js';
+import { SipPool } from './sip-pool.js';
 
 export type { IpamObserver, PoolAction, PoolActionDetail } from './core.js';
 
@@ -45,99 +44,167 @@ export interface NodeNetwork {
   eniConfigSubnet?: Subnet;
 }
 
+/** Everything one node's ipamd is made from. */
+export interface IpamdOptions {
+  sim: Simulation;
+  /** The node's name (names its random streams). */
+  node: string;
+  /** The node's place among all nodes (orders same-time passes). */
+  nodeIndex: number;
+  instance: InstanceType;
+  maxPods: number;
+  /** The effective configuration (PD already off on types that do not honour it). */
+  config: IpamdConfig;
+  params: IpamdParams;
+  ec2: Ec2Client;
+  streams: Streams;
+  observer: IpamObserver;
+  /** Called once, when nodeInit has finished and the node turns Ready. */
+  onReady: (now: number) => void;
+  network?: NodeNetwork;
+  /** The allocation policy; default ipamd's own for `config`. */
+  policy?: AllocationPolicy;
+}
+
 /** ipamd on one node. */
 export class Ipamd {
-  // The fields every pod event reads come first, so they share the object's first cache lines (fields are laid out
-  // in the order the constructor sets them: parameter properties, then these initialisers, then the body).
-  readonly ds = new Datastore(
-    this.config.ipCooldownMs,
-    this.config.enablePrefixDelegation,
-    this.instance.ipv4PerEni - 1,
-  );
-  private readonly lazy = this.params.loopMode === 'lazy';
-  ready = false;
-  private busy = false;
+  // The fields every pod event reads come first, so they share the object's first cache lines. No field has an
+  // initialiser and the constructor sets them in the order declared, so the layout is this order whether class
+  // fields are defined or assigned (useDefineForClassFields).
+  readonly ds: Datastore;
+  private readonly lazy: boolean;
+  ready: boolean;
+  private busy: boolean;
   /** Set when the node is drained and terminated: every pending continuation becomes a no-op. */
-  private stopped = false;
-  private passEvent: SimEvent | undefined = undefined;
-  /** The quiet band (see computeQuiet) for the pool total in ds.quietTotal; -1 total: none. */
-  private bandLo = 1;
-  private bandHi = 0;
+  private stopped: boolean;
+  private passEvent: SimEvent | undefined;
+  /**
+   * The quiet band, as it applies now: for a pool of `quietTotal` addresses, assigned counts in [quietLo, quietHi]
+   * need no look after a pod event (empty while a pass is queued or running, before Ready, after a stop).
+   */
+  private quietTotal: number;
+  private quietLo: number;
+  private quietHi: number;
+  /** ipamd still waits for the pool to first reach its target (it looks after every release until then). */
+  private watchTarget: boolean;
+  /** The quiet band the policy gave for quietTotal (published in quietLo/quietHi while armed). */
+  private bandLo: number;
+  private bandHi: number;
   /**
    * First time (ms) after nodeInit that the pool had nothing left to grow (not too low, or no room to grow);
    * -1 until then. Checked whenever the datastore gains addresses or a pod leaves, so it is the same in both loop
    * modes.
    */
-  atTargetAt = -1;
-  readonly targets: PoolTargets;
-  /** Pod addresses one ENI can hold: M - 1 (SIP) or (M - 1) x 16 (PD). */
+  atTargetAt: number;
+  readonly node: string;
+  readonly instance: InstanceType;
+  readonly maxPods: number;
+  readonly config: IpamdConfig;
+  readonly policy: AllocationPolicy;
+  /** Pod addresses one ENI can hold: M - 1 (SIP) or (M - 1) x PREFIX_SIZE (PD). */
   readonly maxIpsPerEni: number;
   /** min(MAX_ENI, instance limit). */
   readonly maxEnis: number;
   /** ENIs ipamd may hold: maxEnis less the trunk ENI's slot when ENABLE_POD_ENI is on (hasRoomForEni). */
   readonly eniCap: number;
   /** Pool loop passes run (acting or not; skipped lazy passes are not counted). */
-  passes = 0;
+  passes: number;
   /** Times aws-node restarted because nodeInit failed (custom networking with an empty pool). */
-  restarts = 0;
+  restarts: number;
   /** False when the instance could not launch: its subnet had no address for the primary ENI. */
-  launched = false;
-  private anchor = 0;
-  private lastDecreaseAt = -Infinity;
-  private backoffUntil = -Infinity;
-  private readonly records = new Map<string, EniRecord>();
-  private readonly choice: Rng;
-  private readonly assignRng: Rng;
+  launched: boolean;
+  /** ENIs ipamd could not delete (left to the leaked-ENI cleanup, which is not modelled). */
+  leakedEnis: number;
+  private anchor: number;
+  /** Whether the running pass released CIDRs (it then stamps lastDecreaseAt when it ends). */
+  private scaledDown: boolean;
+  private readonly sim: Simulation;
+  private readonly params: IpamdParams;
+  private readonly ec2: Ec2Client;
+  private readonly observer: IpamObserver;
+  private readonly onReady: (now: number) => void;
+  private readonly records: Map<string, EniRecord>;
   private readonly timing: Rng;
   private readonly period: number;
   private readonly passPriority: number;
+  /** What the policy sees (one object, refreshed before each question: pod events stay allocation-free). */
+  private readonly view: {
+    pool: Datastore;
+    now: PoolSnapshot;
+    passStart: PoolSnapshot;
+    eniCap: number;
+    backoffUntil: number;
+    lastDecreaseAt: number;
+  };
   private readonly core: IpamdCore;
 
-  constructor(
-    private readonly sim: Simulation,
-    readonly node: string,
-    nodeIndex: number,
-    readonly instance: InstanceType,
-    readonly maxPods: number,
-    /** The effective configuration (PD already off on types that do not honour it). */
-    readonly config: IpamdConfig,
-    private readonly params: IpamdParams,
-    private readonly ec2: Ec2Client,
-    streams: Streams,
-    private readonly observer: IpamObserver,
-    private readonly onReady: (now: number) => void,
-    network: NodeNetwork = {},
-  ) {
-    this.targets = poolTargets(config);
-    this.maxIpsPerEni = (instance.ipv4PerEni - 1) * (config.enablePrefixDelegation ? PREFIX_SIZE : 1);
+  constructor(o: IpamdOptions) {
+    const { config, instance } = o;
+    const pd = config.enablePrefixDelegation;
+    const pool = { placement: o.params.placement, rng: o.streams.stream(`ipam/${o.node}/assign`) };
+    this.ds = pd
+      ? new PdPool(config.ipCooldownMs, pool)
+      : new SipPool(config.ipCooldownMs, instance.ipv4PerEni - 1, pool);
+    this.lazy = o.params.loopMode === 'lazy';
+    this.ready = false;
+    this.busy = false;
+    this.stopped = false;
+    this.passEvent = undefined;
+    this.quietTotal = -1;
+    this.quietLo = 1;
+    this.quietHi = 0;
+    this.watchTarget = true;
+    this.bandLo = 1;
+    this.bandHi = 0;
+    this.atTargetAt = -1;
+    this.node = o.node;
+    this.instance = instance;
+    this.maxPods = o.maxPods;
+    this.config = config;
+    this.policy = o.policy ?? new IpamdPolicy(config, o.params.timers);
+    this.maxIpsPerEni = (instance.ipv4PerEni - 1) * (pd ? PREFIX_SIZE : 1);
     this.maxEnis = config.maxEni > 0 ? Math.min(config.maxEni, instance.maxEnis) : instance.maxEnis;
     // Assumption: every Nitro or bare-metal type can take a trunk ENI (the branch-ENI table is not embedded).
     this.eniCap = this.maxEnis - (config.enablePodEni && supportsPrefixDelegation(instance) ? 1 : 0);
-    this.choice = streams.stream(`ipam/${node}/choice`);
-    this.assignRng = streams.stream(`ipam/${node}/assign`);
-    this.timing = streams.stream(`ipam/${node}/timing`);
-    this.ds.placement = params.placement;
-    this.ds.rng = this.assignRng;
-    this.period = params.timers.loopIntervalMs;
-    this.evalSnap = this.blankSnapshot();
-    this.passPriority = Priority.loop + nodeIndex;
+    this.passes = 0;
+    this.restarts = 0;
+    this.launched = false;
+    this.leakedEnis = 0;
+    this.anchor = 0;
+    this.scaledDown = false;
+    this.sim = o.sim;
+    this.params = o.params;
+    this.ec2 = o.ec2;
+    this.observer = o.observer;
+    this.onReady = o.onReady;
+    this.records = new Map<string, EniRecord>();
+    const choice = o.streams.stream(`ipam/${o.node}/choice`);
+    this.timing = o.streams.stream(`ipam/${o.node}/timing`);
+    this.period = o.params.timers.loopIntervalMs;
+    this.passPriority = Priority.loop + o.nodeIndex;
+    this.view = {
+      pool: this.ds,
+      now: this.blankSnapshot(),
+      passStart: this.blankSnapshot(),
+      eniCap: this.eniCap,
+      backoffUntil: -Infinity,
+      lastDecreaseAt: -Infinity,
+    };
     const self = this;
+    const sim = o.sim;
     this.core = {
       sim,
-      node,
+      node: o.node,
       ds: this.ds,
-      targets: this.targets,
       config,
-      params,
-      ec2,
-      observer,
+      params: o.params,
+      ec2: o.ec2,
+      observer: o.observer,
       records: this.records,
-      choice: this.choice,
+      choice,
       timing: this.timing,
-      eniConfigSubnet: network.eniConfigSubnet,
-      snapshot: () => self.snapshot(),
-      hasRoomForEni: () => self.hasRoomForEni(),
-      noteInsufficient: () => void (self.backoffUntil = sim.now + params.timers.insufficientAddressBackoffMs),
+      eniConfigSubnet: o.network?.eniConfigSubnet,
+      noteInsufficient: () => void (self.view.backoffUntil = sim.now + o.params.timers.insufficientAddressBackoffMs),
       adopt: (rec) => self.adopt(rec),
       wake: () => self.wake(),
       stopped: () => self.stopped,
@@ -168,13 +235,15 @@ export class Ipamd {
   }
 
   /**
-   * nodeInit + handlePreScaling: one INCREASE if the pool is low, then gRPC serves and the loop starts. With custom
-   * networking an empty pool after that fails nodeInit: aws-node exits and kubelet restarts it.
+   * nodeInit + handlePreScaling: the policy's init step (one INCREASE if the pool is low), then gRPC serves and the
+   * loop starts. With custom networking an empty pool after that fails nodeInit: aws-node exits and kubelet
+   * restarts it.
    */
   private nodeInit(): void {
-    const snap = this.snapshot();
-    const low = !this.config.disableNetworkResourceProvisioning && isPoolTooLow(this.targets, snap);
-    const finish = (): void => {
+    this.busy = true;
+    const first = this.ask({ at: 'init' });
+    const low = first.kind !== 'done';
+    this.step(first, true, () => {
       if (low && this.config.customNetworking && this.ds.total === 0) return this.restart();
       this.ready = true;
       this.busy = false;
@@ -182,10 +251,7 @@ export class Ipamd {
       this.noteTarget();
       this.onReady(this.sim.now);
       this.reschedule(this.sim.now);
-    };
-    this.busy = true;
-    if (low) increase(this.core, snap, finish);
-    else finish();
+    });
   }
 
   /** ipamd stops with its node (scale-in): no more passes, in-flight EC2 chains are dropped. */
@@ -202,90 +268,80 @@ export class Ipamd {
     this.observer.poolAction(this.node, 'init-failed', {}, this.sim.now);
     const delay = Math.min(RESTART_FIRST_MS * 2 ** this.restarts, RESTART_MAX_MS);
     this.restarts++;
-    this.backoffUntil = -Infinity;
+    this.view.backoffUntil = -Infinity;
     this.sim.after(delay, Priority.ec2, () => !this.stopped && this.nodeInit(), undefined);
   }
 
-  // ---- pod path (gRPC AddNetwork / DelNetwork): datastore only, never EC2 ----
+  // ---- the CNI door (rpc_handler.go): datastore only, never EC2 ----
 
-  // AddNetwork and DelNetwork are the datastore's assign and release, called by kubelet (kubelet.ts); ipamd hears of
-  // them only when the pool leaves its quiet band, so most pod events never touch this object.
-
-  /** After an ADD took an address and the pool left the quiet band. */
-  podAdded(): void {
-    this.wake();
+  /**
+   * AddNetwork: the datastore hands the pod an address (AssignPodIPv4Address) and ipamd gives it the handle to
+   * release it by; or undefined: no address is free and cooled (ErrNoAvailableIPInDataStore), kubelet retries.
+   * The loop looks only if the pool left its quiet band.
+   */
+  addNetwork(pod: CniPod): PodAddress | undefined {
+    const ds = this.ds;
+    const addr = ds.handOut(this.sim.now);
+    // `=== undefined`, not truthiness: testing an object for truth reads its hidden class (a cache miss on an
+    // address that nothing else here reads).
+    if (addr === undefined) return undefined;
+    pod.ipamHandle = ds.takenHandle as AddressHandle;
+    if (!this.quiet()) this.wake();
+    return addr;
   }
 
-  /** After a DEL, when the pool left the quiet band or ipamd still waits for it to reach its target. */
-  podReleased(): void {
-    this.noteTarget();
-    this.wake();
+  /**
+   * DelNetwork: the pod's address starts its cooldown (UnassignPodIPAddress; no EC2 call). Only for a pod that
+   * holds an address from this ipamd, once.
+   */
+  delNetwork(pod: CniPod): void {
+    // The pod hands back what addNetwork gave it.
+    this.ds.releaseFrom(pod.addr as Addr, pod.ipamHandle, this.sim.now);
+    if (this.watchTarget || !this.quiet()) {
+      this.noteTarget();
+      this.wake();
+    }
+  }
+
+  /** Whether the pool is where a pod event leaves ipamd's loop nothing to reconsider (see `quietTotal`). */
+  private quiet(): boolean {
+    const ds = this.ds;
+    return ds.total === this.quietTotal && ds.assigned >= this.quietLo && ds.assigned <= this.quietHi;
   }
 
   /** Re-evaluates the schedule after a pod changed the pool. */
   private wake(): void {
     if (!(this.lazy && this.ready && !this.busy && !this.stopped)) return;
     // The quiet band: with no pass queued and the pool's total unchanged, an assigned count the band holds is one
-    // where a pass would neither grow, shrink nor try to free an ENI, whatever the time: evaluate() would say
-    // "never" and reschedule() would do nothing. Two compares instead of the policy functions on most pod events.
-    if (this.ds.quiet()) return;
+    // where a pass would neither grow, shrink nor try to free an ENI, whatever the time: nextLook would say
+    // "never" and reschedule() would do nothing. Two compares instead of the policy on most pod events.
+    if (this.quiet()) return;
     this.reschedule(this.sim.now);
   }
 
-  /** Publishes the quiet band to the datastore as it applies now: empty unless a pod event could be ignored. */
+  /** Publishes the quiet band as it applies now: empty unless a pod event could be ignored. */
   private syncQuiet(): void {
     const armed = this.lazy && this.ready && !this.busy && !this.stopped && this.passEvent === undefined;
-    this.ds.quietLo = armed ? this.bandLo : 1;
-    this.ds.quietHi = armed ? this.bandHi : 0;
-  }
-
-  /**
-   * Computes the quiet band for the current total: the longest run of assigned counts a in [0, total] for which
-   * the SIP pool with (total, a) is neither too low nor too high and shouldTryFreeEni is false. Each count is
-   * checked with the policy functions themselves, so the band is exact by construction.
-   */
-  private computeQuiet(): void {
-    const ds = this.ds;
-    const total = ds.total;
-    ds.quietTotal = total;
-    this.bandLo = 1;
-    this.bandHi = 0;
-    const t = this.targets;
-    const s = this.blankSnapshot();
-    s.total = total;
-    let runStart = -1;
-    for (let a = 0; a <= total + 1; a++) {
-      s.assigned = a;
-      const quiet = a <= total && !isPoolTooLow(t, s) && !isPoolTooHigh(t, s) && !shouldTryFreeEni(t, s);
-      if (quiet && runStart < 0) runStart = a;
-      if (!quiet && runStart >= 0) {
-        if (a - 1 - runStart > this.bandHi - this.bandLo) {
-          this.bandLo = runStart;
-          this.bandHi = a - 1;
-        }
-        runStart = -1;
-      }
-    }
+    this.quietLo = armed ? this.bandLo : 1;
+    this.quietHi = armed ? this.bandHi : 0;
   }
 
   // ---- loop scheduling ----
 
-  /** A fresh snapshot of the pool (passes keep theirs; evaluations reuse one object to stay allocation-free). */
-  private snapshot(into?: PoolSnapshot): PoolSnapshot {
-    // One object shape for every snapshot keeps the policy functions monomorphic.
-    const s = into ?? this.blankSnapshot();
+  /** Refreshes `into` from the datastore (one object shape for every snapshot keeps the policy monomorphic). */
+  private snapshot(into: PoolSnapshot): PoolSnapshot {
     const ds = this.ds;
-    s.total = ds.total;
-    s.assigned = ds.assigned;
+    into.total = ds.total;
+    into.assigned = ds.assigned;
     if (ds.pd) {
-      s.totalPrefixes = ds.prefixCount;
-      s.freePrefixes = ds.freePrefixes;
-      s.freeableEni = ds.hasFreeableEni();
+      into.totalPrefixes = ds.prefixCount;
+      into.freePrefixes = ds.freePrefixes;
+      into.freeableEni = ds.hasFreeableEni();
     }
-    return s;
+    return into;
   }
 
-  /** A snapshot of this node's shape with an empty pool (one object shape for all, so the policy stays monomorphic). */
+  /** A snapshot of this node's shape with an empty pool. */
   private blankSnapshot(): PoolSnapshot {
     return {
       total: 0,
@@ -298,8 +354,11 @@ export class Ipamd {
     };
   }
 
-  /** The snapshot evaluations reuse (they run on pod events: allocation-free). */
-  private readonly evalSnap: PoolSnapshot;
+  /** The view with its `now` snapshot refreshed. */
+  private fresh(): NodeView {
+    this.snapshot(this.view.now);
+    return this.view;
+  }
 
   /** First lattice time >= t. */
   private aligned(t: number): number {
@@ -310,8 +369,14 @@ export class Ipamd {
   private reschedule(now: number): void {
     let at = this.anchor;
     if (this.lazy) {
-      if (!this.ds.pd && this.ds.total !== this.ds.quietTotal) this.computeQuiet();
-      const due = this.evaluate(now);
+      const ds = this.ds;
+      if (ds.total !== this.quietTotal) {
+        this.quietTotal = ds.total;
+        const s = this.view.now;
+        s.total = ds.total;
+        [this.bandLo, this.bandHi] = this.policy.quietBand(s);
+      }
+      const due = this.policy.nextLook(this.fresh(), now);
       at = due === Infinity ? Infinity : this.aligned(due);
     }
     if (this.passEvent) {
@@ -323,104 +388,70 @@ export class Ipamd {
     this.syncQuiet();
   }
 
-  /**
-   * When a pass would first act: `now` if a pass now would act, else the earliest time a time guard (decrease
-   * interval, backoff, ENI age, cooldown) could change that, or Infinity when only a pod or pool change can.
-   * Allocation-free: it runs on every pod event.
-   */
-  private evaluate(now: number): number {
-    if (this.config.disableNetworkResourceProvisioning) return Infinity;
-    const t = this.targets;
-    const snap = this.snapshot(this.evalSnap);
-    let wakeAt = Infinity;
-    if (isPoolTooLow(t, snap)) {
-      if (now < this.backoffUntil)
-        wakeAt = this.backoffUntil; // insufficient-address backoff (TST-COOL)
-      else if (this.canGrow()) return now;
-    } else if (isPoolTooHigh(t, snap)) {
-      const allowedAt = this.lastDecreaseAt + this.params.timers.decreaseIntervalMs;
-      if (now >= allowedAt) return now;
-      wakeAt = allowedAt;
-    }
-    if (shouldTryFreeEni(t, snap)) {
-      const f = deletableEnis(this.ds, this.targets, now, this.params.timers.minEniLifetimeMs);
-      if (f.found.length > 0) return now;
-      wakeAt = Math.min(wakeAt, f.wakeAt);
-    }
-    return wakeAt;
-  }
-
-  /**
-   * Whether INCREASE would make a call: an allocatable ENI has room for another CIDR (a low pool always asks for
-   * at least one), or another ENI may be attached.
-   */
-  private canGrow(): boolean {
-    const max = cidrsPerEni(this.targets, this.evalSnap);
-    for (const e of this.ds.enis) if (e.allocatable && e.cidrs < max) return true;
-    return this.hasRoomForEni();
-  }
-
-  /** hasRoomForEni: below maxEnis, less the trunk ENI's slot. */
-  private hasRoomForEni(): boolean {
-    return this.ds.enis.length < this.eniCap;
-  }
-
   // ---- one pass: updateIPPoolIfRequired ----
 
   private pass(): void {
     this.passEvent = undefined;
     this.passes++;
     const now = this.sim.now;
-    if (this.lazy && this.evaluate(now) !== now) {
+    if (this.lazy && this.policy.nextLook(this.fresh(), now) !== now) {
       this.anchor = now + this.period;
       this.reschedule(now);
       return;
     }
     this.busy = true;
-    const t = this.targets;
-    const snap = this.snapshot();
-    let scaledDown = false;
-    const tryFree = (): void => {
-      // shouldRemoveExtraENIs reads the pass's stats but CheckFreeableENIexists reads the datastore as it is now.
-      if (this.ds.pd) snap.freeableEni = this.ds.hasFreeableEni();
-      if (!this.config.disableNetworkResourceProvisioning && shouldTryFreeEni(t, snap)) freeOneEni(this.core, finish);
-      else finish();
-    };
-    const finish = (): void => {
-      if (scaledDown) this.lastDecreaseAt = this.sim.now;
+    this.scaledDown = false;
+    this.view.passStart = this.snapshot(this.blankSnapshot());
+    this.step(this.ask({ at: 'pass' }), false, () => {
+      if (this.scaledDown) this.view.lastDecreaseAt = this.sim.now;
       this.busy = false;
       this.anchor = this.sim.now + this.period;
       this.reschedule(this.sim.now);
-    };
-    if (this.config.disableNetworkResourceProvisioning) return finish();
-    if (isPoolTooLow(t, snap)) {
-      if (now >= this.backoffUntil) return increase(this.core, snap, tryFree);
-    } else if (isPoolTooHigh(t, snap) && now >= this.lastDecreaseAt + this.params.timers.decreaseIntervalMs) {
-      scaledDown = true;
-      return decrease(this.core, snap, tryFree);
+    });
+  }
+
+  /** The policy's next intent at `step`, now. */
+  private ask(step: Step): Intent {
+    return this.policy.decide(this.fresh(), step, this.sim.now);
+  }
+
+  /**
+   * Carries out `intent` through the mechanics, then asks the policy for the next one, until it says 'done';
+   * then `end`. This is where every decision of a pass (or of nodeInit, `init`) is taken and handed over.
+   */
+  private step(intent: Intent, init: boolean, end: () => void): void {
+    const c = this.core;
+    switch (intent.kind) {
+      case 'done':
+        return end();
+      case 'top-up':
+        return topUp(c, intent.enis, intent.perEni, intent.want, intent.nextOnInsufficient, (increased, error) =>
+          this.step(this.ask({ at: 'topped-up', init, increased, error }), init, end),
+        );
+      case 'attach-eni':
+        return attachEni(c, intent.cidrs, () => this.step(this.ask({ at: 'attached', init }), init, end));
+      case 'release':
+        this.scaledDown = true;
+        return release(c, intent.cidrs, () => this.step(this.ask({ at: 'released' }), init, end));
+      case 'free-eni':
+        return freeEni(c, intent.candidates, () => this.step(this.ask({ at: 'freed' }), init, end));
     }
-    tryFree();
   }
 
   private noteTarget(): void {
     if (this.atTargetAt >= 0 || !this.ready) return;
-    const snap = this.snapshot(this.evalSnap);
-    if (!isPoolTooLow(this.targets, snap) || !this.canGrow()) {
+    if (this.policy.satisfied(this.fresh())) {
       this.atTargetAt = this.sim.now;
-      this.ds.watchTarget = false;
+      this.watchTarget = false;
     }
   }
-
-  /** ENIs ipamd could not delete (left to the leaked-ENI cleanup, which is not modelled). */
-  leakedEnis = 0;
 
   /** setupENI's datastore part (also the IMDS reconcile's adoption of an ENI the poll gave up on). */
   private adopt(rec: EniRecord): void {
     this.records.set(rec.id, rec);
     const eni = this.ds.addEni(rec.id, false, rec.deviceIndex, this.sim.now);
-    const pd = this.targets.pd;
-    if (pd) this.ds.addPrefixes(eni, rec.prefixes);
-    else this.ds.addAddresses(eni, rec.secondaries);
+    const pd = this.ds.pd;
+    this.ds.addCidrs(eni, pd ? rec.prefixes : rec.secondaries);
     this.noteTarget();
     const count = pd ? rec.prefixes.length : rec.secondaries.length;
     this.observer.poolAction(

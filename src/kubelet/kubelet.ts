@@ -156,15 +156,10 @@ export class Kubelet {
     const node = pod.node as NodeRuntime;
     const now = this.sim.now;
     if (pod.firstAddAt < 0) pod.firstAddAt = now;
-    // ipamd's AddNetwork: the datastore hands out an address; ipamd looks only if the pool left its quiet band.
-    const ds = node.ds;
-    const addr = ds.handOut(now);
-    if (addr !== undefined && !ds.quiet()) node.ipamd.podAdded();
-    // `!== undefined`, not truthiness: testing an object for truth reads its hidden class (a cache miss on an
-    // address that nothing else here reads).
+    // CNI ADD → ipamd's AddNetwork: an address, or none free yet.
+    const addr = node.ipamd.addNetwork(pod);
     if (addr !== undefined) {
       pod.addr = addr;
-      pod.addrRow = ds.takenRow;
       pod.state = PodState.Running;
       pod.startedAt = now;
       if (node.firstPodAddressAt < 0) node.firstPodAddressAt = now;
@@ -194,10 +189,8 @@ export class Kubelet {
     }
     const node = pod.node as NodeRuntime;
     if (state === PodState.Running) {
-      // DelNetwork: the address starts its cooldown.
-      const ds = node.ds;
-      ds.releaseFrom(pod.addr!, pod.addrRow, this.sim.now);
-      if (ds.watchTarget || !ds.quiet()) node.ipamd.podReleased();
+      // CNI DEL → ipamd's DelNetwork: the address starts its cooldown.
+      node.ipamd.delNetwork(pod);
     }
     node.pods--;
     const last = this.bound.pop() as Pod;

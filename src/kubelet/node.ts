@@ -1,5 +1,4 @@
 import type { Ipamd } from '../ipam/ipamd.js';
-import type { Datastore } from '../ipam/datastore.js';
 
 /** A node as kubelet and the scheduler see it. */
 export class NodeRuntime {
@@ -21,17 +20,14 @@ export class NodeRuntime {
     readonly group: string,
     /** Pod capacity, including the 2 host-network pods. */
     readonly maxPods: number,
+    /** Its ipamd: kubelet's CNI calls go to it (addNetwork, delNetwork). */
     readonly ipamd: Ipamd,
     /** Index of its node group in the scenario. */
     readonly groupIndex: number,
   ) {
     this.queueKeys = [`node:${name}`, `group:${group}`, '*'];
     this.podCapacity = maxPods - HOST_NETWORK_PODS;
-    this.ds = ipamd.ds;
   }
-
-  /** ipamd's datastore: CNI ADD and DEL go straight to it. */
-  readonly ds: Datastore;
 
   /** Room for another pod: below maxPods less aws-node and kube-proxy, and below the group's podsPerNode. */
   get hasRoom(): boolean {

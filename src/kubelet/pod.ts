@@ -1,4 +1,4 @@
-import type { Addr } from '../ipam/datastore.js';
+import { NO_HANDLE, type AddressHandle, type CniPod, type PodAddress } from '../ipam/cni.js';
 import type { EventHandler, SimEvent } from '../engine/queue.js';
 import type { NodeRuntime } from './node.js';
 
@@ -22,7 +22,7 @@ const idle: EventHandler = () => {};
  * A pod is its own timer (kubelet's retry, or its deletion at the end of its lifetime): it has the fields of a
  * queued event, so scheduling one allocates nothing and popping it touches no other object.
  */
-export class Pod implements SimEvent {
+export class Pod implements SimEvent, CniPod {
   // Every field has an initialiser, so TypeScript writes each one as an assignment at the top of the
   // constructor and every pod has all its fields inside the object from the first one on; reset() then sets them
   // again, in the same order. The order is the layout: what popping the timer and deleting the pod read comes
@@ -40,9 +40,10 @@ export class Pod implements SimEvent {
   timerQueued = false;
   state: PodState = PodState.Pending;
   node: NodeRuntime | undefined = undefined;
-  addr: Addr | undefined = undefined;
-  /** The datastore row its address came from (Datastore.takenRow), to release it without reading the address. */
-  addrRow = -1;
+  /** Its address, from ipamd's AddNetwork. */
+  addr: PodAddress | undefined = undefined;
+  /** What ipamd gave it with its address, handed back on DelNetwork. */
+  ipamHandle: AddressHandle = NO_HANDLE;
   /** Index in kubelet's list of bound pods (-1 when not bound). */
   slot = -1;
   /** Created by name (scripted events, traces): kubelet can look it up by name, so its object is never reused. */
@@ -96,7 +97,7 @@ export class Pod implements SimEvent {
     this.state = PodState.Pending;
     this.node = undefined;
     this.addr = undefined;
-    this.addrRow = -1;
+    this.ipamHandle = NO_HANDLE;
     this.slot = -1;
     this.named = named;
     this.startedAt = -1;

@@ -246,7 +246,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
         g.assigned.add(-1, now);
       }
       // The node's cooldown (every ENI of a node has it): read from the datastore, not from the address.
-      const cd = (pod.node as NodeRuntime).ds.cooldownMs;
+      const cd = (pod.node as NodeRuntime).ipamd.ds.cooldownMs;
       if (cd > 0) {
         this.cooling++;
         if (this.cooling > this.coolingPeak) this.coolingPeak = this.cooling;

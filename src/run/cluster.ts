@@ -107,20 +107,20 @@ export class Cluster implements NodeScaler, ClusterView {
     const client = Ec2Client.open(this.ec2, name, this.streams, this.subnet(g.subnet));
     let runtime: NodeRuntime | undefined;
     const network = g.eniConfigSubnet !== undefined ? { eniConfigSubnet: this.subnet(g.eniConfigSubnet) } : {};
-    const ipamd = new Ipamd(
-      this.sim,
-      name,
-      index,
-      g.instance,
-      g.maxPods,
-      g.config,
-      this.ipamdParams,
-      client,
-      this.streams,
-      this.metrics,
-      () => this.kubelet.nodeReady(runtime as NodeRuntime),
+    const ipamd = new Ipamd({
+      sim: this.sim,
+      node: name,
+      nodeIndex: index,
+      instance: g.instance,
+      maxPods: g.maxPods,
+      config: g.config,
+      params: this.ipamdParams,
+      ec2: client,
+      streams: this.streams,
+      observer: this.metrics,
+      onReady: () => this.kubelet.nodeReady(runtime as NodeRuntime),
       network,
-    );
+    });
     runtime = new NodeRuntime(name, index, g.name, g.maxPods, ipamd, groupIndex);
     runtime.joinedAt = this.sim.now;
     runtime.podCapacity = g.podsPerNode;

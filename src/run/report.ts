@@ -58,7 +58,7 @@ export function buildReport(c: Cluster): RunReport {
           subnet: e.subnet.name,
           ips: e.secondaries.length,
           prefixes: e.prefixes.length,
-          assigned: d?.assigned ?? 0,
+          assigned: d ? ds.assignedOn(d) : 0,
           inDatastore: !!d,
         };
       }),

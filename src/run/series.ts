@@ -8,7 +8,7 @@
  */
 import type { SeriesProbe } from '../report/timeseries.js';
 import type { ClusterNode, ClusterView } from './view.js';
-import { PREFIX_SIZE } from '../ipam/prefix.js';
+import { PREFIX_SIZE } from '../ipam/datastore.js';
 import { scaleTarget, type ScaleItem } from '../workload/generators.js';
 
 /** Per-node series are recorded for clusters with at most this many nodes, unless told otherwise. */

@@ -1,11 +1,12 @@
 /**
- * The SIP datastore's tables (datastore.ts) against a plain model of the free lists, through the operations that move
+ * The SIP pool's tables (sip-pool.ts) against a plain model of the free lists, through the operations that move
  * rows around: rows outgrowing their room, more ENIs than rows reserved, ENIs removed from the middle and their rows
  * reused, decreases taking free addresses out of either list.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Datastore, type Addr, type DsEni } from '../../src/ipam/datastore.js';
+import type { Addr, DsEni } from '../../src/ipam/datastore.js';
+import { SipPool } from '../../src/ipam/sip-pool.js';
 import { Rng } from '../../src/engine/random.js';
 
 type Op =
@@ -30,13 +31,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 800 }) }),
 );
 
-describe('Datastore tables (SIP)', () => {
+describe('SipPool tables', () => {
   it('agree with a plain model of fresh and released lists through any sequence of operations', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 80 }), fc.integer({ min: 0, max: 3 }), (ops, perEni) => {
         const cooldown = 1000;
         // A small room per row (0-3 addresses) so that rows outgrow it.
-        const ds = new Datastore(cooldown, false, perEni);
+        const ds = new SipPool(cooldown, perEni);
         const rng = new Rng('tables');
         const model = new Map<DsEni, { fresh: Addr[]; released: [Addr, number][] }>();
         const held: Addr[] = [];
@@ -53,7 +54,7 @@ describe('Datastore tables (SIP)', () => {
             const e = pick(o.eni);
             if (!e) continue;
             const ips = Array.from({ length: o.n }, () => ip++);
-            ds.addAddresses(e, ips);
+            ds.addCidrs(e, ips);
             model.get(e)!.fresh.push(...e.addrs.slice(-o.n));
           } else if (o.kind === 'assign') {
             const a = ds.assign(now, o.placement, rng);
@@ -90,17 +91,17 @@ describe('Datastore tables (SIP)', () => {
             m.released = m.released.filter(([a]) => !gone.includes(a));
           } else if (o.kind === 'free-eni') {
             const e = pick(o.eni);
-            if (!e || e.assigned > 0) continue;
+            if (!e || ds.assignedOn(e) > 0) continue;
             ds.removeEni(e);
             model.delete(e);
           } else now += o.ms;
           expect(ds.tablesMatch()).toBe(true);
           for (const e of ds.enis) {
             const m = model.get(e)!;
-            expect(e.fresh).toEqual(m.fresh);
-            expect(e.released).toEqual(m.released.map(([a]) => a));
+            expect(ds.freshOf(e)).toEqual(m.fresh);
+            expect(ds.releasedOf(e)).toEqual(m.released.map(([a]) => a));
             expect(ds.releaseTimes(e)).toEqual(m.released.map(([, t]) => t));
-            expect(e.assignable(now, cooldown)).toBe(
+            expect(ds.assignableOn(e, now)).toBe(
               m.fresh.length + m.released.filter(([, t]) => t + cooldown <= now).length,
             );
           }

@@ -8,6 +8,7 @@ import { Cluster } from '../../src/run/cluster.js';
 import { buildReport } from '../../src/run/report.js';
 import { runScenario } from '../../src/index.js';
 import { deletableEnis } from '../../src/ipam/deletable.js';
+import { poolTargets } from '../../src/ipam/policy.js';
 import { scenarioFrom, runLogged, type LogRecord } from '../helpers.js';
 
 type Rec = LogRecord;
@@ -235,7 +236,7 @@ ${fixed('placement: first-fit')}`;
         expect(ds.enis.length).toBe(1);
       } else {
         // What is left is needed: no ENI may be freed.
-        expect(deletableEnis(ds, c.nodes[0].ipamd.targets, c.sim.now, 60_000).found).toEqual([]);
+        expect(deletableEnis(ds, poolTargets(c.nodes[0].ipamd.config), c.sim.now, 60_000).found).toEqual([]);
       }
       const sc = scenarioFrom(yaml);
       const strip = (r: ReturnType<typeof runScenario>) =>

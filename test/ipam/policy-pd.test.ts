@@ -22,7 +22,8 @@ import {
   type EniFacts,
   type PoolSnapshot,
 } from '../../src/ipam/policy.js';
-import { Datastore, PREFIX_SIZE } from '../../src/ipam/datastore.js';
+import { PREFIX_SIZE } from '../../src/ipam/datastore.js';
+import { PdPool } from '../../src/ipam/pd-pool.js';
 import { deletableEnis } from '../../src/ipam/deletable.js';
 import { Rng } from '../../src/engine/random.js';
 
@@ -192,9 +193,9 @@ describe('small vectors', () => {
 describe('the PD datastore (DS-PD-ASSIGN, DS-STATS-PD, DS-CHECKFREE)', () => {
   const base = 0x0a000000; // 10.0.0.0
   it('DS-PD-ASSIGN-1..2: one /28, three pods get .0, .1, .2; a release keeps the prefix', () => {
-    const ds = new Datastore(30_000, true);
+    const ds = new PdPool(30_000);
     const eni = ds.addEni('eni-1', true, 0, 0);
-    ds.addPrefixes(eni, [base]);
+    ds.addCidrs(eni, [base]);
     const rng = new Rng('pd');
     const got = [0, 1, 2].map(() => ds.assign(0, 'random', rng)!);
     expect(got.map((a) => a.ip - base)).toEqual([0, 1, 2]);
@@ -203,9 +204,9 @@ describe('the PD datastore (DS-PD-ASSIGN, DS-STATS-PD, DS-CHECKFREE)', () => {
     expect([ds.total, ds.assigned, ds.prefixCount]).toEqual([16, 2, 1]);
   });
   it('DS-STATS-PD-1..3: 1 prefix, 2 pods; release one: 1 cooling; 1 s later none (cooldown 1 s)', () => {
-    const ds = new Datastore(1000, true);
+    const ds = new PdPool(1000);
     const eni = ds.addEni('eni-1', true, 0, 0);
-    ds.addPrefixes(eni, [base]);
+    ds.addCidrs(eni, [base]);
     const rng = new Rng('s');
     const a = ds.assign(0, 'first-fit', rng)!;
     ds.assign(0, 'first-fit', rng);
@@ -215,9 +216,9 @@ describe('the PD datastore (DS-PD-ASSIGN, DS-STATS-PD, DS-CHECKFREE)', () => {
     expect(ds.coolingCount(1500)).toBe(0);
   });
   it('reuses an address whose cooldown has ended before a never-used one, and never a cooling one (getUnusedIP)', () => {
-    const ds = new Datastore(1000, true);
+    const ds = new PdPool(1000);
     const eni = ds.addEni('eni-1', true, 0, 0);
-    ds.addPrefixes(eni, [base]);
+    ds.addCidrs(eni, [base]);
     const rng = new Rng('r');
     const a = ds.assign(0, 'first-fit', rng)!;
     ds.release(a, 0);
@@ -225,9 +226,9 @@ describe('the PD datastore (DS-PD-ASSIGN, DS-STATS-PD, DS-CHECKFREE)', () => {
     expect(ds.assign(1000, 'first-fit', rng)).toBe(a); // cooled: reused
   });
   it('a prefix with a pod is not free; the free-prefix count follows assign and release', () => {
-    const ds = new Datastore(0, true);
+    const ds = new PdPool(0);
     const eni = ds.addEni('eni-1', true, 0, 0);
-    ds.addPrefixes(eni, [base, base + 16]);
+    ds.addCidrs(eni, [base, base + PREFIX_SIZE]);
     const x = ds.assign(0, 'first-fit', new Rng('f'))!;
     expect([ds.freePrefixes, eni.freePrefixes, x.prefix!.base]).toEqual([1, 1, base]);
     ds.release(x, 1);
@@ -236,7 +237,7 @@ describe('the PD datastore (DS-PD-ASSIGN, DS-STATS-PD, DS-CHECKFREE)', () => {
     expect([ds.total, ds.prefixCount, ds.freePrefixes]).toEqual([16, 1, 1]);
   });
   it('DS-CHECKFREE-1..3: empty / primary only / + empty secondary ENI', () => {
-    const ds = new Datastore(0, true);
+    const ds = new PdPool(0);
     expect(ds.hasFreeableEni()).toBe(false);
     ds.addEni('eni-1', true, 0, 0);
     expect(ds.hasFreeableEni()).toBe(false);
@@ -244,12 +245,12 @@ describe('the PD datastore (DS-PD-ASSIGN, DS-STATS-PD, DS-CHECKFREE)', () => {
     expect(ds.hasFreeableEni()).toBe(true);
   });
   it('an aged empty secondary ENI is deletable unless it holds the only free prefixes WPT needs', () => {
-    const ds = new Datastore(0, true);
+    const ds = new PdPool(0);
     const primary = ds.addEni('eni-1', true, 0, 0);
-    ds.addPrefixes(primary, [base]);
+    ds.addCidrs(primary, [base]);
     ds.assign(0, 'first-fit', new Rng('d'));
     const second = ds.addEni('eni-2', false, 1, 0);
-    ds.addPrefixes(second, [base + 16]);
+    ds.addCidrs(second, [base + PREFIX_SIZE]);
     expect(deletableEnis(ds, pd({ WARM_PREFIX_TARGET: 1 }), 120_000, 60_000).found).toEqual([]);
     expect(deletableEnis(ds, pd({ WARM_PREFIX_TARGET: 0 }), 120_000, 60_000).found).toEqual([second]);
   });

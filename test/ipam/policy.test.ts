@@ -14,7 +14,7 @@ import {
   topUpAmount,
   type PoolSnapshot,
 } from '../../src/ipam/policy.js';
-import { Datastore } from '../../src/ipam/datastore.js';
+import { SipPool } from '../../src/ipam/sip-pool.js';
 import { deletableEnis } from '../../src/ipam/deletable.js';
 import { Rng } from '../../src/engine/random.js';
 
@@ -155,12 +155,12 @@ describe('environment parsing (TST-PARSE)', () => {
 });
 
 /** Builds a datastore from ENI specs: [primary, free, assigned, createdAt]. */
-function datastore(enis: [boolean, number, number, number][], cooldownMs = 30_000): Datastore {
-  const ds = new Datastore(cooldownMs);
+function datastore(enis: [boolean, number, number, number][], cooldownMs = 30_000): SipPool {
+  const ds = new SipPool(cooldownMs);
   let ip = 1;
   enis.forEach(([primary, free, assigned, createdAt], i) => {
     const e = ds.addEni(`eni-${i + 1}`, primary, i, createdAt);
-    ds.addAddresses(
+    ds.addCidrs(
       e,
       Array.from({ length: free + assigned }, () => ip++),
     );
@@ -170,18 +170,18 @@ function datastore(enis: [boolean, number, number, number][], cooldownMs = 30_00
 }
 
 describe('getDeletableENI (DS-WARMENI, data_store_test.go:1174)', () => {
-  const three = (): Datastore =>
+  const three = (): SipPool =>
     datastore([
       [true, 0, 2, 0],
       [false, 2, 0, 0],
       [false, 1, 0, 0],
     ]);
-  const two = (): Datastore =>
+  const two = (): SipPool =>
     datastore([
       [true, 0, 2, 0],
       [false, 2, 0, 0],
     ]);
-  const freed = (ds: Datastore, warmIp: number, minIp: number) =>
+  const freed = (ds: SipPool, warmIp: number, minIp: number) =>
     deletableEnis(ds, targets({ WARM_IP_TARGET: warmIp, MINIMUM_IP_TARGET: minIp }), 1_000_000, 60_000).found.map(
       (e) => e.id,
     );
@@ -267,7 +267,7 @@ describe('pod addresses and cooldown (DS-POD, DS-STATS)', () => {
       expect(ds.assign(1299, placement, rng)).toBeUndefined();
       expect(ds.assign(1300, placement, rng)).toBe(b);
       expect(ds.releaseTimes(a.eni)).toEqual([350]);
-      expect(a.eni.coolingEndsAt(1000)).toBe(1350);
+      expect(ds.coolingEndsAt(a.eni)).toBe(1350);
     }
   });
 });

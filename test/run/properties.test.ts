@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Cluster } from '../../src/run/cluster.js';
 import { buildReport } from '../../src/run/report.js';
-import { isPoolTooLow, shouldTryFreeEni, targetState } from '../../src/ipam/policy.js';
+import { isPoolTooLow, poolTargets, shouldTryFreeEni, targetState } from '../../src/ipam/policy.js';
 import { deletableEnis } from '../../src/ipam/deletable.js';
 import { scenarioFrom, checkInvariants, expectDeterministic, expectLazyEqualsEveryTick } from '../helpers.js';
 import { fcParams } from '../fc.js';
@@ -149,7 +149,7 @@ describe('invariants over random scenarios', () => {
           expect(ds.assigned).toBe(0);
           const snap = { total: ds.total, assigned: 0, maxPods: ip.maxPods, maxIpsPerEni: ip.maxIpsPerEni };
           const capacity = ip.maxEnis * ip.maxIpsPerEni;
-          const t = ip.targets;
+          const t = poolTargets(ip.config);
           if (t.mode === 'ip-target') {
             const target = Math.max(t.warmIp, t.minIp);
             if (target <= Math.min(capacity, ip.maxPods)) expect(ds.total).toBe(target);

@@ -1,11 +1,9 @@
 /**
- * Pod addresses and /28 prefixes as the datastore holds them. In PD mode all 16 addresses of a prefix are pod
- * addresses (the ENI's primary address is never inside a prefix); a pod gets an address whose cooldown has ended
- * if the prefix has one, else the lowest never-used one (getUnusedIP, data_store.go), so a fresh prefix is handed
- * out from its network address upward.
+ * What ipamd's datastore holds, as plain records: ENIs, their /28 prefixes (PD) and pod addresses. The counts and
+ * free lists that change on every pod event live in the pools (sip-pool.ts, pd-pool.ts), which answer every
+ * question about an ENI's addresses (see {@link Datastore} in datastore.ts): a record never reads its pool.
  */
 import { PREFIX_SIZE } from '../aws/cidr.js';
-import type { DsEni } from './ds-eni.js';
 
 export { PREFIX_SIZE };
 
@@ -28,15 +26,36 @@ export function objectList<T extends object>(): T[] {
   return list;
 }
 
+/** One ENI in ipamd's datastore (the ENI entry of data_store.go's eniPool). */
+export class DsEni {
+  /** SIP: its secondary addresses. PD: empty (addresses live in `prefixes`). */
+  readonly addrs: Addr[] = objectList();
+  /** PD: its /28 prefixes. */
+  readonly prefixes: DsPrefix[] = objectList();
+  /** PD: prefixes with no address assigned. */
+  freePrefixes = 0;
+  /** PD: addresses assigned to pods (SIP counts them in its pool's row). */
+  pdAssigned = 0;
+  /** SIP: its row in the pool's tables, kept while it is in the datastore (not its place in `enis`). */
+  row = 0;
+  constructor(
+    readonly id: string,
+    readonly primary: boolean,
+    readonly deviceIndex: number,
+    /** Time (ms) it entered the datastore: starts the minimum ENI lifetime. */
+    readonly createdAt: number,
+    /** The node's IP_COOLDOWN_PERIOD (ms). */
+    readonly cooldownMs: number,
+    /** False for an ENI that never gets pod addresses (custom networking's primary, an excluded subnet's). */
+    readonly allocatable: boolean,
+  ) {}
+}
+
 /** One pod address held by ipamd: a secondary /32 (SIP) or one of a prefix's 16 (PD). */
 export class Addr {
   // Whether a pod holds it is not kept here: an address is assigned when it is in none of its ENI's (SIP) or
-  // prefix's (PD) free lists, and the pod knows its address. Taking an address for a pod so writes nothing to it.
-  /**
-   * PD: time (ms) the last pod released it; NEVER if never used. A SIP address's release time is kept in its
-   * datastore's row instead (Datastore.releaseTimes), and this stays NEVER.
-   */
-  releasedAt = NEVER;
+  // prefix's (PD) free lists, and the pod knows its address. Taking an address for a pod so writes nothing to it;
+  // its release time is kept in its pool's tables (SIP) or its prefix's (PD).
   /** Set once the address has left the datastore (released to EC2 or its ENI freed). */
   gone = false;
   constructor(
@@ -55,6 +74,8 @@ export class DsPrefix {
   readonly fresh: Addr[] = objectList();
   /** Free addresses released by a pod, oldest release first. */
   readonly released: Addr[] = objectList();
+  /** times[k]: when released[k] was released (ascending, as `released`). */
+  readonly times = new Float64Array(PREFIX_SIZE);
   /** Addresses assigned to pods; 0 makes it a free prefix (releasable). */
   assigned = 0;
 
@@ -66,43 +87,4 @@ export class DsPrefix {
     for (let i = 0; i < PREFIX_SIZE; i++) this.addrs.push(new Addr(base + i, eni, this));
     for (let i = PREFIX_SIZE - 1; i >= 0; i--) this.fresh.push(this.addrs[i]);
   }
-
-  /** Free addresses whose cooldown has ended at `now`. */
-  assignable(now: number, cooldownMs: number): number {
-    return assignableCount(this.fresh.length, this.released, now, cooldownMs);
-  }
-}
-
-/**
- * `fresh` plus the released addresses whose cooldown has ended at `now`: `released` is in release-time order, so
- * a binary search finds the cut.
- */
-export function assignableCount(fresh: number, released: readonly Addr[], now: number, cooldownMs: number): number {
-  const n = released.length;
-  if (n === 0 || released[n - 1].releasedAt + cooldownMs <= now) return fresh + n;
-  const limit = now - cooldownMs; // released at or before `limit` may be reused
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (released[mid].releasedAt <= limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return fresh + lo;
-}
-
-/**
- * Takes an address from a prefix that has an assignable one (getUnusedIP): a released address whose cooldown has
- * ended (the oldest; Go takes one in map order), else the lowest never-used address.
- */
-export function takeFromPrefix(p: DsPrefix, now: number, cooldownMs: number): Addr {
-  const r = p.released;
-  let a: Addr;
-  if (r.length > 0 && r[0].releasedAt + cooldownMs <= now) {
-    a = r[0];
-    for (let k = 1; k < r.length; k++) r[k - 1] = r[k];
-    r.pop();
-  } else a = p.fresh.pop() as Addr;
-  p.assigned++;
-  return a;
 }

@@ -1,0 +1,335 @@
+/**
+ * The mechanics: carries out a policy's intents (allocator.ts) on one node. Every EC2 call ipamd makes is here:
+ * topping up ENIs (tryAssignIPs / tryAssignPrefixes), attaching a new ENI (tryAllocateENI → AllocENI →
+ * WaitForENIAndIPsAttached → setupENI), releasing CIDRs (decreaseDatastorePool → tryUnassignCidrsFromAll) and
+ * freeing an ENI (tryFreeENI → FreeENI), with ipamd's retries and the IMDS reconcile that re-adopts what a failed
+ * call left behind. Each call blocks ipamd's loop until it answers; the `done` callback continues the pass.
+ *
+ * Stop handling lives in one place: {@link live} and {@link later} drop every continuation once the node has
+ * stopped (drained and terminated), so nothing below checks for it.
+ */
+import { Priority } from '../engine/sim.js';
+import { sample } from '../engine/distribution.js';
+import type { Ec2Result } from '../aws/api.js';
+import type { EniRecord } from '../aws/ec2.js';
+import { isInsufficient } from '../aws/ec2-client.js';
+import type { Subnet } from '../aws/subnet.js';
+import { shuffled, type DsEni } from './datastore.js';
+import type { IpamdCore } from './core.js';
+import { imdsPoll } from './policy.js';
+
+/** An EC2 callback that does nothing once the node has stopped. */
+function live<T>(c: IpamdCore, fn: (r: T) => void): (r: T) => void {
+  return (r) => {
+    if (!c.stopped()) fn(r);
+  };
+}
+
+/** Runs `fn` at time `t` (ms) unless the node has stopped by then. */
+function later(c: IpamdCore, t: number, fn: () => void): void {
+  c.sim.at(
+    t,
+    Priority.ec2,
+    () => {
+      if (!c.stopped()) fn();
+    },
+    undefined,
+  );
+}
+
+/**
+ * A top-up intent (tryAssignIPs / tryAssignPrefixes): `enis` in Go map order (a lazily drawn random permutation),
+ * each asked for min(perEni - its CIDRs, want); on an error, once more for 1. With `nextOnInsufficient` (subnet
+ * discovery) an insufficient-address error moves on to the next ENI; otherwise the error ends the attempt, and an
+ * insufficient-address one starts the 120 s back-off.
+ */
+export function topUp(
+  c: IpamdCore,
+  enis: readonly DsEni[],
+  perEni: number,
+  want: number,
+  nextOnInsufficient: boolean,
+  done: (increased: boolean, code?: string) => void,
+): void {
+  const pool = enis.slice();
+  const tryNext = (): void => {
+    if (pool.length === 0) return done(false);
+    const i = pool.length === 1 ? 0 : c.choice.int(pool.length);
+    const eni = pool[i];
+    pool.splice(i, 1);
+    const rec = c.records.get(eni.id) as EniRecord;
+    const assign = (n: number, cb: (r: Ec2Result<number[]>) => void): void =>
+      c.ds.pd ? c.ec2.assignIpv4Prefixes(rec, n, live(c, cb)) : c.ec2.assignPrivateIpAddresses(rec, n, live(c, cb));
+    assign(Math.min(perEni - c.ds.cidrsOn(eni), want), (r) => {
+      if (r.ok) return added(c, eni, r.value, () => done(true));
+      c.observer.poolAction(c.node, 'ec2-error', { eni: eni.id, code: r.code }, c.sim.now);
+      assign(1, (r1) => {
+        if (r1.ok) return added(c, eni, r1.value, () => done(true));
+        c.observer.poolAction(c.node, 'ec2-error', { eni: eni.id, code: r1.code }, c.sim.now);
+        if (nextOnInsufficient && isInsufficient(r1.code)) return tryNext();
+        if (isInsufficient(r1.code)) c.noteInsufficient();
+        done(false, r1.code);
+      });
+    });
+  };
+  tryNext();
+}
+
+function added(c: IpamdCore, eni: DsEni, cidrs: number[], next: () => void): void {
+  c.ds.addCidrs(eni, cidrs);
+  c.added();
+  c.observer.poolAction(
+    c.node,
+    'assign-ips',
+    { eni: eni.id, count: cidrs.length, ...(c.ds.pd ? { prefixes: cidrs } : {}) },
+    c.sim.now,
+  );
+  next();
+}
+
+/**
+ * An attach intent (tryAllocateENI → AllocENI): the subnet is the ENIConfig's (custom networking), else with subnet
+ * discovery every eligible subnet most-free first (DescribeSubnets, one CreateNetworkInterface per subnet until one
+ * succeeds), else the node's own. Then DescribeInstances, Attach, Modify, the IMDS poll and setupENI. An
+ * insufficient-address error from the last subnet tried starts the 120 s back-off.
+ */
+export function attachEni(c: IpamdCore, count: number, done: () => void): void {
+  const ec2 = c.ec2;
+  const pd = c.ds.pd;
+  const attempt = (subnets: readonly Subnet[], i: number, lastCode: string | undefined): void => {
+    if (i >= subnets.length) {
+      if (lastCode !== undefined && isInsufficient(lastCode)) c.noteInsufficient();
+      return done();
+    }
+    ec2.createNetworkInterface(
+      subnets[i],
+      count,
+      pd,
+      live(c, (r) => {
+        if (!r.ok) {
+          c.observer.poolAction(c.node, 'ec2-error', { code: r.code }, c.sim.now);
+          return attempt(subnets, i + 1, r.code);
+        }
+        const rec = r.value;
+        c.observer.poolAction(
+          c.node,
+          'create-eni',
+          { eni: rec.id, count, ...(pd ? { prefixes: rec.prefixes } : {}) },
+          c.sim.now,
+        );
+        // A failed attach deletes the new ENI; a failed Modify frees it (AllocENI, awsutils.go).
+        const undo = (code: string, detach: boolean): void => {
+          c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code }, c.sim.now);
+          releaseEni(c, rec, detach, done);
+        };
+        ec2.describeInstances(
+          live(c, (d) => {
+            if (!d.ok) return undo(d.code, false);
+            ec2.attachNetworkInterface(
+              rec,
+              c.timing,
+              live(c, (at) => {
+                if (!at.ok) return undo(at.code, false);
+                ec2.modifyNetworkInterfaceAttribute(
+                  live(c, (m) => {
+                    if (!m.ok) return undo(m.code, true);
+                    waitForEni(c, rec, count, done);
+                  }),
+                );
+              }),
+            );
+          }),
+        );
+      }),
+    );
+  };
+  if (c.eniConfigSubnet) attempt([c.eniConfigSubnet], 0, undefined);
+  else if (c.config.enableSubnetDiscovery) {
+    ec2.describeSubnets(
+      live(c, (r) => {
+        if (!r.ok) {
+          // getVpcSubnets failed (e.g. throttled): AllocENI fails, the next pass tries again.
+          c.observer.poolAction(c.node, 'ec2-error', { code: r.code }, c.sim.now);
+          return done();
+        }
+        attempt(r.value, 0, undefined);
+      }),
+    );
+  } else attempt([ec2.subnet], 0, undefined);
+}
+
+/**
+ * waitForENIAndIPsAttached: IMDS polls with doubling backoff. The model shows an ENI and all its addresses at once
+ * (at `visibleAt`), so the partial-acceptance rule of {@link imdsPoll} decides nothing here; it is kept so that the
+ * poll reads as ipamd's. An ENI the poll gives up on is adopted by the IMDS reconcile later.
+ */
+function waitForEni(c: IpamdCore, rec: EniRecord, wanted: number, next: () => void): void {
+  const tm = c.params.timers;
+  const pd = c.ds.pd;
+  let t = c.sim.now;
+  let sleep = tm.imdsPollFirstMs;
+  for (let attempt = 1; attempt <= tm.imdsPollAttempts; attempt++) {
+    const seen = t >= rec.visibleAt ? (pd ? rec.prefixes.length : rec.secondaries.length) : -1;
+    const outcome = imdsPoll(pd, wanted, seen, attempt === tm.imdsPollAttempts);
+    if (outcome === 'ready' || outcome === 'partial') return later(c, t, () => setupEni(c, rec, next));
+    if (outcome === 'fail') break;
+    t += Math.round(sleep * (1 + tm.imdsPollJitter * c.timing.float()));
+    sleep = Math.min(sleep * 2, tm.imdsPollMaxMs);
+  }
+  // Gave up: the loop moves on; the node's periodic IMDS reconcile adopts the ENI later.
+  later(c, t, () => {
+    c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code: 'ENIAttachTimeout' }, c.sim.now);
+    later(c, Math.max(rec.visibleAt, c.sim.now + tm.reconcileIntervalMs), () => {
+      if (!c.ds.enis.some((e) => e.id === rec.id)) c.adopt(rec);
+      c.wake();
+    });
+    next();
+  });
+}
+
+/** setupENI: (DescribeSubnets for the exclusion check), link and routes, then the ENI joins the datastore. */
+function setupEni(c: IpamdCore, rec: EniRecord, next: () => void): void {
+  const finish = (): void =>
+    later(c, c.sim.now + sample(c.params.eniSetup, c.timing), () => {
+      c.adopt(rec);
+      next();
+    });
+  if (c.config.enableSubnetDiscovery) c.ec2.describeSubnets(finish);
+  else finish();
+}
+
+/**
+ * A release intent (decreaseDatastorePool): release `over` CIDRs at once, ENIs in random order, up to `over` of the
+ * freeable CIDRs of each (FindFreeableCidrs: no pod assigned, cooldown not checked, in random order), one
+ * UnassignPrivateIpAddresses per ENI. The datastore lets go before EC2 answers.
+ */
+export function release(c: IpamdCore, over: number, done: () => void): void {
+  const order = shuffled(c.ds.enis, c.choice);
+  const batches: [DsEni, number[]][] = [];
+  for (const eni of order) {
+    if (over <= 0) break;
+    const taken = c.ds.takeFreeable(eni, over, c.choice);
+    if (taken === undefined) continue;
+    const k = taken.cidrs.length;
+    c.observer.poolAction(
+      c.node,
+      'release-ips',
+      { eni: eni.id, count: k, addrs: taken.addrs, ...(taken.prefixes ? { prefixes: taken.prefixes } : {}) },
+      c.sim.now,
+    );
+    batches.push([eni, taken.cidrs]);
+    over -= k;
+  }
+  const step = (i: number): void => {
+    if (i >= batches.length) return done();
+    const [eni, cidrs] = batches[i];
+    c.ec2.unassignPrivateIpAddresses(
+      c.records.get(eni.id) as EniRecord,
+      cidrs,
+      c.ds.pd,
+      live(c, (r) => {
+        if (!r.ok) readoptCidrsLater(c, eni, cidrs);
+        step(i + 1);
+      }),
+    );
+  };
+  step(0);
+}
+
+/** A free-ENI intent (tryFreeENI): one of the candidates, in Go map order, leaves the datastore; then FreeENI. */
+export function freeEni(c: IpamdCore, candidates: readonly DsEni[], done: () => void): void {
+  const eni = candidates[candidates.length === 1 ? 0 : c.choice.int(candidates.length)];
+  c.ds.removeEni(eni);
+  const rec = c.records.get(eni.id) as EniRecord;
+  c.records.delete(eni.id);
+  c.observer.poolAction(c.node, 'free-eni', { eni: eni.id, count: c.ds.cidrsOn(eni) }, c.sim.now);
+  c.ec2.describeNetworkInterfaces(
+    live(c, (r) => {
+      if (!r.ok) {
+        readoptLater(c, rec);
+        return done();
+      }
+      releaseEni(c, rec, true, done);
+    }),
+  );
+}
+
+/**
+ * Calls `call` up to `attempts` times with ipamd's backoff (retry.NWithBackoff / NewSimpleBackoff: `firstMs`
+ * doubling to 60 s, +0-15 % jitter), then `done(ok)`.
+ */
+function withRetries(
+  c: IpamdCore,
+  call: (cb: (r: { ok: boolean }) => void) => void,
+  attempts: number,
+  firstMs: number,
+  done: (ok: boolean) => void,
+): void {
+  let sleep = firstMs;
+  const tm = c.params.timers;
+  const go = (n: number): void =>
+    call(
+      live(c, (r) => {
+        if (r.ok) return done(true);
+        if (n >= attempts) return done(false);
+        const wait = Math.round(sleep * (1 + tm.imdsPollJitter * c.timing.float()));
+        sleep = Math.min(sleep * 2, tm.imdsPollMaxMs);
+        later(c, c.sim.now + wait, () => go(n + 1));
+      }),
+    );
+  go(1);
+}
+
+/**
+ * FreeENI (awsutils.go freeENI): Detach (<= 12 tries, 0.2 s doubling) → 2 s → Delete (<= 12 tries, 0.5 s
+ * doubling), all blocking the loop; without `detach`, only the delete (a new ENI whose attach failed). An ENI that
+ * cannot be detached stays attached and the IMDS reconcile re-adopts it; one that cannot be deleted leaks
+ * (leaked-ENI cleanup is not modelled).
+ */
+function releaseEni(c: IpamdCore, rec: EniRecord, detach: boolean, next: () => void): void {
+  const ec2 = c.ec2;
+  const del = (): void =>
+    withRetries(
+      c,
+      (cb) => ec2.deleteNetworkInterface(rec, cb),
+      12,
+      500,
+      (ok) => {
+        if (!ok) c.leaked();
+        next();
+      },
+    );
+  if (!detach) return del();
+  withRetries(
+    c,
+    (cb) => ec2.detachNetworkInterface(rec, cb),
+    12,
+    200,
+    (ok) => {
+      if (!ok) {
+        readoptLater(c, rec);
+        return next();
+      }
+      later(c, c.sim.now + c.params.timers.detachToDeleteMs, del);
+    },
+  );
+}
+
+/** The periodic IMDS reconcile finds an attached ENI ipamd does not hold and adds it back. */
+function readoptLater(c: IpamdCore, rec: EniRecord): void {
+  later(c, c.sim.now + c.params.timers.reconcileIntervalMs, () => {
+    if (!rec.attached || c.ds.enis.some((e) => e.id === rec.id)) return;
+    c.adopt(rec);
+    c.wake();
+  });
+}
+
+/** Addresses or prefixes a failed Unassign left on the ENI come back through the reconcile (after its 60 s ignore window). */
+function readoptCidrsLater(c: IpamdCore, eni: DsEni, cidrs: number[]): void {
+  later(c, c.sim.now + c.params.timers.reconcileIntervalMs, () => {
+    if (!c.ds.enis.includes(eni)) return;
+    c.ds.addCidrs(eni, cidrs);
+    c.added();
+    c.wake();
+  });
+}
