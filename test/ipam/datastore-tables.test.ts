@@ -34,7 +34,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 describe('SipPool tables', () => {
   it('agree with a plain model of fresh and released lists through any sequence of operations', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 80 }), fc.integer({ min: 0, max: 3 }), (ops, perEni) => {
+      fc.property(fc.array(op, { minLength: 10, maxLength: 80 }), fc.integer({ min: 0, max: 3 }), (rest, perEni) => {
+        // Two ENIs with addresses first, so that most operations find something to work on.
+        const start: Op[] = [
+          { kind: 'eni' },
+          { kind: 'eni' },
+          { kind: 'add', eni: 0, n: 3 },
+          { kind: 'add', eni: 1, n: 5 },
+        ];
+        const ops = [...start, ...rest];
         const cooldown = 1000;
         // A small room per row (0-3 addresses) so that rows outgrow it.
         const ds = new SipPool(cooldown, perEni);
