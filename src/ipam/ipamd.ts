@@ -190,7 +190,6 @@ export class Ipamd {
       backoffUntil: -Infinity,
       lastDecreaseAt: -Infinity,
     };
-    const self = this;
     const sim = o.sim;
     this.core = {
       sim,
@@ -204,12 +203,12 @@ export class Ipamd {
       choice,
       timing: this.timing,
       eniConfigSubnet: o.network?.eniConfigSubnet,
-      noteInsufficient: () => void (self.view.backoffUntil = sim.now + o.params.timers.insufficientAddressBackoffMs),
-      adopt: (rec) => self.adopt(rec),
-      wake: () => self.wake(),
-      stopped: () => self.stopped,
-      added: () => self.noteTarget(),
-      leaked: () => void self.leakedEnis++,
+      noteInsufficient: () => void (this.view.backoffUntil = sim.now + o.params.timers.insufficientAddressBackoffMs),
+      adopt: (rec) => this.adopt(rec),
+      wake: () => this.wake(),
+      stopped: () => this.stopped,
+      added: () => this.noteTarget(),
+      leaked: () => void this.leakedEnis++,
     };
   }
 

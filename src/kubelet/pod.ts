@@ -33,7 +33,7 @@ export class Pod implements SimEvent, CniPod {
   seq = 0;
   next: SimEvent | null = null;
   cancelled = false;
-  fn: EventHandler<any> = idle;
+  fn: EventHandler<Pod> = idle;
   /** Its handlers' argument: the pod itself. */
   arg: unknown = this;
   /** Whether its timer (retry or scheduled deletion) is queued. */

@@ -36,7 +36,8 @@ subnets:
       "10.0.0.112", "10.0.0.128", "10.0.0.144", "10.0.0.160", "10.0.0.176", "10.0.0.192", "10.0.0.208", "10.0.0.224"] } }
   - { name: b, cidr: 10.1.0.0/24, tags: { kubernetes.io/role/cni: "1" } }`;
 
-const calls = (log: Rec[]) => log.filter((r) => r.type === 'ec2').map((r) => `${r.api}${r.ok ? '' : ` x ${r.code}`}`);
+const calls = (log: Rec[]) =>
+  log.filter((r) => r.type === 'ec2').map((r) => `${String(r.api)}${r.ok ? '' : ` x ${String(r.code)}`}`);
 
 describe('running out of addresses', () => {
   it('TST-INC-2: discovery on, subnet full: Assign fails twice (the 1-address retry), then an ENI in the tagged subnet, no backoff', () => {

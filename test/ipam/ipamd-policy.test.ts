@@ -54,7 +54,7 @@ function view(pool: Datastore, maxIpsPerEni: number, more: Partial<NodeView> = {
   };
 }
 
-const at = (s: Step['at'], more: object = {}): Step => ({ at: s, init: false, increased: false, ...more }) as Step;
+const at = (s: Step['at'], more: object = {}): Step => ({ at: s, init: false, increased: false, ...more });
 const ids = (i: Intent): string[] => (i.kind === 'free-eni' ? i.candidates.map((e) => e.id) : []);
 
 describe('IpamdPolicy: growing (increaseDatastorePool)', () => {

@@ -19,7 +19,7 @@ nodeGroups: [{ name: n, instanceType: m5.large, count: 1 }]
 workload:
   - burst: { at: 30s, pods: 3 }
 ${fixedLatency}`);
-    const calls = log.filter((r) => r.type === 'ec2').map((r) => `${r.t} ${r.api}`);
+    const calls = log.filter((r) => r.type === 'ec2').map((r) => `${r.t} ${String(r.api)}`);
     // nodeInit: one AssignPrivateIpAddresses of 9 on the primary ENI (available 0 < 9).
     expect(calls[0]).toBe('500 AssignPrivateIpAddresses');
     // 3 pods leave 6 < 9 free: the next pass (on the 5 s lattice from 500 + 2500) attaches a new ENI of 9.
@@ -45,14 +45,12 @@ nodeGroups: [{ name: n, instanceType: m5.large, count: 1 }]
 workload:
   - burst: { at: 30s, pods: 8, lifetime: 90s }
 ${fixedLatency}`);
-    const ready = log.find(
-      (r) => r.type === 'ipamd' && r.action === 'eni-ready' && r.count === 9 && (r.t as number) > 30_000,
-    )!;
+    const ready = log.find((r) => r.type === 'ipamd' && r.action === 'eni-ready' && r.count === 9 && r.t > 30_000)!;
     const free = log.find((r) => r.type === 'ipamd' && r.action === 'free-eni')!;
     expect(free).toBeDefined();
     expect(free.eni).toBe(ready.eni);
-    expect((free.t as number) - (ready.t as number)).toBeGreaterThanOrEqual(60_000);
-    const after = log.filter((r) => r.type === 'ec2' && (r.t as number) >= (free.t as number)).map((r) => r.api);
+    expect(free.t - ready.t).toBeGreaterThanOrEqual(60_000);
+    const after = log.filter((r) => r.type === 'ec2' && r.t >= free.t).map((r) => r.api);
     expect(after.slice(0, 3)).toEqual([
       'DescribeNetworkInterfaces',
       'DetachNetworkInterface',
@@ -60,7 +58,7 @@ ${fixedLatency}`);
     ]);
     const detach = log.find((r) => r.api === 'DetachNetworkInterface')!;
     const del = log.find((r) => r.api === 'DeleteNetworkInterface')!;
-    expect((del.t as number) - (detach.t as number)).toBe(2000 + 250);
+    expect(del.t - detach.t).toBe(2000 + 250);
   });
 
   it('WARM_IP_TARGET: releases surplus addresses at most every 30 s and settles at the target (TST-DEC)', () => {
@@ -71,7 +69,7 @@ ipamd: { WARM_IP_TARGET: 2 }
 workload:
   - burst: { at: 10s, pods: 7, lifetime: 2m }
 ${fixedLatency}`);
-    const releases = log.filter((r) => r.type === 'ipamd' && r.action === 'release-ips').map((r) => r.t as number);
+    const releases = log.filter((r) => r.type === 'ipamd' && r.action === 'release-ips').map((r) => r.t);
     expect(releases.length).toBeGreaterThan(0);
     const passes = [...new Set(releases)];
     for (let i = 1; i < passes.length; i++) expect(passes[i] - passes[i - 1]).toBeGreaterThanOrEqual(30_000);

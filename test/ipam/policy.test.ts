@@ -141,7 +141,7 @@ describe('environment parsing (TST-PARSE)', () => {
       expect.objectContaining({
         key: 'WARM_IP_TARGETS',
         severity: 'error',
-        message: expect.stringContaining('did you mean WARM_IP_TARGET?'),
+        message: expect.stringContaining('did you mean WARM_IP_TARGET?') as unknown,
       }),
     ]);
   });

@@ -55,9 +55,12 @@ const scenarioArb = fc.record({
   minutes: fc.integer({ min: 5, max: 25 }),
 });
 
-function yamlOf(s: any, tailMinutes = 0): string {
+/** One random scenario as scenarioArb draws it. */
+type ScenarioSpec = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+function yamlOf(s: ScenarioSpec, tailMinutes = 0): string {
   const env = Object.entries(s.env)
-    .map(([k, v]) => `${k}: ${v}`)
+    .map(([k, v]) => `${k}: ${String(v)}`)
     .join(', ');
   return `
 seed: ${s.seed}
@@ -83,10 +86,10 @@ describe('invariants over random scenarios', () => {
             // An address ipamd returned to EC2 leaves its cooldown with it (FindFreeableCidrs ignores cooldown; EC2
             // may hand the same address out again as a new one): only the datastore's own reuse is checked.
             if (r.type === 'ipamd' && r.action === 'release-ips')
-              for (const ip of (r.ips as string[]) ?? []) released.delete(`${r.node}/${ip}`);
+              for (const ip of (r.ips as string[]) ?? []) released.delete(`${String(r.node)}/${ip}`);
             if (r.type !== 'pod') return;
             if (r.event === 'started') {
-              const key = `${r.node}/${r.ip}`;
+              const key = `${String(r.node)}/${String(r.ip)}`;
               const at = released.get(key);
               if (at !== undefined && (r.t as number) - at < cooldownMs)
                 throw new Error(`${key} reused ${(r.t as number) - at} ms after release`);

@@ -89,7 +89,10 @@ const scaleArb = fc.record({
   tight: fc.boolean(),
 });
 
-function scaleYaml(s: any): string {
+/** One random scaling scenario as scaleArb draws it. */
+type ScaleSpec = typeof scaleArb extends fc.Arbitrary<infer T> ? T : never;
+
+function scaleYaml(s: ScaleSpec): string {
   return `
 seed: ${s.seed}
 duration: 20m
@@ -98,7 +101,7 @@ ipamd: { WARM_IP_TARGET: ${s.warmIp} }
 workload:
   - burst: { at: 30s, pods: ${s.pods}, lifetime: { exponential: 4m } }
   - poisson: { from: 1m, to: 18m, ratePerMinute: ${s.rate}, lifetime: { exponential: 3m } }
-${s.steps.map((x: any) => `  - scale: { at: ${x.at}s, nodeGroup: w, to: ${x.to}${x.resched ? ', drain: reschedule' : ''} }`).join('\n')}
+${s.steps.map((x) => `  - scale: { at: ${x.at}s, nodeGroup: w, to: ${x.to}${x.resched ? ', drain: reschedule' : ''} }`).join('\n')}
 model:
   nodes: { bootDelay: { uniform: [20s, 60s] }, terminateDelay: { uniform: [0s, 30s] } }
 ${s.tight ? '  ec2: { throttle: { AssignPrivateIpAddresses: { capacity: 3, refillPerSecond: 0.5 }, AttachNetworkInterface: { capacity: 2, refillPerSecond: 0.2 } } }' : ''}
