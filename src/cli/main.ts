@@ -10,11 +10,23 @@ import { sweepCommand } from './commands/sweep.js';
 import { compareCommand } from './commands/compare.js';
 import { recommendCommand } from './commands/recommend.js';
 import { mergeCommand } from './commands/merge.js';
+import { importCommand } from './commands/import.js';
 import { TOOL } from '../run/report.js';
 import { closest } from '../util/suggest.js';
 
 /** Command names, for "did you mean" on a mistyped command. */
-const COMMANDS = ['run', 'validate', 'limits', 'schema', 'sweep', 'compare', 'recommend', 'merge', 'report-sweep'];
+const COMMANDS = [
+  'run',
+  'validate',
+  'limits',
+  'schema',
+  'sweep',
+  'compare',
+  'recommend',
+  'merge',
+  'report-sweep',
+  'import',
+];
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -45,6 +57,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command(recommendCommand(io, setExit) as any)
     .command(mergeCommand(io) as any)
     .command(reportSweepCommand(io) as any)
+    .command(importCommand(io) as any)
     .demandCommand(1, 'name a command, e.g. `warmpool-sim run scenarios/default.yaml`')
     .strict()
     .recommendCommands()
