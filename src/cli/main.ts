@@ -57,7 +57,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command(recommendCommand(io, setExit) as any)
     .command(mergeCommand(io) as any)
     .command(reportSweepCommand(io) as any)
-    .command(importCommand(io) as any)
+    .command(importCommand(io))
     .demandCommand(1, 'name a command, e.g. `warmpool-sim run scenarios/default.yaml`')
     .strict()
     .recommendCommands()
