@@ -46,7 +46,7 @@ export function importCommand(io: Io) {
         .option('out', { type: 'string', demandOption: true, describe: 'scenario file to write (YAML)' })
         .option('trace-out', {
           type: 'string',
-          describe: 'trace CSV to write (default: beside --out, <name>.trace.csv)',
+          describe: 'trace CSV to write (default: beside --out, named after it: <out>.trace.csv)',
         })
         .option('force', {
           type: 'boolean',
