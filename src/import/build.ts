@@ -64,18 +64,13 @@ export function importCluster(inp: ImportInputs): ImportResult {
   const env = inp.daemonset ? readDaemonSet(inp.daemonset, f) : undefined;
   const subnets = inp.subnets ? readSubnets(inp.subnets, f) : undefined;
   const names = new Set(nodes.map((n) => n.name));
-  const pods = inp.pods ? readPods(inp.pods, nodesOk ? names : new Set(), nodesOk ? fargate : new Set(), f) : undefined;
-  if (inp.pods && !nodesOk) {
-    // Without the node list a pod's node cannot be checked: do not report every pod as on an unknown node.
-    f.problems.splice(
-      0,
-      f.problems.length,
-      ...f.problems.filter((p) => !(p.file === inp.pods?.file && p.message.includes('the nodes file does not list'))),
-    );
-  }
+  // Without a node list a pod's node cannot be checked: every pod would be on an unknown node.
+  const known = nodesOk ? { nodes: names, fargate } : undefined;
+  const pods = inp.pods ? readPods(inp.pods, known, f) : undefined;
   const lifecycle = inp.events ? readEvents(inp.events, f) : inp.audit ? readAudit(inp.audit, f) : undefined;
   const placement = subnets ? placeNodes(nodes, subnets, inp.nodes.file, f) : undefined;
   if (f.failed) throw new InputError(f.problems);
+  if (lifecycle?.length === 0) f.note('the lifecycle source records no pod creation or deletion: no trace');
 
   if (!inp.daemonset)
     defaults.push('no --daemonset: ipamd runs with the aws-node manifest defaults (WARM_ENI_TARGET=1, no IP targets)');

@@ -25,12 +25,12 @@ const PodShape = z.looseObject({
 /**
  * Pods that hold a pod address now: bound to a node, Running or Pending (a pending pod on a node is being set up and
  * already asked ipamd for its address). Host-network pods take no address and are skipped, as are finished pods,
- * unscheduled pods and pods on Fargate nodes; a pod on a node the nodes file does not list is an error.
+ * unscheduled pods and pods on Fargate nodes; a pod on a node the nodes file does not list is an error (`known`
+ * undefined: the nodes file did not read, so nodes are not checked).
  */
 export function readPods(
   src: SourceFile,
-  nodes: ReadonlySet<string>,
-  fargate: ReadonlySet<string>,
+  known: { nodes: ReadonlySet<string>; fargate: ReadonlySet<string> } | undefined,
   f: Findings,
 ): ImportedPod[] {
   const list = readList(src, 'Pod', 'kubectl get pods -A -o json', '--pods', f);
@@ -46,8 +46,8 @@ export function readPods(
     const node = p.spec?.nodeName;
     if (node === undefined || node === '') return void skipped.unscheduled++;
     if (p.spec?.hostNetwork) return void skipped.hostNetwork++;
-    if (fargate.has(node)) return void skipped.fargate++;
-    if (!nodes.has(node)) {
+    if (known?.fargate.has(node)) return void skipped.fargate++;
+    if (known && !known.nodes.has(node)) {
       f.error(
         src.file,
         formatJsonPath([...path, 'spec', 'nodeName']),

@@ -248,6 +248,21 @@ describe('warmpool-sim import: fallbacks', () => {
     expect(r.stderr).toContain('no --duration: 1h4m (the recorded 58m29.518s plus 5m, at least 30m)');
   });
 
+  it('a lifecycle source without pod events gives no trace, and says so', async () => {
+    const dir = tempDir();
+    const events = JSON.parse(readFileSync(fx('events.json'), 'utf8')) as {
+      items: { involvedObject: { kind: string } }[];
+    };
+    events.items = events.items.filter((e) => e.involvedObject.kind !== 'Pod');
+    expect(events.items).toHaveLength(1);
+    writeFileSync(join(dir, 'events.json'), JSON.stringify(events));
+    const r = await importTo(['--nodes', fx('nodes.json'), '--events', join(dir, 'events.json')], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('the lifecycle source records no pod creation or deletion: no trace');
+    expect(r.trace).toBeUndefined();
+    expect(r.doc?.workload).toEqual([]);
+  });
+
   it('nodes without a group label, zone or pod capacity: group "nodes", the type default, said', async () => {
     const dir = tempDir();
     const file = join(dir, 'nodes.json');
@@ -303,6 +318,10 @@ describe('warmpool-sim import: bad inputs', () => {
       `${fx('pods.json')}: error: items[0].kind: expected a list of Node (the output of \`kubectl get nodes -o json\`), got a list of Pod; this looks like the file for --pods`,
     );
     expect(r.text).toBeUndefined();
+    // With no node list the pods' nodes are not checked: the one error is the nodes file's.
+    const both = await importTo(['--nodes', fx('pods.json'), '--pods', fx('pods.json')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^[^\n]*items\[0\]\.kind: expected a list of Node[^\n]*\n1 error\n$/);
   });
 
   it('describe-subnets output given as pods, and nodes given as subnets', async () => {
