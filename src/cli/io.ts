@@ -14,7 +14,7 @@ import {
   realpathSync,
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError, formatProblem, type Problem } from '../workload/problems.js';
+import { InputError, formatProblems, type Problem } from '../workload/problems.js';
 
 /** Where the CLI writes; replaced in tests. */
 export interface Io {
@@ -95,7 +95,7 @@ export function checkReplaceable(path: string, opts: { inputs?: string[]; force?
 
 /** Prints problems, one per line, in file:line:col form. */
 export function printProblems(io: Io, problems: readonly Problem[]): void {
-  for (const p of problems) io.stderr(formatProblem(p) + '\n');
+  for (const line of formatProblems(problems)) io.stderr(line + '\n');
 }
 
 /** Maps an error to an exit code, printing it without a stack trace for expected kinds. */

@@ -2,22 +2,35 @@
  * Loads a scenario file (YAML or JSON): parse with positions, validate the schema, resolve names and values,
  * and report every problem at once with file:line:col and the field path.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve as resolvePath, basename, extname } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
-import type { z } from 'zod';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import {
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
+import * as z from 'zod';
 import {
   Model,
   NodeGroup,
+  Reservation,
   ScenarioSchema,
-  SubnetInput,
+  SubnetShell,
   TopLevelSchema,
   WorkloadItem,
-  type ScenarioInput,
+  type SubnetItemInput,
 } from './schema.js';
 import { formatPath, InputError, sortProblems, type Problem } from './problems.js';
-import { resolveScenario } from './resolve.js';
+import { resolveScenario, type KnownGroup, type ResolveInput } from './resolve.js';
 import type { Scenario } from './scenario.js';
+import { closest } from '../util/suggest.js';
 
 /** A parsed scenario document that can map field paths back to source positions. */
 export interface ParsedDoc {
@@ -28,38 +41,120 @@ export interface ParsedDoc {
   problems: Problem[];
 }
 
-/** Parses scenario text (YAML 1.2, which includes JSON) keeping positions. */
+/** Largest scenario file read (a long event list belongs in a trace CSV). */
+export const MAX_SCENARIO_BYTES = 10 * 1024 * 1024;
+/** Deepest nesting of lists and mappings (a scenario needs 7). */
+export const MAX_NESTING = 64;
+/** Most alias expansions in one document (the `yaml` package's default; an alias bomb needs millions). */
+export const MAX_ALIAS_COUNT = 100;
+/** Open brackets counted before parsing that surely exceed {@link MAX_NESTING} (the parser recurses on them). */
+const MAX_RAW_BRACKETS = 1000;
+
+type Pos = { line: number; col: number };
+
+const problemAt = (file: string, pos: Pos, message: string, severity: 'error' | 'warning' = 'error'): Problem => ({
+  file,
+  ...pos,
+  path: '',
+  message,
+  severity,
+});
+
+const nestingMessage = `nested more than ${MAX_NESTING} levels deep (a scenario needs fewer than 10)`;
+
+/** Where flow brackets (`[`, `{`) open deeper than any scenario could need, found without parsing; else -1. */
+function deepBracket(text: string): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_RAW_BRACKETS) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return -1;
+}
+
+/** The first node nested deeper than {@link MAX_NESTING}, walking without recursion. */
+function tooDeep(root: unknown): YamlNode | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const { node, depth } = top;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > MAX_NESTING) return node;
+    for (const item of node.items) {
+      if (isPair(item)) stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+      else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** The document as plain data, or a located problem when its aliases expand too much. */
+function toPlain(
+  doc: Document,
+  at: (n: YamlNode | null | undefined) => Pos,
+  file: string,
+): { value: unknown } | { problem: Problem } {
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    let first: YamlNode | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        first = node;
+        return visit.BREAK;
+      },
+    });
+    return {
+      problem: problemAt(
+        file,
+        at(first),
+        `YAML aliases expand to too much (more than ${MAX_ALIAS_COUNT} copies of an anchor's content): write the values out`,
+      ),
+    };
+  }
+}
+
+/** Parser errors and warnings, located; a parser stack overflow is reported as too deep nesting. */
+function yamlProblems(doc: Document, lc: LineCounter, file: string): Problem[] {
+  const out: Problem[] = [];
+  for (const [list, severity] of [
+    [doc.errors, 'error'],
+    [doc.warnings, 'warning'],
+  ] as const) {
+    for (const e of list) {
+      const message = e.message.split('\n')[0];
+      out.push(problemAt(file, lc.linePos(e.pos[0]), /call stack/i.test(message) ? nestingMessage : message, severity));
+    }
+  }
+  return out;
+}
+
+/** Parses scenario text (YAML 1.2, which includes JSON) keeping positions; refuses what is too large or deep. */
 export function parseScenarioText(text: string, file: string): ParsedDoc {
+  const nowhere = { file, raw: undefined, locate: () => ({ line: 1, col: 1 }) };
+  if (text.length > MAX_SCENARIO_BYTES) return { ...nowhere, problems: [tooLarge(file, text.length)] };
   const lc = new LineCounter();
+  const deep = deepBracket(text);
+  if (deep >= 0) {
+    lc.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1 && i < deep; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    return { ...nowhere, problems: [problemAt(file, lc.linePos(deep), nestingMessage)] };
+  }
   const doc: Document = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
-  const problems: Problem[] = [];
-  for (const e of [...doc.errors]) {
-    const pos = lc.linePos(e.pos[0]);
-    problems.push({
-      file,
-      line: pos.line,
-      col: pos.col,
-      path: '',
-      message: e.message.split('\n')[0],
-      severity: 'error',
-    });
-  }
-  for (const w of doc.warnings) {
-    const pos = lc.linePos(w.pos[0]);
-    problems.push({
-      file,
-      line: pos.line,
-      col: pos.col,
-      path: '',
-      message: w.message.split('\n')[0],
-      severity: 'warning',
-    });
-  }
-  const at = (n: YamlNode | null | undefined): { line: number; col: number } => {
+  const problems = yamlProblems(doc, lc, file);
+  const at = (n: YamlNode | null | undefined): Pos => {
     const off = n?.range?.[0];
     return off === undefined ? { line: 1, col: 1 } : lc.linePos(off);
   };
-  const locate = (path: readonly PropertyKey[], key?: string): { line: number; col: number } => {
+  const locate = (path: readonly PropertyKey[], key?: string): Pos => {
     let node: unknown = doc.contents;
     const full = key === undefined ? path : [...path, key];
     let keyNode: unknown;
@@ -74,10 +169,24 @@ export function parseScenarioText(text: string, file: string): ParsedDoc {
         node = node.items[seg];
       } else break;
     }
-    return at((key !== undefined && keyNode ? keyNode : node) as YamlNode);
+    const found = key !== undefined && keyNode ? keyNode : node;
+    return isNode(found) ? at(found) : { line: 1, col: 1 };
   };
-  const raw = problems.some((p) => p.severity === 'error') ? undefined : doc.toJS();
-  return { file, raw, locate, problems };
+  const deepNode = problems.length === 0 ? tooDeep(doc.contents) : undefined;
+  if (deepNode) problems.push(problemAt(file, at(deepNode), nestingMessage));
+  if (problems.some((p) => p.severity === 'error')) return { file, raw: undefined, locate, problems };
+  const plain = toPlain(doc, at, file);
+  if ('problem' in plain) return { file, raw: undefined, locate, problems: [...problems, plain.problem] };
+  return { file, raw: plain.value, locate, problems };
+}
+
+function tooLarge(file: string, bytes: number): Problem {
+  const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return problemAt(
+    file,
+    { line: 0, col: 0 },
+    `the file is ${mb(bytes)}; a scenario is at most ${mb(MAX_SCENARIO_BYTES)} (put long event lists in a trace CSV)`,
+  );
 }
 
 /** Picks the union branch that best explains a failure: the one not rejecting the input's type outright. */
@@ -123,98 +232,153 @@ function typeName(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
+/** The schema inside optional, default, nullable and pipe wrappers. */
+function unwrap(s: z.ZodType | undefined): z.ZodType | undefined {
+  for (let x = s; ;) {
+    if (x instanceof z.ZodOptional || x instanceof z.ZodDefault || x instanceof z.ZodNullable)
+      x = x.unwrap() as z.ZodType;
+    else if (x instanceof z.ZodPipe) x = x.in as z.ZodType;
+    else return x;
+  }
+}
+
+/** The object schema of a schema or of the first object branch of a union. */
+function objectOf(s: z.ZodType | undefined): z.ZodObject | undefined {
+  const u = unwrap(s);
+  if (u instanceof z.ZodObject) return u;
+  if (u instanceof z.ZodUnion) {
+    for (const o of u.options as readonly z.ZodType[]) {
+      const obj = unwrap(o);
+      if (obj instanceof z.ZodObject) return obj;
+    }
+  }
+  return undefined;
+}
+
 /** Known keys of the object schema at `path`, for "did you mean" on unknown keys. */
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
-  // Walk the zod schema's definition along the path.
-  let s: any = ScenarioSchema;
-  const unwrap = (x: any): any => {
-    for (;;) {
-      const def = x?._zod?.def;
-      if (!def) return x;
-      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') x = def.innerType;
-      else if (def.type === 'pipe') x = def.in;
-      else return x;
-    }
-  };
+  let s: z.ZodType | undefined = ScenarioSchema;
   for (const seg of path) {
-    s = unwrap(s);
-    const def = s?._zod?.def;
-    if (!def) return [];
-    if (def.type === 'object') s = def.shape[seg as string];
-    else if (def.type === 'array') s = def.element;
-    else if (def.type === 'union') {
-      s = def.options.map(unwrap).find((o: any) => o?._zod?.def?.type === 'object')?._zod.def.shape[seg as string];
-    } else return [];
+    const u = unwrap(s);
+    if (u instanceof z.ZodArray) s = u.element as z.ZodType;
+    else s = objectOf(u)?.shape[String(seg)] as z.ZodType | undefined;
+    if (!s) return [];
   }
-  s = unwrap(s);
-  const def = s?._zod?.def;
-  if (def?.type === 'object') return Object.keys(def.shape);
-  if (def?.type === 'union') {
-    const obj = def.options.map(unwrap).find((o: any) => o?._zod?.def?.type === 'object');
-    return obj ? Object.keys(obj._zod.def.shape) : [];
+  const obj = objectOf(s);
+  return obj ? Object.keys(obj.shape) : [];
+}
+
+type Flat = { path: PropertyKey[]; issue: z.core.$ZodIssue };
+type Push = (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning', key?: string) => void;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/**
+ * What is left of a value that failed `schema` once the fields its issues point at are dropped (a field inside a
+ * list drops the whole list; unknown keys are dropped): so the rest of it is still checked. Undefined when even
+ * that fails (a required field was bad).
+ */
+function salvage<T>(schema: z.ZodType<T>, value: unknown, issues: readonly z.core.$ZodIssue[]): T | undefined {
+  if (!isRecord(value)) return undefined;
+  const copy = structuredClone(value);
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const at = valueAt(copy, issue.path);
+      if (isRecord(at)) for (const k of issue.keys) delete at[k];
+      continue;
+    }
+    const firstIndex = issue.path.findIndex((p) => typeof p === 'number');
+    const path = firstIndex === -1 ? issue.path : issue.path.slice(0, firstIndex);
+    if (path.length === 0) return undefined;
+    const parent = valueAt(copy, path.slice(0, -1));
+    if (isRecord(parent)) delete parent[String(path[path.length - 1])];
   }
-  return [];
+  const r = schema.safeParse(copy);
+  return r.success ? r.data : undefined;
+}
+
+/** Checks pieces of the document against their schemas, collecting every issue with its full path. */
+class Checker {
+  readonly flat: Flat[] = [];
+  /** The value as `schema` parses it, or what {@link salvage} keeps of it (with its issues recorded). */
+  check<T>(schema: z.ZodType<T>, value: unknown, path: PropertyKey[], lenient?: z.ZodType<T>): T | undefined {
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    this.flat.push(...flattenIssues(r.error.issues, path));
+    return salvage(lenient ?? schema, value, r.error.issues);
+  }
+}
+
+/** The document's pieces, each checked against its own schema (a bad piece is undefined or salvaged). */
+function checkPieces(raw: Record<string, unknown>, c: Checker): ResolveInput {
+  const top = c.check(TopLevelSchema, raw, [], TopLevelSchema.partial());
+  const subnets = raw.subnets === undefined ? undefined : list(raw.subnets).map((x, i) => checkSubnet(x, i, c));
+  return {
+    ...(top?.name !== undefined ? { name: top.name } : {}),
+    ...(top?.description !== undefined ? { description: top.description } : {}),
+    ...(top?.seed !== undefined ? { seed: top.seed } : {}),
+    ...(top?.duration !== undefined ? { duration: top.duration } : {}),
+    ...(top?.ipamd !== undefined ? { ipamd: top.ipamd } : {}),
+    ...(subnets !== undefined ? { subnets } : {}),
+    nodeGroups: list(raw.nodeGroups).map((g, i) => c.check(NodeGroup, g, ['nodeGroups', i])),
+    workload: list(raw.workload).map((w, i) => c.check(WorkloadItem, w, ['workload', i])),
+    ...(raw.model !== undefined ? { model: c.check(Model, raw.model, ['model']) } : {}),
+  };
+}
+
+/** A subnet, its reservations checked one by one so that one bad reservation does not hide the others. */
+function checkSubnet(x: unknown, i: number, c: Checker): SubnetItemInput | undefined {
+  const shell = c.check(SubnetShell, x, ['subnets', i]);
+  if (!shell) return undefined;
+  const reservations = shell.reservations?.map((r, j) => c.check(Reservation, r, ['subnets', i, 'reservations', j]));
+  const { reservations: _, ...rest } = shell;
+  return reservations ? { ...rest, reservations } : rest;
+}
+
+/** Names and counts of every node group written (valid or not); undefined when "nodeGroups" is not a list. */
+function writtenGroups(raw: Record<string, unknown>): KnownGroup[] | undefined {
+  if (!Array.isArray(raw.nodeGroups)) return undefined;
+  return raw.nodeGroups.map((x) => {
+    const g = isRecord(x) ? x : {};
+    return { name: typeof g.name === 'string' ? g.name : '', count: typeof g.count === 'number' ? g.count : 0 };
+  });
+}
+
+/** A path written in the scenario `file` (relative to it), as the user can open it: relative to where `file` is. */
+function pathShower(file: string, baseDir: string): (written: string) => string {
+  const sameDir = resolvePath(dirname(file)) === resolvePath(baseDir);
+  return (written) =>
+    isAbsolute(written) ? written : sameDir ? join(dirname(file), written) : resolvePath(baseDir, written);
 }
 
 /** Validates a parsed document and resolves it; collects every problem. */
 export function validateScenario(doc: ParsedDoc, baseDir: string): { scenario?: Scenario; problems: Problem[] } {
   const problems = [...doc.problems];
   const { file } = doc;
-  const push = (
-    path: readonly PropertyKey[],
-    message: string,
-    severity: 'error' | 'warning' = 'error',
-    key?: string,
-  ): void => {
+  const push: Push = (path, message, severity = 'error', key) => {
     const pos = doc.locate(path, key);
     problems.push({ file, ...pos, path: formatPath(key === undefined ? path : [...path, key]), message, severity });
   };
   if (doc.raw === undefined || problems.some((p) => p.severity === 'error'))
     return { problems: sortProblems(problems) };
-  if (doc.raw === null || typeof doc.raw !== 'object' || Array.isArray(doc.raw)) {
+  if (!isRecord(doc.raw)) {
     push([], 'expected a mapping with at least "duration" and "nodeGroups"');
     return { problems };
   }
-  const raw = doc.raw as Record<string, unknown>;
-  const flat: { path: PropertyKey[]; issue: z.core.$ZodIssue }[] = [];
-  const check = <T>(schema: z.ZodType<T>, value: unknown, path: PropertyKey[]): T | undefined => {
-    const r = schema.safeParse(value);
-    if (r.success) return r.data;
-    flat.push(...flattenIssues(r.error.issues, path));
-    return undefined;
-  };
-  const top = check(TopLevelSchema, raw, []);
-  const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-  const subnets =
-    raw.subnets === undefined ? undefined : arr(raw.subnets).map((x, i) => check(SubnetInput, x, ['subnets', i]));
-  const nodeGroups = arr(raw.nodeGroups).map((g, i) => check(NodeGroup, g, ['nodeGroups', i]));
-  const workload = arr(raw.workload).map((w, i) => check(WorkloadItem, w, ['workload', i]));
-  const model = raw.model === undefined ? undefined : check(Model, raw.model, ['model']);
-  reportIssues(flat, raw, push);
-  if (flat.length > 0 && (!top || !Array.isArray(raw.nodeGroups))) return { problems: sortProblems(problems) };
-  // Resolve what is valid so that semantic problems are reported too; invalid pieces are skipped.
-  const input = {
-    ...(top as ScenarioInput),
-    duration: top?.duration ?? '1h',
-    subnets: subnets as ScenarioInput['subnets'],
-    nodeGroups: nodeGroups as ScenarioInput['nodeGroups'],
-    workload: workload as ScenarioInput['workload'],
-    model,
-  } as ScenarioInput;
+  const raw = doc.raw;
+  const checker = new Checker();
+  const input = checkPieces(raw, checker);
+  reportIssues(checker.flat, raw, push);
+  // Resolve what is valid (or salvaged) so that semantic problems are reported too; invalid pieces are skipped.
   const { scenario, problems: more } = resolveScenario(input, {
     file,
     baseDir,
     defaultName: basename(file, extname(file)),
     report: push,
-    knownGroups: arr(raw.nodeGroups).map((x) => {
-      const g = x && typeof x === 'object' ? (x as { name?: unknown; count?: unknown }) : {};
-      return { name: String(g.name ?? ''), count: typeof g.count === 'number' ? g.count : 0 };
-    }),
-    knownSubnets: arr(raw.subnets).flatMap((x) =>
-      x && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string'
-        ? [(x as { name: string }).name]
-        : [],
-    ),
+    showPath: pathShower(file, baseDir),
+    knownGroups: writtenGroups(raw),
+    knownSubnets: list(raw.subnets).flatMap((x) => (isRecord(x) && typeof x.name === 'string' ? [x.name] : [])),
   });
   problems.push(...more);
   const failed = problems.some((p) => p.severity === 'error');
@@ -222,17 +386,13 @@ export function validateScenario(doc: ParsedDoc, baseDir: string): { scenario?: 
 }
 
 /** Turns zod issues into located problems: unknown keys get "did you mean", wrong types say what was found. */
-function reportIssues(
-  flat: { path: PropertyKey[]; issue: z.core.$ZodIssue }[],
-  raw: unknown,
-  push: (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning', key?: string) => void,
-): void {
+function reportIssues(flat: readonly Flat[], raw: unknown, push: Push): void {
   const unknownAt = new Set(flat.filter((f) => f.issue.code === 'unrecognized_keys').map((f) => formatPath(f.path)));
   for (const { path, issue } of flat) {
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(path);
       for (const k of issue.keys) {
-        const hint = closestKey(k, known);
+        const hint = closest(k, known);
         push(
           path,
           `unknown field "${k}"${hint ? `; did you mean "${hint}"?` : known.length ? ` (expected one of: ${known.join(', ')})` : ''}`,
@@ -251,41 +411,43 @@ function reportIssues(
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let v: any = raw;
-  for (const p of path) v = v == null ? undefined : v[p as any];
+  let v = raw;
+  for (const p of path) {
+    if (Array.isArray(v) && typeof p === 'number') v = v[p];
+    else if (isRecord(v)) v = v[String(p)];
+    else return undefined;
+  }
   return v;
-}
-
-import { closest } from '../util/suggest.js';
-function closestKey(k: string, known: string[]): string | undefined {
-  return closest(k, known);
 }
 
 /** Mutates the raw document before validation (used by sweeps: `--set`). */
 export type RawEdit = (raw: Record<string, unknown>) => void;
 
 /** An input file's bytes; a file that cannot be read is an {@link InputError} ("no such file", "cannot read (CODE)"). */
-export function readInput(path: string): Buffer {
+export function readInput(path: string, maxBytes = Infinity): Buffer {
+  const fail = (message: string): InputError =>
+    new InputError([{ file: path, line: 0, col: 0, path: '', severity: 'error', message }]);
   try {
+    if (maxBytes < Infinity) {
+      const size = statSync(path).size;
+      if (size > maxBytes) throw fail(tooLarge(path, size).message);
+    }
     return readFileSync(path);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError([
-      {
-        file: path,
-        line: 0,
-        col: 0,
-        path: '',
-        severity: 'error',
-        message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`,
-      },
-    ]);
+    throw fail(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`);
   }
 }
 
 /** {@link readInput} as UTF-8 text. */
-export function readInputText(path: string): string {
-  return readInput(path).toString('utf8');
+export function readInputText(path: string, maxBytes = Infinity): string {
+  return readInput(path, maxBytes).toString('utf8');
+}
+
+/** A scenario file's text, refused unread when over {@link MAX_SCENARIO_BYTES}. */
+export function readScenarioText(path: string): string {
+  return readInputText(path, MAX_SCENARIO_BYTES);
 }
 
 /** Validates a copy of a parsed scenario with `edits` applied to its raw document (the parsed one is left as it is). */
@@ -294,15 +456,15 @@ export function validateEdited(
   baseDir: string,
   edits: readonly RawEdit[],
 ): { scenario?: Scenario; problems: Problem[] } {
-  if (!doc.raw || typeof doc.raw !== 'object') return validateScenario(doc, baseDir);
-  const raw = structuredClone(doc.raw) as Record<string, unknown>;
+  if (!isRecord(doc.raw)) return validateScenario(doc, baseDir);
+  const raw = structuredClone(doc.raw);
   for (const edit of edits) edit(raw);
   return validateScenario({ ...doc, raw }, baseDir);
 }
 
 /** Loads and resolves a scenario file. Throws {@link InputError} listing every problem when it has errors. */
 export function loadScenario(path: string, edits: RawEdit[] = []): { scenario: Scenario; warnings: Problem[] } {
-  const doc = parseScenarioText(readInputText(path), path);
+  const doc = parseScenarioText(readScenarioText(path), path);
   const { scenario, problems } = validateEdited(doc, dirname(resolvePath(path)), edits);
   if (!scenario) throw new InputError(problems);
   return { scenario, warnings: problems.filter((p) => p.severity === 'warning') };

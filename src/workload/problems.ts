@@ -30,8 +30,26 @@ export function formatProblem(p: Problem): string {
 export class InputError extends Error {
   override name = 'InputError';
   constructor(readonly problems: Problem[]) {
-    super(problems.map(formatProblem).join('\n'));
+    super(formatProblems(problems).join('\n'));
   }
+}
+
+/** Most problems printed for one input: past it the rest are counted, not listed (a bad trace can have thousands). */
+export const MAX_PROBLEMS_SHOWN = 50;
+
+/** Formatted problems, at most {@link MAX_PROBLEMS_SHOWN} of them, then one line "... and N more (E errors, W warnings)". */
+export function formatProblems(ps: readonly Problem[], max = MAX_PROBLEMS_SHOWN): string[] {
+  const lines = ps.slice(0, max).map(formatProblem);
+  const rest = ps.slice(max);
+  if (rest.length > 0) {
+    const errors = rest.filter((p) => p.severity === 'error').length;
+    const parts = [
+      ...(errors ? [`${errors} error${errors === 1 ? '' : 's'}`] : []),
+      ...(rest.length - errors ? [`${rest.length - errors} warning${rest.length - errors === 1 ? '' : 's'}`] : []),
+    ];
+    lines.push(`... and ${rest.length} more (${parts.join(', ')})`);
+  }
+  return lines;
 }
 
 /** Problems of one file in line and column order (stable; problems of different files keep their order). */

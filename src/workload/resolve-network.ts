@@ -19,8 +19,7 @@ import {
 import type { CniTag, SubnetSpec } from '../aws/subnet.js';
 import { defaultMaxPods, supportsPrefixDelegation, type InstanceType } from '../aws/instance-types.js';
 import type { IpamdConfig } from '../ipam/config.js';
-import type { z } from 'zod';
-import type { NodeGroup, SubnetInput } from './schema.js';
+import type { NodeGroupInput, SubnetItemInput } from './schema.js';
 
 type Report = (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning') => void;
 
@@ -46,17 +45,17 @@ function cidrAt(text: string, path: PropertyKey[], report: Report): Cidr | undef
 
 /** Resolves every valid subnet item (invalid ones are undefined: already reported). */
 export function resolveSubnets(
-  items: readonly (z.infer<typeof SubnetInput> | undefined)[] | undefined,
+  items: readonly (SubnetItemInput | undefined)[] | undefined,
   report: Report,
 ): SubnetSpec[] {
   if (items === undefined) return [defaultSubnet()];
   const out: SubnetSpec[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   items.forEach((s, i) => {
     if (!s) return;
     const p: PropertyKey[] = ['subnets', i];
     if (seen.has(s.name)) report([...p, 'name'], `duplicate subnet name "${s.name}"`);
-    seen.set(s.name, i);
+    seen.add(s.name);
     const cidr = cidrAt(s.cidr, [...p, 'cidr'], report);
     if (!cidr) return;
     if (cidr.length < 16 || cidr.length > 28) {
@@ -67,27 +66,7 @@ export function resolveSubnets(
       if (cidrOverlaps(cidr, other.cidr))
         report([...p, 'cidr'], `overlaps subnet "${other.name}" (${cidrToString(other.cidr)})`);
     }
-    const reservations: SubnetSpec['reservations'] = [];
-    (s.reservations ?? []).forEach((r, j) => {
-      const rc = cidrAt(r.cidr, [...p, 'reservations', j, 'cidr'], report);
-      if (!rc) return;
-      if (!cidrContains(cidr, rc))
-        return report([...p, 'reservations', j, 'cidr'], `${r.cidr} is not inside the subnet ${s.cidr}`);
-      const clash = reservations.find((o) => cidrOverlaps(o.cidr, rc));
-      if (clash)
-        return report(
-          [...p, 'reservations', j, 'cidr'],
-          `overlaps the reservation ${cidrToString(clash.cidr)} (AWS forbids overlapping reservations)`,
-        );
-      if (r.type === 'prefix' && rc.length > 28) {
-        report(
-          [...p, 'reservations', j, 'cidr'],
-          `a prefix reservation smaller than a /28 can never hold a prefix`,
-          'warning',
-        );
-      }
-      reservations.push({ cidr: rc, type: r.type });
-    });
+    const reservations = resolveReservations(s, cidr, p, report);
     const spec: SubnetSpec = {
       name: s.name,
       cidr,
@@ -95,31 +74,67 @@ export function resolveSubnets(
       cniTag: cniTag(s.tags),
       reservations,
     };
-    const inUse = s.inUse;
-    if (inUse?.ranges) {
-      const ranges: IpRange[] = [];
-      const last = cidr.base + blockSize(cidr.length) - 1;
-      inUse.ranges.forEach((text, j) => {
-        const { range, error } = parseRange(text);
-        if (error || !range) return report([...p, 'inUse', 'ranges', j], error ?? 'bad range');
-        if (range.first < cidr.base || range.last > last)
-          return report([...p, 'inUse', 'ranges', j], `"${text}" is not inside the subnet ${s.cidr}`);
-        ranges.push(range);
-      });
-      spec.inUse = { ranges };
-    } else if (inUse?.addresses !== undefined) {
-      const free = assignable(cidr, reservations);
-      if (inUse.addresses > free) {
-        report(
-          [...p, 'inUse', 'addresses'],
-          `the subnet has ${free} addresses outside AWS's five and the reservations; ${inUse.addresses} do not fit`,
-        );
-      }
-      spec.inUse = { addresses: Math.min(inUse.addresses, free), pattern: inUse.pattern ?? 'scattered' };
-    }
+    const inUse = resolveInUse(s, cidr, reservations, p, report);
+    if (inUse) spec.inUse = inUse;
     out.push(spec);
   });
   return out;
+}
+
+/** A subnet's valid reservations: inside it, not overlapping one another. */
+function resolveReservations(
+  s: SubnetItemInput,
+  cidr: Cidr,
+  p: readonly PropertyKey[],
+  report: Report,
+): SubnetSpec['reservations'] {
+  const reservations: SubnetSpec['reservations'] = [];
+  (s.reservations ?? []).forEach((r, j) => {
+    if (!r) return; // invalid: already reported
+    const at = [...p, 'reservations', j, 'cidr'];
+    const rc = cidrAt(r.cidr, at, report);
+    if (!rc) return;
+    if (!cidrContains(cidr, rc)) return report(at, `${r.cidr} is not inside the subnet ${s.cidr}`);
+    const clash = reservations.find((o) => cidrOverlaps(o.cidr, rc));
+    if (clash)
+      return report(at, `overlaps the reservation ${cidrToString(clash.cidr)} (AWS forbids overlapping reservations)`);
+    if (r.type === 'prefix' && rc.length > 28)
+      report(at, `a prefix reservation smaller than a /28 can never hold a prefix`, 'warning');
+    reservations.push({ cidr: rc, type: r.type });
+  });
+  return reservations;
+}
+
+/** The addresses other tenants hold: exact ranges inside the subnet, or a count that fits. */
+function resolveInUse(
+  s: SubnetItemInput,
+  cidr: Cidr,
+  reservations: SubnetSpec['reservations'],
+  p: readonly PropertyKey[],
+  report: Report,
+): SubnetSpec['inUse'] {
+  const inUse = s.inUse;
+  if (inUse?.ranges) {
+    const ranges: IpRange[] = [];
+    const last = cidr.base + blockSize(cidr.length) - 1;
+    inUse.ranges.forEach((text, j) => {
+      const { range, error } = parseRange(text);
+      if (error || !range) return report([...p, 'inUse', 'ranges', j], error ?? 'bad range');
+      if (range.first < cidr.base || range.last > last)
+        return report([...p, 'inUse', 'ranges', j], `"${text}" is not inside the subnet ${s.cidr}`);
+      ranges.push(range);
+    });
+    return { ranges };
+  }
+  if (inUse?.addresses === undefined) return undefined;
+  const free = assignable(cidr, reservations);
+  if (inUse.addresses > free) {
+    report(
+      [...p, 'inUse', 'addresses'],
+      `the subnet has ${free} addresses outside AWS's five and the reservations; ${inUse.addresses} do not fit`,
+    );
+  }
+  return { addresses: Math.min(inUse.addresses, free), pattern: inUse.pattern ?? 'scattered' };
 }
 
 function cniTag(tags: Record<string, string | number | boolean> | undefined): CniTag {
@@ -142,7 +157,7 @@ function assignable(cidr: Cidr, reservations: SubnetSpec['reservations']): numbe
 
 /** A node group's subnet and ENIConfig subnet, by name; reports unknown names and misplaced settings. */
 export function resolveGroupNetwork(
-  g: z.infer<typeof NodeGroup>,
+  g: NodeGroupInput,
   i: number,
   subnets: readonly SubnetSpec[],
   written: readonly string[],
@@ -197,7 +212,7 @@ export function resolveGroupNetwork(
  * maxPods does not fit prefix delegation or custom networking.
  */
 export function groupConfig(
-  g: z.infer<typeof NodeGroup>,
+  g: NodeGroupInput,
   i: number,
   inst: InstanceType,
   config: IpamdConfig,
@@ -231,4 +246,49 @@ export function groupConfig(
     );
   }
   return { config, pdFallback, maxPods };
+}
+
+/** Addresses one node of `inst` can hold for pods with `config` (ENIs after MAX_ENI and custom networking). */
+export function nodeCapacity(inst: InstanceType, config: IpamdConfig): { enis: number; perEni: number } {
+  const limit = config.maxEni > 0 ? Math.min(config.maxEni, inst.maxEnis) : inst.maxEnis;
+  const enis = config.customNetworking ? limit - 1 : limit;
+  return { enis, perEni: (inst.ipv4PerEni - 1) * (config.enablePrefixDelegation ? 16 : 1) };
+}
+
+/**
+ * Warnings for settings that cannot do what they seem to ask on this instance type: a maxPods above the pods a
+ * node can give addresses to, and warm or minimum targets above what a node can hold.
+ */
+export function capacityWarnings(
+  g: NodeGroupInput,
+  i: number,
+  inst: InstanceType,
+  config: IpamdConfig,
+  report: Report,
+): void {
+  const p: PropertyKey[] = ['nodeGroups', i];
+  const { enis, perEni } = nodeCapacity(inst, config);
+  const capacity = enis * perEni;
+  const how = `${enis} ENI${enis === 1 ? '' : 's'} x ${perEni} address${perEni === 1 ? '' : 'es'}${config.enablePrefixDelegation ? ' (prefixes of 16)' : ''}`;
+  if (g.maxPods !== undefined && g.maxPods > capacity + 2) {
+    report(
+      [...p, 'maxPods'],
+      `${g.maxPods} is more than ${inst.name} can give addresses to: ${capacity} pod addresses (${how}) and 2 host-network pods; the other pods would wait for an address forever`,
+      'warning',
+    );
+  }
+  const where = (key: string): PropertyKey[] => (g.ipamd?.[key] !== undefined ? [...p, 'ipamd', key] : ['ipamd', key]);
+  const target = (key: string, value: number, unit: string, most: number): void => {
+    if (value > most)
+      report(
+        where(key),
+        `${key}=${value} is more ${unit} than a ${inst.name} node of "${g.name}" can hold (${most}: ${how}); ipamd never reaches it`,
+        'warning',
+      );
+  };
+  if (config.enablePrefixDelegation)
+    target('WARM_PREFIX_TARGET', config.warmPrefixTarget, 'prefixes', enis * (inst.ipv4PerEni - 1));
+  else target('WARM_ENI_TARGET', config.warmEniTarget, 'ENIs', enis);
+  target('WARM_IP_TARGET', config.warmIpTarget, 'addresses', capacity);
+  target('MINIMUM_IP_TARGET', config.minimumIpTarget, 'addresses', capacity);
 }

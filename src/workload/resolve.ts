@@ -2,7 +2,7 @@
  * Turns a schema-valid scenario into a runnable one: looks up instance types, parses the ipamd environment as
  * ipamd does, fills model defaults, reads trace files, and checks cross-references.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parseDuration } from '../util/duration.js';
 import type { Distribution } from '../engine/distribution.js';
@@ -12,23 +12,34 @@ import { defaultEc2Params, EC2_APIS } from '../aws/ec2.js';
 import { parseIpamdEnv, type EnvValue } from '../ipam/config.js';
 import { defaultIpamdParams } from '../ipam/params.js';
 import { defaultKubeletParams } from '../kubelet/kubelet.js';
-import type { DistributionInputT, ScenarioInput } from './schema.js';
+import type { SubnetSpec } from '../aws/subnet.js';
+import type { DistributionInputT, ModelInput, NodeGroupInput, SubnetItemInput, WorkloadItemInput } from './schema.js';
 import type { NodeGroupSpec, PodEventSpec, Scenario, WorkloadSpec } from './scenario.js';
 import type { Problem } from './problems.js';
-import { groupConfig, resolveGroupNetwork, resolveSubnets } from './resolve-network.js';
+import { capacityWarnings, groupConfig, resolveGroupNetwork, resolveSubnets } from './resolve-network.js';
 
 type Report = (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning', key?: string) => void;
 
-interface Ctx {
+/** A node group as written (valid or not): its name and count. */
+export interface KnownGroup {
+  name: string;
+  count: number;
+}
+
+/** What resolution needs besides the scenario: where it came from and where its problems go. */
+export interface ResolveCtx {
   file: string;
   baseDir: string;
   defaultName: string;
   report: Report;
-  /** Names and counts of every node group written, valid or not (for cross-reference checks). */
-  knownGroups: { name: string; count: number }[];
+  /** A path written in the scenario (relative to it), as the user can open it. */
+  showPath(written: string): string;
+  /** Names and counts of every node group written, valid or not; undefined when "nodeGroups" is not a list. */
+  knownGroups: KnownGroup[] | undefined;
   /** Names of every subnet written, valid or not. */
   knownSubnets: string[];
 }
+type Ctx = ResolveCtx;
 
 const dur = (v: string | number): number => parseDuration(v) as number;
 
@@ -58,17 +69,73 @@ function envProblems(env: Record<string, EnvValue>, path: PropertyKey[], report:
   }
 }
 
+/** The scenario as written, piece by piece: a piece that failed the schema is undefined (already reported). */
+export interface ResolveInput {
+  name?: string;
+  description?: string;
+  seed?: number;
+  /** Undefined when missing or invalid: checks against the run's length are skipped. */
+  duration?: string | number;
+  ipamd?: Record<string, EnvValue>;
+  subnets?: (SubnetItemInput | undefined)[];
+  nodeGroups: (NodeGroupInput | undefined)[];
+  workload: (WorkloadItemInput | undefined)[];
+  model?: ModelInput;
+}
+
+/** Longest run the duration may ask for without a warning. */
+const MAX_QUIET_DURATION_MS = 30 * 86_400_000;
+
 /** Resolves a scenario; problems go through `ctx.report` (the returned list holds trace-file problems). */
-export function resolveScenario(input: ScenarioInput, ctx: Ctx): { scenario: Scenario; problems: Problem[] } {
+export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scenario; problems: Problem[] } {
   const { report } = ctx;
   const extra: Problem[] = [];
-  const durationMs = dur(input.duration);
+  const durationMs = input.duration === undefined ? Infinity : dur(input.duration);
   if (durationMs <= 0) report(['duration'], 'must be longer than 0');
+  if (durationMs > MAX_QUIET_DURATION_MS && durationMs < Infinity) {
+    report(
+      ['duration'],
+      `${String(input.duration)} is over 30 days of simulated time (every node's ipamd loop runs every 5 s): did you mean minutes or hours?`,
+      'warning',
+    );
+  }
   const env = input.ipamd ?? {};
   envProblems(env, ['ipamd'], report);
-
   const subnets = resolveSubnets(input.subnets, report);
-  const writtenSubnets = ctx.knownSubnets;
+  const nodeGroups = resolveNodeGroups(input, env, subnets, ctx);
+  const refs = references(ctx);
+  const workload: WorkloadSpec[] = [];
+  input.workload.forEach((item, i) => {
+    if (!item) return; // invalid: already reported
+    const spec = resolveItem(item, i, { durationMs, duration: input.duration, refs, ctx, extra });
+    if (spec) workload.push(spec);
+  });
+  scaleWarnings(workload, ctx.knownGroups ?? [], report);
+  const model = resolveModel(input.model, report);
+  return {
+    scenario: {
+      name: input.name ?? ctx.defaultName,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.seed !== undefined ? { seed: input.seed } : {}),
+      durationMs,
+      env,
+      subnets,
+      nodeGroups,
+      workload,
+      model,
+    },
+    problems: extra,
+  };
+}
+
+/** Every valid node group, with its instance type looked up and its ipamd environment parsed. */
+function resolveNodeGroups(
+  input: ResolveInput,
+  env: Record<string, EnvValue>,
+  subnets: SubnetSpec[],
+  ctx: Ctx,
+): NodeGroupSpec[] {
+  const { report } = ctx;
   const nodeGroups: NodeGroupSpec[] = [];
   const seen = new Set<string>();
   input.nodeGroups.forEach((g, i) => {
@@ -87,7 +154,8 @@ export function resolveScenario(input: ScenarioInput, ctx: Ctx): { scenario: Sce
     }
     const merged = { ...env, ...(g.ipamd ?? {}) };
     const { config, pdFallback, maxPods } = groupConfig(g, i, inst, parseIpamdEnv(merged).config, report);
-    const net = resolveGroupNetwork(g, i, subnets, writtenSubnets, config.customNetworking, report);
+    capacityWarnings(g, i, inst, config, report);
+    const net = resolveGroupNetwork(g, i, subnets, ctx.knownSubnets, config.customNetworking, report);
     nodeGroups.push({
       name: g.name,
       instance: inst,
@@ -101,136 +169,205 @@ export function resolveScenario(input: ScenarioInput, ctx: Ctx): { scenario: Sce
       ...(net.eniConfigSubnet !== undefined ? { eniConfigSubnet: net.eniConfigSubnet } : {}),
     });
   });
+  return nodeGroups;
+}
+
+/** Checks of names a workload item refers to: node groups and nodes (`<group>-<k>`). */
+interface Refs {
+  /** The scheduling constraint of `nodeGroup` ('*' when undefined); reports an unknown group at `path`. */
+  constraint(nodeGroup: string | undefined, path: PropertyKey[]): string;
+  /** Reports through `rep` a node that no group has. */
+  checkNode(node: string, rep: (m: string) => void): void;
+}
+
+/** Node names offered as "did you mean" (beyond this, groups with fewer nodes are listed first). */
+const MAX_NODE_SUGGESTIONS = 10_000;
+
+function references(ctx: Ctx): Refs {
   const written = ctx.knownGroups;
-  const groupNames = written.map((g) => g.name);
-  const nodeNames = new Set(written.flatMap((g) => Array.from({ length: g.count }, (_, k) => `${g.name}-${k}`)));
-
-  const constraint = (nodeGroup: string | undefined, path: PropertyKey[]): string => {
-    if (nodeGroup === undefined) return '*';
-    if (!groupNames.includes(nodeGroup)) {
-      const hint = closest(nodeGroup, groupNames);
-      report(
-        path,
-        `no node group "${nodeGroup}"${hint ? `; did you mean ${hint}?` : ` (groups: ${groupNames.join(', ')})`}`,
-      );
-    }
-    return `group:${nodeGroup}`;
+  const groupNames = (written ?? []).map((g) => g.name);
+  const counts = new Map((written ?? []).map((g) => [g.name, g.count]));
+  let candidates: string[] | undefined;
+  const suggestions = (): string[] => {
+    candidates ??= (written ?? []).flatMap((g) =>
+      Array.from({ length: Math.min(g.count, MAX_NODE_SUGGESTIONS) }, (_, k) => `${g.name}-${k}`),
+    );
+    return candidates;
   };
-  const checkNode = (node: string, path: PropertyKey[], rep: (m: string) => void = (m) => report(path, m)): void => {
-    if (!nodeNames.has(node)) {
-      const hint = closest(node, nodeNames);
-      rep(`no node "${node}"${hint ? `; did you mean ${hint}?` : ''} (nodes are named <group>-0, <group>-1, ...)`);
-    }
+  const nodeExists = (node: string): boolean => {
+    const m = /^(.*)-(0|[1-9]\d*)$/.exec(node);
+    return m !== null && Number(m[2]) < (counts.get(m[1]) ?? 0);
   };
-
-  const workload: WorkloadSpec[] = [];
-  input.workload.forEach((item, i) => {
-    if (!item) return; // invalid: already reported
-    const p: PropertyKey[] = ['workload', i];
-    if (item.burst) {
-      const b = item.burst;
-      const atMs = dur(b.at);
-      if (atMs > durationMs) report([...p, 'burst', 'at'], `after the end of the run (${input.duration})`, 'warning');
-      workload.push({
-        kind: 'burst',
-        index: i,
-        atMs,
-        pods: b.pods,
-        ...(b.lifetime !== undefined
-          ? { lifetime: toDistribution(b.lifetime, [...p, 'burst', 'lifetime'], report) }
-          : {}),
-        name: b.name ?? `burst${i}`,
-        constraint: constraint(b.nodeGroup, [...p, 'burst', 'nodeGroup']),
-      });
-    } else if (item.poisson) {
-      const q = item.poisson;
-      const fromMs = dur(q.from);
-      const toMs = dur(q.to);
-      if (toMs <= fromMs) report([...p, 'poisson', 'to'], `must be after "from" (${q.from})`);
-      workload.push({
-        kind: 'poisson',
-        index: i,
-        fromMs,
-        toMs,
-        ratePerMinute: q.ratePerMinute,
-        ...(q.lifetime !== undefined
-          ? { lifetime: toDistribution(q.lifetime, [...p, 'poisson', 'lifetime'], report) }
-          : {}),
-        name: q.name ?? `poisson${i}`,
-        constraint: constraint(q.nodeGroup, [...p, 'poisson', 'nodeGroup']),
-      });
-    } else if (item.events) {
-      const events: PodEventSpec[] = [];
-      item.events.forEach((e, j) => {
-        const ep = [...p, 'events', j];
-        if ((e.add === undefined) === (e.delete === undefined)) {
-          report(ep, 'each event needs exactly one of "add" or "delete"');
-          return;
-        }
-        if (e.delete !== undefined && (e.node !== undefined || e.lifetime !== undefined)) {
-          report(ep, '"node" and "lifetime" only go with "add"');
-        }
-        if (e.node !== undefined) checkNode(e.node, [...ep, 'node']);
-        events.push({
-          atMs: dur(e.at),
-          ...(e.add !== undefined ? { add: e.add } : {}),
-          ...(e.delete !== undefined ? { delete: e.delete } : {}),
-          ...(e.node !== undefined ? { node: e.node } : {}),
-          ...(e.lifetime !== undefined ? { lifetime: toDistribution(e.lifetime, [...ep, 'lifetime'], report) } : {}),
-        });
-      });
-      workload.push({ kind: 'events', index: i, events });
-    } else if (item.scale) {
-      const sc = item.scale;
-      constraint(sc.nodeGroup, [...p, 'scale', 'nodeGroup']);
-      workload.push({
-        kind: 'scale',
-        index: i,
-        atMs: dur(sc.at),
-        nodeGroup: sc.nodeGroup,
-        ...(sc.to !== undefined ? { to: sc.to } : {}),
-        ...(sc.by !== undefined ? { by: sc.by } : {}),
-        reschedule: sc.drain === 'reschedule',
-      });
-    } else if (item.trace !== undefined) {
-      const traceFile = resolvePath(ctx.baseDir, item.trace);
-      const events = readTrace(traceFile, item.trace, extra, (node, line, col, rep) =>
-        checkNode(node, [], (m) => rep(m, line, col)),
-      );
-      if (events === undefined) report([...p, 'trace'], `cannot read trace file "${item.trace}"`);
-      else workload.push({ kind: 'events', index: i, events });
-    }
-  });
-
-  const model = resolveModel(input, report);
   return {
-    scenario: {
-      name: input.name ?? ctx.defaultName,
-      ...(input.description !== undefined ? { description: input.description } : {}),
-      ...(input.seed !== undefined ? { seed: input.seed } : {}),
-      durationMs,
-      env,
-      subnets,
-      nodeGroups,
-      workload,
-      model,
+    constraint(nodeGroup, path) {
+      if (nodeGroup === undefined) return '*';
+      if (written && !groupNames.includes(nodeGroup)) {
+        const hint = closest(nodeGroup, groupNames);
+        ctx.report(
+          path,
+          `no node group "${nodeGroup}"${hint ? `; did you mean ${hint}?` : ` (groups: ${groupNames.join(', ')})`}`,
+        );
+      }
+      return `group:${nodeGroup}`;
     },
-    problems: extra,
+    checkNode(node, rep) {
+      if (!written || nodeExists(node)) return;
+      const hint = closest(node, suggestions());
+      rep(`no node "${node}"${hint ? `; did you mean ${hint}?` : ''} (nodes are named <group>-0, <group>-1, ...)`);
+    },
   };
 }
 
-function resolveModel(input: ScenarioInput, report: Report): Scenario['model'] {
-  const ec2 = defaultEc2Params();
-  const kubelet = defaultKubeletParams();
-  const ipamd = defaultIpamdParams();
+/** What resolving one workload item needs besides the item. */
+interface ItemCtx {
+  durationMs: number;
+  duration: string | number | undefined;
+  refs: Refs;
+  ctx: Ctx;
+  /** Problems located in other files (trace CSVs). */
+  extra: Problem[];
+}
+
+/** One workload item, resolved (undefined when it cannot be: its problem is reported). */
+function resolveItem(item: WorkloadItemInput, i: number, c: ItemCtx): WorkloadSpec | undefined {
+  const p: PropertyKey[] = ['workload', i];
+  const { report } = c.ctx;
+  if (item.burst) {
+    const b = item.burst;
+    const atMs = dur(b.at);
+    if (atMs > c.durationMs)
+      report([...p, 'burst', 'at'], `after the end of the run (${String(c.duration)})`, 'warning');
+    return {
+      kind: 'burst',
+      index: i,
+      atMs,
+      pods: b.pods,
+      ...(b.lifetime !== undefined
+        ? { lifetime: toDistribution(b.lifetime, [...p, 'burst', 'lifetime'], report) }
+        : {}),
+      name: b.name ?? `burst${i}`,
+      constraint: c.refs.constraint(b.nodeGroup, [...p, 'burst', 'nodeGroup']),
+    };
+  }
+  if (item.poisson) return poissonSpec(item.poisson, i, c);
+  if (item.events) return { kind: 'events', index: i, events: eventSpecs(item.events, p, c) };
+  if (item.scale) {
+    const sc = item.scale;
+    c.refs.constraint(sc.nodeGroup, [...p, 'scale', 'nodeGroup']);
+    return {
+      kind: 'scale',
+      index: i,
+      atMs: dur(sc.at),
+      nodeGroup: sc.nodeGroup,
+      ...(sc.to !== undefined ? { to: sc.to } : {}),
+      ...(sc.by !== undefined ? { by: sc.by } : {}),
+      reschedule: sc.drain === 'reschedule',
+    };
+  }
+  if (item.trace !== undefined) return traceSpec(item.trace, i, c);
+  return undefined;
+}
+
+function poissonSpec(q: NonNullable<WorkloadItemInput['poisson']>, i: number, c: ItemCtx): WorkloadSpec {
+  const p: PropertyKey[] = ['workload', i, 'poisson'];
+  const { report } = c.ctx;
+  const fromMs = dur(q.from);
+  const toMs = dur(q.to);
+  if (toMs <= fromMs) report([...p, 'to'], `must be after "from" (${q.from})`);
+  return {
+    kind: 'poisson',
+    index: i,
+    fromMs,
+    toMs,
+    ratePerMinute: q.ratePerMinute,
+    ...(q.lifetime !== undefined ? { lifetime: toDistribution(q.lifetime, [...p, 'lifetime'], report) } : {}),
+    name: q.name ?? `poisson${i}`,
+    constraint: c.refs.constraint(q.nodeGroup, [...p, 'nodeGroup']),
+  };
+}
+
+function eventSpecs(
+  items: NonNullable<WorkloadItemInput['events']>,
+  p: readonly PropertyKey[],
+  c: ItemCtx,
+): PodEventSpec[] {
+  const { report } = c.ctx;
+  const events: PodEventSpec[] = [];
+  items.forEach((e, j) => {
+    const ep = [...p, 'events', j];
+    if ((e.add === undefined) === (e.delete === undefined)) {
+      report(ep, 'each event needs exactly one of "add" or "delete"');
+      return;
+    }
+    if (e.delete !== undefined && (e.node !== undefined || e.lifetime !== undefined)) {
+      report(ep, '"node" and "lifetime" only go with "add"');
+    }
+    if (e.node !== undefined) c.refs.checkNode(e.node, (m) => report([...ep, 'node'], m));
+    events.push({
+      atMs: dur(e.at),
+      ...(e.add !== undefined ? { add: e.add } : {}),
+      ...(e.delete !== undefined ? { delete: e.delete } : {}),
+      ...(e.node !== undefined ? { node: e.node } : {}),
+      ...(e.lifetime !== undefined ? { lifetime: toDistribution(e.lifetime, [...ep, 'lifetime'], report) } : {}),
+    });
+  });
+  return events;
+}
+
+/** A trace item's events, read from its CSV (undefined when the file cannot be read: reported). */
+function traceSpec(trace: string, i: number, c: ItemCtx): WorkloadSpec | undefined {
+  const file = resolvePath(c.ctx.baseDir, trace);
+  const shown = c.ctx.showPath(trace);
+  const read = readTrace(file, shown, c.extra, (node, line, col, rep) =>
+    c.refs.checkNode(node, (m) => rep(m, line, col)),
+  );
+  if (typeof read === 'string') {
+    c.ctx.report(['workload', i, 'trace'], `cannot read trace file "${shown}" (${read})`);
+    return undefined;
+  }
+  return { kind: 'events', index: i, events: read };
+}
+
+/**
+ * Warns where a `scale ... by` takes a group below zero nodes (the model clamps to zero): each group's count is
+ * followed from its configured count through its scale items in time order.
+ */
+function scaleWarnings(workload: readonly WorkloadSpec[], groups: readonly KnownGroup[], report: Report): void {
+  const steps = workload
+    .filter((w): w is Extract<WorkloadSpec, { kind: 'scale' }> => w.kind === 'scale')
+    .sort((a, b) => a.atMs - b.atMs || a.index - b.index);
+  const counts = new Map(groups.map((g) => [g.name, g.count]));
+  for (const s of steps) {
+    const current = counts.get(s.nodeGroup);
+    if (current === undefined) continue;
+    const next = s.to ?? current + (s.by ?? 0);
+    if (next < 0) {
+      report(
+        ['workload', s.index, 'scale', 'by'],
+        `takes "${s.nodeGroup}" from ${current} node${current === 1 ? '' : 's'} to ${next}: clamped to 0`,
+        'warning',
+      );
+    }
+    counts.set(s.nodeGroup, Math.max(0, next));
+  }
+}
+
+function resolveModel(m: ModelInput | undefined, report: Report): Scenario['model'] {
   const nodes = defaultNodeParams();
-  const m = input.model;
-  const base = ['model'];
   if (m?.nodes?.bootDelay !== undefined)
-    nodes.bootDelay = toDistribution(m.nodes.bootDelay, [...base, 'nodes', 'bootDelay'], report);
+    nodes.bootDelay = toDistribution(m.nodes.bootDelay, ['model', 'nodes', 'bootDelay'], report);
   if (m?.nodes?.terminateDelay !== undefined)
-    nodes.terminateDelay = toDistribution(m.nodes.terminateDelay, [...base, 'nodes', 'terminateDelay'], report);
-  const e = m?.ec2;
+    nodes.terminateDelay = toDistribution(m.nodes.terminateDelay, ['model', 'nodes', 'terminateDelay'], report);
+  const kubelet = defaultKubeletParams();
+  if (m?.kubelet?.retryBackoff !== undefined) {
+    kubelet.retryBackoff = toDistribution(m.kubelet.retryBackoff, ['model', 'kubelet', 'retryBackoff'], report);
+  }
+  return { nodes, ec2: resolveEc2Model(m?.ec2, report), kubelet, ipamd: resolveIpamdModel(m?.ipamd, report) };
+}
+
+function resolveEc2Model(e: NonNullable<ModelInput>['ec2'], report: Report): Scenario['model']['ec2'] {
+  const ec2 = defaultEc2Params();
+  const base = ['model', 'ec2'];
   if (e?.throttle === 'none') ec2.throttle = undefined;
   else if (e?.throttle && ec2.throttle) {
     for (const api of EC2_APIS) {
@@ -241,7 +378,7 @@ function resolveModel(input: ScenarioInput, report: Report): Scenario['model'] {
   if (e?.background)
     for (const api of EC2_APIS) if (e.background[api] !== undefined) ec2.background[api] = e.background[api];
   if (e?.throttledLatency !== undefined)
-    ec2.throttledLatency = toDistribution(e.throttledLatency, [...base, 'ec2', 'throttledLatency'], report);
+    ec2.throttledLatency = toDistribution(e.throttledLatency, [...base, 'throttledLatency'], report);
   const sr = e?.sdkRetry;
   if (sr) {
     if (sr.maxAttempts !== undefined) ec2.sdkRetry.maxAttempts = sr.maxAttempts;
@@ -250,29 +387,30 @@ function resolveModel(input: ScenarioInput, report: Report): Scenario['model'] {
     if (sr.quota !== undefined) ec2.sdkRetry.quota = sr.quota;
     if (sr.retryCost !== undefined) ec2.sdkRetry.retryCost = sr.retryCost;
   }
-  if (m?.ec2?.latency) {
+  if (e?.latency) {
     for (const api of EC2_APIS) {
-      const d = m.ec2.latency[api];
-      if (d !== undefined) ec2.latency[api] = toDistribution(d, [...base, 'ec2', 'latency', api], report);
+      const d = e.latency[api];
+      if (d !== undefined) ec2.latency[api] = toDistribution(d, [...base, 'latency', api], report);
     }
   }
-  if (m?.ec2?.eniVisibleDelay !== undefined)
-    ec2.eniVisibleDelay = toDistribution(m.ec2.eniVisibleDelay, [...base, 'ec2', 'eniVisibleDelay'], report);
-  if (m?.kubelet?.retryBackoff !== undefined) {
-    kubelet.retryBackoff = toDistribution(m.kubelet.retryBackoff, [...base, 'kubelet', 'retryBackoff'], report);
-  }
-  const ip = m?.ipamd;
-  if (ip?.startDelay !== undefined)
-    ipamd.startDelay = toDistribution(ip.startDelay, [...base, 'ipamd', 'startDelay'], report);
-  if (ip?.eniSetup !== undefined) ipamd.eniSetup = toDistribution(ip.eniSetup, [...base, 'ipamd', 'eniSetup'], report);
+  if (e?.eniVisibleDelay !== undefined)
+    ec2.eniVisibleDelay = toDistribution(e.eniVisibleDelay, [...base, 'eniVisibleDelay'], report);
+  return ec2;
+}
+
+function resolveIpamdModel(ip: NonNullable<ModelInput>['ipamd'], report: Report): Scenario['model']['ipamd'] {
+  const ipamd = defaultIpamdParams();
+  const base = ['model', 'ipamd'];
+  if (ip?.startDelay !== undefined) ipamd.startDelay = toDistribution(ip.startDelay, [...base, 'startDelay'], report);
+  if (ip?.eniSetup !== undefined) ipamd.eniSetup = toDistribution(ip.eniSetup, [...base, 'eniSetup'], report);
   if (ip?.placement) ipamd.placement = ip.placement;
   const t = ip?.timers;
   if (t) {
     const set = (v: string | number | undefined, k: keyof typeof ipamd.timers, name: string, min = 0): void => {
       if (v === undefined) return;
       const msv = dur(v);
-      if (msv < min) report([...base, 'ipamd', 'timers', name], `must be at least ${min} ms`);
-      (ipamd.timers[k] as number) = msv;
+      if (msv < min) report([...base, 'timers', name], `must be at least ${min} ms`);
+      ipamd.timers[k] = msv;
     };
     set(t.loopInterval, 'loopIntervalMs', 'loopInterval', 2);
     set(t.decreaseInterval, 'decreaseIntervalMs', 'decreaseInterval');
@@ -281,7 +419,7 @@ function resolveModel(input: ScenarioInput, report: Report): Scenario['model'] {
     set(t.detachToDelete, 'detachToDeleteMs', 'detachToDelete');
     set(t.reconcileInterval, 'reconcileIntervalMs', 'reconcileInterval');
   }
-  return { nodes, ec2, kubelet, ipamd };
+  return ipamd;
 }
 
 /**
@@ -296,25 +434,36 @@ export function defaultNodeParams(): Scenario['model']['nodes'] {
   };
 }
 
+/** Largest trace CSV read (about 2 million events): past it, the trace is refused before it is read. */
+export const MAX_TRACE_BYTES = 64 * 1024 * 1024;
+/** Bad lines of one trace listed one by one; past this they are counted. */
+const MAX_TRACE_PROBLEMS = 1000;
+
 /**
  * Reads a trace CSV: `time,action,pod[,node]` per line, `#` comments, an optional header line.
  * Time is a duration ("90s", "1m30s") or a plain number of seconds; action is add or delete.
+ * Returns why the file cannot be read instead when it cannot.
  */
 function readTrace(
   path: string,
   shown: string,
   problems: Problem[],
   checkNode: (node: string, line: number, col: number, rep: (m: string, line: number, col: number) => void) => void,
-): PodEventSpec[] | undefined {
+): PodEventSpec[] | string {
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_TRACE_BYTES)
+      return `${(size / 1024 / 1024).toFixed(0)} MB; a trace is at most ${MAX_TRACE_BYTES / 1024 / 1024} MB`;
     text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : (code ?? String(e));
   }
   const events: PodEventSpec[] = [];
+  let bad = 0;
   const err = (message: string, line: number, col: number): void => {
-    problems.push({ file: shown, line, col, path: '', message, severity: 'error' });
+    if (++bad <= MAX_TRACE_PROBLEMS) problems.push({ file: shown, line, col, path: '', message, severity: 'error' });
   };
   text.split(/\r?\n/).forEach((rawLine, i) => {
     const line = i + 1;
@@ -335,5 +484,16 @@ function readTrace(
     if (node) checkNode(node, line, colOf(3), err);
     events.push(action === 'add' ? { atMs, add: pod, ...(node ? { node } : {}) } : { atMs, delete: pod });
   });
+  if (bad > MAX_TRACE_PROBLEMS) {
+    const more = bad - MAX_TRACE_PROBLEMS;
+    problems.push({
+      file: shown,
+      line: 0,
+      col: 0,
+      path: '',
+      message: `${more} more bad lines not read`,
+      severity: 'error',
+    });
+  }
   return events;
 }

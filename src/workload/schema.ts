@@ -79,6 +79,9 @@ export const NodeGroup = z.strictObject({
     .meta({ description: 'custom networking (AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true): the ENIConfig of these nodes' }),
 });
 
+/** A subnet CIDR reservation. */
+export const Reservation = z.strictObject({ cidr: z.string(), type: z.enum(['prefix', 'explicit']) });
+
 /** A subnet of the VPC, at the level of addresses. */
 export const SubnetInput = z.strictObject({
   name: DnsLabel,
@@ -123,13 +126,10 @@ export const SubnetInput = z.strictObject({
     })
     .optional()
     .meta({ description: 'addresses other tenants of the subnet hold for the whole run' }),
-  reservations: z
-    .array(z.strictObject({ cidr: z.string(), type: z.enum(['prefix', 'explicit']) }))
-    .optional()
-    .meta({
-      description:
-        'subnet CIDR reservations: prefix (EC2 takes prefixes from here first) or explicit (never used automatically)',
-    }),
+  reservations: z.array(Reservation).optional().meta({
+    description:
+      'subnet CIDR reservations: prefix (EC2 takes prefixes from here first) or explicit (never used automatically)',
+  }),
 });
 
 const Placement = {
@@ -282,9 +282,20 @@ export const TopLevelSchema = ScenarioSchema.extend({
   model: z.unknown().optional(),
 });
 
+/** A subnet with its reservations checked one by one (so one bad reservation does not hide the others). */
+export const SubnetShell = SubnetInput.extend({ reservations: z.array(z.unknown()).optional() });
+
 /** The scenario as written (after schema validation, before resolution). */
 export type ScenarioInput = z.infer<typeof ScenarioSchema>;
 export type DistributionInputT = z.infer<typeof DistributionInput>;
+export type NodeGroupInput = z.infer<typeof NodeGroup>;
+export type WorkloadItemInput = z.infer<typeof WorkloadItem>;
+export type ModelInput = z.infer<typeof Model>;
+export type ReservationInput = z.infer<typeof Reservation>;
+/** A subnet as written, each reservation undefined where it failed the schema (already reported). */
+export type SubnetItemInput = Omit<z.infer<typeof SubnetInput>, 'reservations'> & {
+  reservations?: (ReservationInput | undefined)[];
+};
 
 /** JSON Schema of the scenario file, for editors. */
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -107,10 +107,11 @@ model:
       parseScenarioText(base + '  - trace: bad.csv\n  - trace: none.csv\n', 's.yaml'),
       dir,
     ).problems.map(formatProblem);
+    // s.yaml is not in `dir` as the cwd sees it: trace paths are printed absolute, so the user can open them.
     expect(bad).toEqual([
-      's.yaml:5:12: error: workload[1].trace: cannot read trace file "none.csv"',
-      'bad.csv:2:3: error: action "remove" must be add or delete',
-      'bad.csv:3:1: error: time "soon" is not a duration (e.g. "90s", "1m30s", or seconds)',
+      `s.yaml:5:12: error: workload[1].trace: cannot read trace file "${join(dir, 'none.csv')}" (no such file)`,
+      `${join(dir, 'bad.csv')}:2:3: error: action "remove" must be add or delete`,
+      `${join(dir, 'bad.csv')}:3:1: error: time "soon" is not a duration (e.g. "90s", "1m30s", or seconds)`,
     ]);
   });
 
