@@ -4,7 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import { parseScenarioText, readInput, readInputText, validateEdited, type ParsedDoc } from '../workload/load.js';
+import {
+  MAX_SCENARIO_BYTES,
+  parseScenarioText,
+  readInput,
+  readInputText,
+  validateEdited,
+  type ParsedDoc,
+} from '../workload/load.js';
 import { formatProblem, InputError, type Problem } from '../workload/problems.js';
 import {
   expandGrid,
@@ -177,7 +184,7 @@ function loadBase(path: string): {
 } {
   let bytes: Buffer;
   try {
-    bytes = readInput(path);
+    bytes = readInput(path, MAX_SCENARIO_BYTES);
   } catch (e) {
     if (e instanceof InputError) return { problems: e.problems };
     throw e;

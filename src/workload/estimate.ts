@@ -168,20 +168,26 @@ export function formatSeconds(s: number): string {
 const count = (n: number): string =>
   n < 1e9 ? Math.round(n).toLocaleString('en-US') : n.toExponential(1).replace('e+', 'e');
 
-/** One line: "about 70 MB of memory and 0.4 s (3 nodes, 37 pods at once, 52 in all)". */
+/** What the estimate rests on: "3 nodes at most, 37 pods at once at most, 52 in all". */
+function describeLoad(e: Estimate): string {
+  const s = (n: number): string => (Math.round(n) === 1 ? '' : 's');
+  return `${count(e.peakNodes)} node${s(e.peakNodes)} at most, ${count(e.peakPods)} pod${s(e.peakPods)} at once at most, ${count(e.totalPods)} in all`;
+}
+
+/** One line: "about 70 MB of memory and 0.4 s (3 nodes at most, 37 pods at once at most, 52 in all)". */
 export function describeEstimate(e: Estimate): string {
-  return `about ${formatBytes(e.bytes)} of memory and ${formatSeconds(e.seconds)} (${count(e.peakNodes)} node${e.peakNodes === 1 ? '' : 's'} at most, ${count(e.peakPods)} pod${e.peakPods === 1 ? '' : 's'} at once at most, ${count(e.totalPods)} in all)`;
+  return `about ${formatBytes(e.bytes)} of memory and ${formatSeconds(e.seconds)} (${describeLoad(e)})`;
 }
 
 /**
  * Why a run of this estimate does not fit in `limitBytes` (`parallel` runs at once), or undefined when it fits.
- * `limitName` says where the limit came from ("this machine's memory", "--max-memory").
+ * `limitName` says where the limit came from ("this machine's memory", "--max-memory 8GB").
  */
 export function memoryRefusal(e: Estimate, limitBytes: number, limitName: string, parallel = 1): string | undefined {
   const need = e.bytes * parallel;
   if (need <= limitBytes) return undefined;
-  const each = parallel > 1 ? ` (${parallel} runs at once, ${formatBytes(e.bytes)} each)` : '';
-  return `this run needs ${describeEstimate(e).replace(/^about [^ ]+ [^ ]+/, `about ${formatBytes(need)}`)}${each}, more than the ${formatBytes(limitBytes)} of ${limitName}; make the scenario smaller, or pass --max-memory <size> or --no-limit to run it anyway`;
+  const who = parallel > 1 ? `${parallel} runs at once need` : 'this run needs';
+  return `${who} about ${formatBytes(need)} of memory (estimated from ${describeLoad(e)}), more than the ${formatBytes(limitBytes)} of ${limitName}; make the scenario smaller, or pass --max-memory <size> or --no-limit to run it anyway`;
 }
 
 /** Parses a memory size: "512MB", "8G", "1.5 GiB", "2TB" or a plain number of bytes (units are binary). */

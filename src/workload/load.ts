@@ -332,8 +332,7 @@ function checkSubnet(x: unknown, i: number, c: Checker): SubnetItemInput | undef
   const shell = c.check(SubnetShell, x, ['subnets', i]);
   if (!shell) return undefined;
   const reservations = shell.reservations?.map((r, j) => c.check(Reservation, r, ['subnets', i, 'reservations', j]));
-  const { reservations: _, ...rest } = shell;
-  return reservations ? { ...rest, reservations } : rest;
+  return { ...shell, reservations };
 }
 
 /** Names and counts of every node group written (valid or not); undefined when "nodeGroups" is not a list. */

@@ -299,5 +299,5 @@ export type SubnetItemInput = Omit<z.infer<typeof SubnetInput>, 'reservations'> 
 
 /** JSON Schema of the scenario file, for editors. */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' });
 }

@@ -11,8 +11,9 @@ import { buildPlan, type Plan } from '../sweep-plan.js';
 import { runWithProgress } from '../run-sweep.js';
 import { execInputs, list } from '../sweep-options.js';
 import { defaultWorkers } from '../pool.js';
+import { checkPlanMemory, memoryOptions, type MemoryArgs } from '../memory-limit.js';
 
-interface CompareArgs {
+interface CompareArgs extends MemoryArgs {
   a: string;
   b?: string;
   set?: string | string[];
@@ -98,7 +99,7 @@ export function compareCommand(io: Io) {
     command: 'compare <a> [b]',
     describe: 'Compare two scenarios or two settings on the same seeds (paired differences with 95% CIs)',
     builder: (y: Argv) =>
-      y
+      memoryOptions(y)
         .positional('a', {
           type: 'string',
           demandOption: true,
@@ -146,6 +147,7 @@ export function compareCommand(io: Io) {
       });
       const [sa, sb] = sides(a);
       printProblems(io, [...sa.plan.warnings, ...(sb.plan === sa.plan ? [] : sb.plan.warnings)]);
+      for (const s of [sa, sb]) checkPlanMemory(io, s.file, s.plan, a, workers);
       const tasks = [sa, sb].flatMap((s, side) =>
         s.plan.seeds.map((seed) => ({ scenario: s.plan.scenarioPath, settings: s.point.settings, seed, side })),
       );

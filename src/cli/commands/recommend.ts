@@ -8,6 +8,7 @@ import type { SweepRow } from '../../sweep/types.js';
 import { InputError } from '../../workload/problems.js';
 import { printProblems, UsageError, type Io } from '../io.js';
 import { buildPlan } from '../sweep-plan.js';
+import { checkPlanMemory, memoryOptions, type MemoryArgs } from '../memory-limit.js';
 import { executePlan } from '../run-sweep.js';
 import { readResultsFile } from '../results-file.js';
 import {
@@ -20,7 +21,7 @@ import {
   type GridArgs,
 } from '../sweep-options.js';
 
-interface RecommendArgs extends GridArgs, ExecArgs {
+interface RecommendArgs extends GridArgs, ExecArgs, MemoryArgs {
   scenario?: string;
   slo: string | string[];
   basis: SloBasis;
@@ -48,6 +49,7 @@ async function gatherRows(io: Io, a: RecommendArgs): Promise<SweepRow[]> {
   const exec = execInputs(a);
   const plan = buildPlan(gridInputs(a.scenario, a));
   printProblems(io, plan.warnings);
+  checkPlanMemory(io, a.scenario, plan, a, exec.workers);
   const inputs = [a.scenario, ...(a.grid ? [a.grid] : [])];
   const result = await executePlan(io, plan, {
     workers: exec.workers,
@@ -68,7 +70,10 @@ export function recommendCommand(io: Io, setExit: (code: number) => void) {
     builder: (y: Argv) =>
       execOptions(
         gridOptions(
-          y.positional('scenario', { type: 'string', describe: 'scenario file (YAML or JSON); omit with --from' }),
+          memoryOptions(y).positional('scenario', {
+            type: 'string',
+            describe: 'scenario file (YAML or JSON); omit with --from',
+          }),
         ),
         false,
       )

@@ -9,8 +9,9 @@ import { parseDuration } from '../../util/duration.js';
 import { renderText } from '../../report/text.js';
 import { checkReplaceable, printProblems, UsageError, wholeNumber, writeOutput, type Io } from '../io.js';
 import { openEventLog } from '../event-log.js';
+import { checkMemory, memoryOptions, type MemoryArgs } from '../memory-limit.js';
 
-interface RunArgs {
+interface RunArgs extends MemoryArgs {
   scenario: string;
   seed?: number;
   format: 'text' | 'json';
@@ -32,7 +33,7 @@ export function runCommand(io: Io) {
     command: 'run <scenario>',
     describe: 'Run a scenario and print the report',
     builder: (y: Argv) =>
-      y
+      memoryOptions(y)
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
         .option('seed', {
           type: 'number',
@@ -74,6 +75,7 @@ export function runCommand(io: Io) {
       wholeNumber('node-series', a.nodeSeries, 0);
       const { scenario, warnings } = loadScenario(a.scenario);
       printProblems(io, warnings);
+      checkMemory(io, a.scenario, scenario, a);
       const visual = a.html !== undefined || a.csv !== undefined;
       if (everyMs !== undefined && scenario.durationMs / everyMs > MAX_SAMPLES) {
         throw new UsageError(

@@ -10,8 +10,9 @@ import { buildPlan, type Plan } from '../sweep-plan.js';
 import { executePlan } from '../run-sweep.js';
 import { writeSweepHtml } from './report-sweep.js';
 import { execInputs, execOptions, gridInputs, gridOptions, type ExecArgs, type GridArgs } from '../sweep-options.js';
+import { checkPlanMemory, memoryOptions, type MemoryArgs } from '../memory-limit.js';
 
-interface SweepArgs extends GridArgs, ExecArgs {
+interface SweepArgs extends GridArgs, ExecArgs, MemoryArgs {
   scenario: string;
   format: 'text' | 'json';
   'dry-run': boolean;
@@ -79,7 +80,11 @@ export function sweepCommand(io: Io) {
     builder: (y: Argv) =>
       execOptions(
         gridOptions(
-          y.positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' }),
+          memoryOptions(y).positional('scenario', {
+            type: 'string',
+            demandOption: true,
+            describe: 'scenario file (YAML or JSON)',
+          }),
         ),
         true,
       )
@@ -116,6 +121,7 @@ export function sweepCommand(io: Io) {
       const exec = execInputs(a);
       const plan = buildPlan(gridInputs(a.scenario, a));
       printProblems(io, plan.warnings);
+      checkPlanMemory(io, a.scenario, plan, a, exec.workers);
       const inputs = [a.scenario, ...(a.grid ? [a.grid] : [])];
       if (a.html) checkReplaceable(a.html, { inputs, force: a.force });
       if (a['dry-run'])
