@@ -105,21 +105,29 @@ function toPlain(
     return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (e) {
     if (!(e instanceof ReferenceError)) throw e;
-    let first: YamlNode | undefined;
+    const bomb = /excessive alias/i.test(e.message);
+    const source = /: (\S+)$/.exec(e.message)?.[1];
+    let found: YamlNode | undefined;
     visit(doc, {
       Alias(_, node) {
-        first = node;
+        if (!bomb && node.source !== source) return undefined;
+        found = node;
         return visit.BREAK;
       },
     });
-    return {
-      problem: problemAt(
-        file,
-        at(first),
-        `YAML aliases expand to too much (more than ${MAX_ALIAS_COUNT} copies of an anchor's content): write the values out`,
-      ),
-    };
+    const message = bomb
+      ? `YAML aliases expand to too much (more than ${MAX_ALIAS_COUNT} copies of an anchor's content): write the values out`
+      : `unknown alias *${source ?? ''}: an anchor &${source ?? 'name'} must come before it`;
+    return { problem: problemAt(file, at(found), message) };
   }
+}
+
+/** A parser message in the user's terms. */
+function yamlMessage(message: string): string {
+  if (/call stack/i.test(message)) return nestingMessage;
+  if (/multiple documents/i.test(message))
+    return 'a scenario is one YAML document: remove the second "---" and what follows';
+  return message;
 }
 
 /** Parser errors and warnings, located; a parser stack overflow is reported as too deep nesting. */
@@ -130,8 +138,7 @@ function yamlProblems(doc: Document, lc: LineCounter, file: string): Problem[] {
     [doc.warnings, 'warning'],
   ] as const) {
     for (const e of list) {
-      const message = e.message.split('\n')[0];
-      out.push(problemAt(file, lc.linePos(e.pos[0]), /call stack/i.test(message) ? nestingMessage : message, severity));
+      out.push(problemAt(file, lc.linePos(e.pos[0]), yamlMessage(e.message.split('\n')[0]), severity));
     }
   }
   return out;
@@ -199,8 +206,11 @@ function flattenIssues(
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       const branches = issue.errors.map((b) => flattenIssues(b, path));
+      // A branch that only rejects the value's type (or is itself a union doing so) explains nothing.
       const typeOnly = (b: { issue: z.core.$ZodIssue; path: PropertyKey[] }[]) =>
-        b.every((x) => x.issue.code === 'invalid_type' && x.path.length === path.length);
+        b.every(
+          (x) => (x.issue.code === 'invalid_type' || x.issue.code === 'invalid_union') && x.path.length === path.length,
+        );
       const best = branches.find((b) => !typeOnly(b));
       if (best) {
         out.push(...best);
@@ -219,10 +229,27 @@ function flattenIssues(
 
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   const found = value === undefined ? ' (missing)' : `, got ${typeName(value)}`;
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}${found}`;
-  if (issue.code === 'invalid_union' || (issue.message.startsWith('expected ') && issue.message.includes(' or ')))
-    return `${issue.message}${found}`;
-  return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}${found}`;
+    case 'invalid_union':
+      return `${issue.message}${found}`;
+    case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const bound = String(small ? issue.minimum : issue.maximum);
+      const word = small ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+      return issue.origin === 'array'
+        ? `must have ${word} ${bound} item${bound === '1' ? '' : 's'}`
+        : `must be ${word} ${bound}${found}`;
+    }
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${found}`;
+    default:
+      return issue.message.startsWith('expected ') && issue.message.includes(' or ')
+        ? `${issue.message}${found}`
+        : issue.message;
+  }
 }
 
 function typeName(v: unknown): string {

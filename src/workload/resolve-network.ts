@@ -282,7 +282,7 @@ export function capacityWarnings(
     if (value > most)
       report(
         where(key),
-        `${key}=${value} is more ${unit} than a ${inst.name} node of "${g.name}" can hold (${most}: ${how}); ipamd never reaches it`,
+        `${key}=${value} is more ${unit} than one ${inst.name} node of "${g.name}" can hold (${most}: ${how}); ipamd never reaches it`,
         'warning',
       );
   };

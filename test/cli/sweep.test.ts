@@ -105,7 +105,9 @@ describe('sweep', () => {
     const r = await cli(['sweep', scenario, '--grid', bad, '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`${bad}:4:30: error: set.nodeGroups[0].count[1]: nodeGroups[0].count=-2: Too small`);
+    expect(r.stderr).toContain(
+      `${bad}:4:30: error: set.nodeGroups[0].count[1]: nodeGroups[0].count=-2: must be at least 0`,
+    );
     expect(r.stderr).toContain(
       `${bad}:5:3: error: set.WARM_ENI_TARGTE: unknown ipamd variable "WARM_ENI_TARGTE"; did you mean WARM_ENI_TARGET?`,
     );
