@@ -2,32 +2,33 @@
  * How much memory and time a scenario's run takes, estimated from the scenario alone (before anything runs), so
  * that a run that cannot fit is refused in milliseconds instead of dying out of memory minutes later.
  *
- * Calibration (warmpool-sim 0.1.0, Node 20, one core of a 2-core machine; `/usr/bin/time -f %M` of
- * `run <file> --format json`, maximum resident set):
+ * Calibration (warmpool-sim 0.1.0, Node 20, on a shared 2-core machine; `/usr/bin/time -f %M` of
+ * `run <file> --format json`, maximum resident set; the estimate of each with the constants below):
  *
- *   scenario                                           peak RSS     wall
- *   3 m5.large, 1h, no pods                              57 MB     0.3 s
- *   300 m5.large, 1h                                     73 MB     0.5 s
- *   1,000 m5.large, 1h                                  105 MB     1.0 s
- *   1,000 m5.large, 6h                                  105 MB     3.0 s
- *   3,000 m5.large, 1h                                  149 MB     5.3 s
- *   10,000 m5.large, 20m                                273 MB      26 s
- *   10,000 t3.small, 20m                                247 MB      30 s
- *   40 m5.24xlarge, burst of 10,000 pods                 76 MB     1.8 s
- *   80 m5.24xlarge, burst of 40,000 pods                105 MB     1.4 s
- *   300 m5.24xlarge, burst of 200,000 pods              ...        ...
- *   3 m5.large, 20,000 pods pending for 1h               70 MB     0.6 s
- *   3 m5.large, 200,000 pods pending for 20m            ...        ...
- *   40 m5.24xlarge, Poisson 60,000 pods (1m lifetime)    74 MB     1.5 s
- *   40 m5.24xlarge, Poisson 240,000 pods (1m lifetime)   84 MB     1.9 s
- *   40 m5.24xlarge, Poisson 280,000 pods kept           ...        ...
+ *   scenario                                            peak RSS    wall    estimate
+ *   3 m5.large, 1h, no pods                                57 MB   0.3 s
+ *   300 m5.large, 1h                                       73 MB   0.5 s     84 MB   0.5 s
+ *   1,000 m5.large, 1h                                    105 MB   1.0 s    111 MB   1.4 s
+ *   1,000 m5.large, 6h                                    105 MB   3.0 s    111 MB   5.0 s
+ *   3,000 m5.large, 1h                                    149 MB   5.3 s    189 MB   5.6 s
+ *   10,000 m5.large, 20m                                  273 MB    26 s    463 MB    38 s
+ *   10,000 t3.small, 20m                                  247 MB    30 s    463 MB    38 s
+ *   40 m5.24xlarge, burst of 10,000 pods                   76 MB   1.8 s     89 MB   0.6 s
+ *   80 m5.24xlarge, burst of 40,000 pods                  105 MB   1.4 s    138 MB   1.4 s
+ *   300 m5.24xlarge, burst of 200,000 pods                204 MB    10 s    396 MB   5.4 s
+ *   3 m5.large, 20,000 pods pending for 1h                 70 MB   0.6 s    103 MB   0.8 s
+ *   3 m5.large, 200,000 pods pending for 20m              123 MB   0.7 s    384 MB   5.3 s
+ *   40 m5.24xlarge, Poisson 58,000 pods (1m lifetime)      74 MB   1.5 s     82 MB   1.8 s
+ *   40 m5.24xlarge, Poisson 236,000 pods (1m lifetime)     84 MB   1.9 s    102 MB   6.3 s
+ *   40 m5.24xlarge, Poisson 280,000 pods, none deleted    150 MB   1.0 s    510 MB   7.3 s
  *
- * Memory: a base of about 60 MB, about 22 KB per node (its ENIs, addresses, timers and queued EC2 calls; the type
- * hardly matters), about 1 KB per pod alive at once (running or pending), about 60 bytes per pod ever created (its
- * latency record). The constants below round these up by about half, so that the estimate errs on the safe side.
- * Time: about 0.15 us per node-second of simulated time (ipamd's 5 s loop), 6 us per pod created, and a start-up
- * storm that grows with the square of the nodes booting at once (EC2 throttling makes each node retry longer the
- * more nodes there are: 0.3 s for 1,000 nodes, 4 s for 3,000, 25 s for 10,000).
+ * Memory: a base of about 60 MB, 20 to 45 KB per node (its ENIs, addresses, timers and queued EC2 calls; the type
+ * hardly matters), 300 bytes (waiting) to 700 bytes (running) per pod alive at once, about 60 bytes per pod ever
+ * created (its latency record). The constants below are rounded up (72 MB, 40 KB, 1.5 KB, 100 bytes) so that the
+ * estimate errs on the safe side: it is above every measured peak. Time: about 0.15 us per node-second of
+ * simulated time (ipamd's 5 s loop), 5 to 50 us per pod, and a start-up storm that grows with the square of the
+ * nodes booting at once (EC2 throttling makes each node retry longer the more nodes there are: 0.3 s for 1,000
+ * nodes, 4 s for 3,000, 25 s for 10,000); time is told, never refused.
  */
 import type { Distribution } from '../engine/distribution.js';
 import type { Scenario, WorkloadSpec } from './scenario.js';
@@ -50,13 +51,13 @@ export interface Estimate {
 
 const MB = 1024 * 1024;
 /** Memory of the process before the scenario adds anything. */
-const BASE_BYTES = 64 * MB;
-const BYTES_PER_NODE = 32 * 1024;
+const BASE_BYTES = 72 * MB;
+const BYTES_PER_NODE = 40 * 1024;
 const BYTES_PER_LIVE_POD = 1536;
 const BYTES_PER_POD = 100;
 const BASE_SECONDS = 0.3;
 const SECONDS_PER_NODE_SECOND = 0.2e-6;
-const SECONDS_PER_POD = 8e-6;
+const SECONDS_PER_POD = 2.5e-5;
 /** Start-up storm: seconds per (node booting at once)^2. */
 const SECONDS_PER_NODE_SQUARED = 3.5e-7;
 
