@@ -119,3 +119,95 @@ model:
     expect(() => loadScenario('/nonexistent/x.yaml')).toThrow(/no such file/);
   });
 });
+
+describe('every problem at once (issue 13, item 4)', () => {
+  it('a reservation of type bogus does not hide the semantic errors elsewhere in its subnet', () => {
+    expect(
+      problems(`duration: 1h
+nodeGroups: [{ name: a, instanceType: m5.large, count: 1 }]
+subnets:
+  - name: main
+    cidr: 10.0.0.0/26
+    inUse: { addresses: 60 }
+    reservations:
+      - { cidr: 10.0.0.0/28, type: bogus }
+      - { cidr: 10.0.1.0/28, type: explicit }
+      - { cidr: 10.0.0.16/28, type: prefix }
+      - { cidr: 10.0.0.16/29, type: explicit }
+`),
+    ).toEqual([
+      "bad.yaml:6:25: error: subnets[0].inUse.addresses: the subnet has 43 addresses outside AWS's five and the reservations; 60 do not fit",
+      'bad.yaml:8:36: error: subnets[0].reservations[0].type: expected one of "prefix", "explicit", got string "bogus"',
+      'bad.yaml:9:17: error: subnets[0].reservations[1].cidr: 10.0.1.0/28 is not inside the subnet 10.0.0.0/26',
+      'bad.yaml:11:17: error: subnets[0].reservations[3].cidr: overlaps the reservation 10.0.0.16/28 (AWS forbids overlapping reservations)',
+    ]);
+  });
+
+  it('a bad optional field does not hide the checks of the rest of its node group, nor a bad duration those of the workload', () => {
+    expect(
+      problems(`duration: soon
+nodeGroups: [{ name: a, instanceType: m5.lrge, count: 1, maxPods: many }]
+workload:
+  - burst: { at: 1m, pods: 3, nodeGroup: b }
+`),
+    ).toEqual([
+      'bad.yaml:1:11: error: duration: expected a duration such as "500ms", "90s", "5m" or "1h30m", got string "soon"',
+      'bad.yaml:2:39: error: nodeGroups[0].instanceType: unknown instance type "m5.lrge"; did you mean m5.large?',
+      'bad.yaml:2:67: error: nodeGroups[0].maxPods: expected number, got string "many"',
+      'bad.yaml:4:42: error: workload[0].burst.nodeGroup: no node group "b"; did you mean a?',
+    ]);
+  });
+});
+
+describe('warnings for values that cannot do what they seem to ask', () => {
+  const head = 'duration: 1h\nnodeGroups:\n';
+  it('maxPods above what the instance can address', () => {
+    expect(problems(head + '  - { name: a, instanceType: m5.large, count: 1, maxPods: 1000 }\n')).toEqual([
+      'bad.yaml:3:59: warning: nodeGroups[0].maxPods: 1000 is more than m5.large can give addresses to: 27 pod addresses (3 ENIs x 9 addresses) and 2 host-network pods; the other pods would wait for an address forever',
+    ]);
+    // With prefix delegation the same type addresses 432 pods: 110 is fine.
+    expect(
+      problems(
+        head +
+          '  - { name: a, instanceType: m5.large, count: 1, maxPods: 110 }\nipamd: { ENABLE_PREFIX_DELEGATION: true }\n',
+      ),
+    ).toEqual([]);
+  });
+
+  it('a warm or minimum target larger than a node can hold', () => {
+    expect(
+      problems(
+        head +
+          '  - { name: a, instanceType: t3.small, count: 1, ipamd: { MINIMUM_IP_TARGET: 20 } }\nipamd: { WARM_IP_TARGET: 10 }\n',
+      ),
+    ).toEqual([
+      'bad.yaml:3:78: warning: nodeGroups[0].ipamd.MINIMUM_IP_TARGET: MINIMUM_IP_TARGET=20 is more addresses than one t3.small node of "a" can hold (9: 3 ENIs x 3 addresses); ipamd never reaches it',
+      'bad.yaml:4:26: warning: ipamd.WARM_IP_TARGET: WARM_IP_TARGET=10 is more addresses than one t3.small node of "a" can hold (9: 3 ENIs x 3 addresses); ipamd never reaches it',
+    ]);
+  });
+
+  it('a scale by that would go below zero nodes (clamped)', () => {
+    expect(
+      problems(
+        head +
+          '  - { name: a, instanceType: m5.large, count: 3 }\nworkload:\n  - scale: { at: 5m, nodeGroup: a, by: 2 }\n  - scale: { at: 1m, nodeGroup: a, by: -4 }\n',
+      ),
+    ).toEqual(['bad.yaml:6:40: warning: workload[1].scale.by: takes "a" from 3 nodes to -1: clamped to 0']);
+  });
+
+  it('a duration over 30 days', () => {
+    expect(problems('duration: 31d\nnodeGroups: [{ name: a, instanceType: m5.large, count: 1 }]\n')).toEqual([
+      "bad.yaml:1:11: warning: duration: 31d is over 30 days of simulated time (every node's ipamd loop runs every 5 s): did you mean minutes or hours?",
+    ]);
+  });
+
+  it('checks node names against groups of millions of nodes without listing them', () => {
+    expect(
+      problems(
+        'duration: 1h\nnodeGroups: [{ name: a, instanceType: m5.large, count: 10000000 }]\nworkload:\n  - events: [{ at: 1s, add: p, node: a-9999999 }, { at: 2s, add: q, node: a-10000000 }]\n',
+      ),
+    ).toEqual([
+      'bad.yaml:4:75: error: workload[0].events[1].node: no node "a-10000000" (nodes are named <group>-0, <group>-1, ...)',
+    ]);
+  });
+});
