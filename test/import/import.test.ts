@@ -75,8 +75,8 @@ describe('warmpool-sim import: every input', () => {
     expect(doc?.nodeGroups).toEqual([
       { name: 'general-us-east-1a', instanceType: 'm5.large', count: 2, subnet: 'subnet-0a1b2c3d4e5f60718' },
       { name: 'general-us-east-1b', instanceType: 'm5.large', count: 1, subnet: 'subnet-0b2c3d4e5f6071829' },
-      // Karpenter node pool; capacity 110 differs from the c5.xlarge default (58), so maxPods is written.
-      { name: 'batch', instanceType: 'c5.xlarge', count: 1, maxPods: 110, subnet: 'subnet-0b2c3d4e5f6071829' },
+      // Karpenter node pool; capacity 50 (kubelet --max-pods=50) differs from the c5.xlarge default (58), so maxPods is written.
+      { name: 'batch', instanceType: 'c5.xlarge', count: 1, maxPods: 50, subnet: 'subnet-0b2c3d4e5f6071829' },
     ]);
     expect(text).toContain('# general-us-east-1a-1: ip-10-0-0-11.ec2.internal');
     expect(text).toContain('# batch-0: ip-10-0-1-30.ec2.internal');
@@ -229,7 +229,7 @@ describe('warmpool-sim import: fallbacks', () => {
     // Without subnets, nodes of one group and type are one group whatever their zone.
     expect(r.doc?.nodeGroups).toEqual([
       { name: 'general', instanceType: 'm5.large', count: 3 },
-      { name: 'batch', instanceType: 'c5.xlarge', count: 1, maxPods: 110 },
+      { name: 'batch', instanceType: 'c5.xlarge', count: 1, maxPods: 50 },
     ]);
     const report = validateAndRun(r.out);
     expect(report.nodes).toHaveLength(4);
