@@ -2,6 +2,7 @@
 // Measures the HTML and CSV report sizes of a 24-hour, 1,000-node run (the figure quoted in docs/reports.md):
 //   npm run build && node scripts/html-size.mjs [outdir]
 // Writes the scenario, report.html and series.csv to outdir (default out/, which git ignores).
+import { performance } from 'node:perf_hooks';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../dist/cli/main.js';

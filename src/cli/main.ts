@@ -48,15 +48,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const y = yargs(argv)
     .scriptName('warmpool-sim')
     .usage('$0 <command> [options]\n\nSimulate the AWS VPC CNI ipamd warm pools on a scenario file.')
-    .command(runCommand(io) as any)
-    .command(validateCommand(io, setExit) as any)
-    .command(limitsCommand(io) as any)
-    .command(schemaCommand(io) as any)
-    .command(sweepCommand(io) as any)
-    .command(compareCommand(io) as any)
-    .command(recommendCommand(io, setExit) as any)
-    .command(mergeCommand(io) as any)
-    .command(reportSweepCommand(io) as any)
+    .command(runCommand(io))
+    .command(validateCommand(io, setExit))
+    .command(limitsCommand(io))
+    .command(schemaCommand(io))
+    .command(sweepCommand(io))
+    .command(compareCommand(io))
+    .command(recommendCommand(io, setExit))
+    .command(mergeCommand(io))
+    .command(reportSweepCommand())
     .command(importCommand(io))
     .demandCommand(1, 'name a command, e.g. `warmpool-sim run scenarios/default.yaml`')
     .strict()
@@ -69,7 +69,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (err) throw err;
       usageProblem = msg;
     });
-  skipHelpCache(y);
   try {
     await y.parseAsync();
   } catch (e) {
@@ -79,19 +78,4 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return reportError(io, new UsageError(`${usageProblem}\n(see warmpool-sim --help)`));
   }
   return exit;
-}
-
-/**
- * yargs renders the whole help text each time a command's handler starts, keeping it for a failure message that this
- * CLI never prints (its `fail` handler shows none): about 35 ms of every run, most of it measuring text. Where yargs
- * exposes that step (its internal usage instance's `cacheHelpMessage`), this skips it and says so; elsewhere nothing
- * changes.
- */
-export function skipHelpCache(y: unknown): boolean {
-  const usage = (y as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } })
-    .getInternalMethods?.()
-    .getUsageInstance?.();
-  if (!usage || typeof usage.cacheHelpMessage !== 'function') return false;
-  usage.cacheHelpMessage = () => {};
-  return true;
 }

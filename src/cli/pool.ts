@@ -65,13 +65,13 @@ export async function runPool<T extends RunTask>(
                 onDone(task, figures);
               } catch (e) {
                 failed = true;
-                return reject(e);
+                return reject(e instanceof Error ? e : new Error(String(e)));
               }
               if (++finished === tasks.length) resolveAll();
               else launch();
             },
             (e: unknown) => {
-              if (!failed) reject(e);
+              if (!failed) reject(e instanceof Error ? e : new Error(String(e)));
               failed = true;
             },
           );

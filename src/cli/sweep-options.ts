@@ -55,7 +55,7 @@ export function gridOptions<T>(y: Argv<T>): Argv<T & GridArgs> {
       type: 'number',
       requiresArg: true,
       describe: 'seed of the grid file\'s random sample (overrides "sample.seed")',
-    }) as Argv<T & GridArgs>;
+    });
 }
 
 /** Adds --workers, --out, --resume, --force and (when `shard`) --shard. */
@@ -83,7 +83,7 @@ export function execOptions<T>(y: Argv<T>, shard: boolean): Argv<T & ExecArgs> {
       requiresArg: true,
       describe: 'run only shard i of n (i counts from 0), e.g. 3/8',
     });
-  return out as Argv<T & ExecArgs>;
+  return out;
 }
 
 /** Checks the grid flags and returns them in the planner's terms. */

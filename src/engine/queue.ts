@@ -151,13 +151,6 @@ export class EventQueue {
   private cur = 0;
   private seq = 0;
 
-  constructor() {
-    if (!pathsSeen) {
-      pathsSeen = true;
-      walkEveryPath();
-    }
-  }
-
   /** Number of events held (including cancelled ones not yet popped). */
   get size(): number {
     return this.near.n + this.inRing + this.far.n;
@@ -270,30 +263,5 @@ export class EventQueue {
   /** Test hook: continues numbering from `seq` (to exercise renumbering). */
   setSeqForTest(seq: number): void {
     this.seq = seq;
-  }
-}
-
-/** Whether {@link walkEveryPath} has run in this process. */
-let pathsSeen = false;
-
-/**
- * Sends a few events through every path of a throwaway queue: near, ring and far, and far events moving to near
- * both with ring events waiting and without. Results never depend on it; speed does. V8 optimises the simulation's
- * event loop with the queue inlined, early in a run, when no event has yet been far enough ahead to use `far`. The
- * first long timer to come due then met code that had never run, and V8 threw the loop's optimised code away and
- * compiled it again (twice: once per far path), running the loop unoptimised in the meantime. With every path seen
- * here first, the loop is compiled with them all.
- */
-function walkEveryPath(): void {
-  const q = new EventQueue();
-  const none: EventHandler = () => {};
-  const horizon = RING * BUCKET_MS;
-  // Rounds enough for V8 to give these functions feedback vectors (it allocates them after some use, not at once),
-  // each laid out the same way from the time the last one ended.
-  let base = 0;
-  for (let round = 0; round < 32; round++) {
-    for (const t of [0, 2 * BUCKET_MS, horizon + 8 * BUCKET_MS, horizon + 9 * BUCKET_MS, 3 * horizon])
-      q.push(base + t, 0, none, undefined);
-    while (q.peekTime() !== Infinity) base = (q.pop() as SimEvent).time;
   }
 }

@@ -1,6 +1,7 @@
 /** Builds the {@link RunReport} from a finished cluster. */
 import { describe } from '../engine/distribution.js';
 import { formatDuration } from '../util/duration.js';
+import { VERSION } from '../util/version.js';
 import { EC2_APIS } from '../aws/ec2.js';
 import { poolMode } from '../ipam/config.js';
 import { summarise } from '../report/tally.js';
@@ -9,7 +10,7 @@ import { cidrToString } from '../aws/cidr.js';
 import type { Cluster, RunOptions } from './cluster.js';
 
 /** Version of this tool and of the ipamd behaviour it models. */
-export const TOOL = { name: 'warmpool-sim', version: '0.1.0', models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
+export const TOOL = { name: 'warmpool-sim', version: VERSION, models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, fixture, tempDir } from './helpers.js';
+import { cli, fixture, parseJson, tempDir } from './helpers.js';
 
 const scenario = fixture('tiny.yaml');
 const grid = fixture('tiny-grid.yaml');
@@ -10,9 +10,9 @@ describe('compare', () => {
   it('finds no difference between a scenario and itself, seed by seed', async () => {
     const r = await cli(['compare', scenario, scenario, '--seeds', '3', '--format', 'json', '--workers', '1']);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = parseJson<{ seeds: number[]; figures: { verdict: string }[] }>(r.stdout);
     expect(out.seeds).toEqual([7, 8, 9]);
-    expect(out.figures.map((f: { verdict: string }) => f.verdict)).toEqual(Array(11).fill('identical'));
+    expect(out.figures.map((f) => f.verdict)).toEqual(Array(11).fill('identical'));
   });
 
   it('pairs two settings of one scenario on the same seeds', async () => {
@@ -53,14 +53,15 @@ describe('recommend', () => {
       '1',
     ]);
     expect(run.code, run.stderr).toBe(0);
-    const rec = JSON.parse(run.stdout);
-    const holding = rec.summary.filter((s: { neverStarted: { mean: number } }) => s.neverStarted.mean === 0);
-    const fewest = Math.min(...holding.map((s: { idleMean: { mean: number } }) => s.idleMean.mean));
+    type Rec = { point: number; neverStarted: { mean: number }; idleMean: { mean: number } };
+    const rec = parseJson<{ summary: Rec[]; recommended: Rec; holding: number[] }>(run.stdout);
+    const holding = rec.summary.filter((s) => s.neverStarted.mean === 0);
+    const fewest = Math.min(...holding.map((s) => s.idleMean.mean));
     expect(rec.recommended.idleMean.mean).toBe(fewest);
     expect(rec.holding).toEqual(expect.arrayContaining([rec.recommended.point]));
     const again = await cli(['recommend', '--from', out, '--slo', 'neverStarted==0', '--format', 'json']);
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout).recommended).toEqual(rec.recommended);
+    expect(parseJson<{ recommended: Rec }>(again.stdout).recommended).toEqual(rec.recommended);
   });
 
   it('says when no settings hold the SLO (exit code 3)', async () => {

@@ -39,3 +39,8 @@ export function sortedLines(text: string): string[] {
     .filter((l) => l !== '')
     .sort();
 }
+
+/** Parses JSON text as the type the test expects of it (a test reading a missing field fails on its value). */
+export function parseJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cli, fixture, sortedLines, tempDir } from './helpers.js';
+import { cli, fixture, parseJson, sortedLines, tempDir } from './helpers.js';
+import type { SweepRow } from '../../src/sweep/types.js';
 
 const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 const args = (out: string): string[] => [
@@ -39,12 +40,12 @@ describe('a sweep killed for real (SIGKILL)', () => {
 
     const kept = readFileSync(file, 'utf8');
     const whole = kept.split('\n').slice(0, -1);
-    expect(whole.every((l) => JSON.parse(l).tool === 'warmpool-sim')).toBe(true);
+    expect(whole.every((l) => parseJson<SweepRow>(l).tool === 'warmpool-sim')).toBe(true);
     const r = await cli([...args(file), '--resume']);
     expect(r.code, r.stderr).toBe(0);
     if (whole.length < 60) expect(r.stderr).toContain(`${whole.length} already in`);
     const after = sortedLines(readFileSync(file, 'utf8'));
-    expect(new Set(after.map((l) => JSON.parse(l).key)).size).toBe(60);
+    expect(new Set(after.map((l) => parseJson<SweepRow>(l).key)).size).toBe(60);
     expect(after).toEqual(sortedLines(readFileSync(ref, 'utf8')));
   });
 });

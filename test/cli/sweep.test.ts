@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, fixture, sortedLines, tempDir } from './helpers.js';
+import { cli, fixture, parseJson, sortedLines, tempDir } from './helpers.js';
+import type { SweepRow } from '../../src/sweep/types.js';
 
 const scenario = fixture('tiny.yaml');
 const grid = fixture('tiny-grid.yaml'); // 6 combinations x 3 seeds = 18 runs
@@ -21,10 +22,10 @@ describe('sweep', () => {
   it('writes one line per run and a summary sorted by grid point', () => {
     const lines = one.file.trim().split('\n');
     expect(lines).toHaveLength(RUNS);
-    const rows = lines.map((l) => JSON.parse(l));
+    const rows = lines.map((l) => parseJson<SweepRow>(l));
     expect(new Set(rows.map((r) => r.key)).size).toBe(RUNS);
-    expect(rows.every((r) => r.tool === 'warmpool-sim' && r.scenario.name === 'tiny')).toBe(true);
-    const summary = JSON.parse(one.stdout);
+    expect(rows.every((r) => r.tool === 'warmpool-sim' && r.scenario?.name === 'tiny')).toBe(true);
+    const summary = parseJson<{ rows: { point: number; pareto: boolean; settings: unknown }[] }>(one.stdout);
     expect(summary).toMatchObject({
       tool: 'warmpool-sim',
       kind: 'sweep-summary',
@@ -32,9 +33,9 @@ describe('sweep', () => {
       seeds: [7, 8, 9],
       points: 6,
     });
-    expect(summary.rows.map((r: { point: number }) => r.point)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(summary.rows.map((r) => r.point)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(summary.rows[5].settings).toEqual({ WARM_IP_TARGET: 3, MINIMUM_IP_TARGET: 4 });
-    expect(summary.rows.some((r: { pareto: boolean }) => r.pareto)).toBe(true);
+    expect(summary.rows.some((r) => r.pareto)).toBe(true);
   });
 
   it('gives identical results with 1 and 2 workers', async () => {
@@ -60,7 +61,7 @@ describe('sweep', () => {
     const whole = await cli(['merge', join(dir, 'one.jsonl'), '--out', join(dir, 'whole.jsonl'), '--format', 'json']);
     expect(whole.code, whole.stderr).toBe(0);
     expect(readFileSync(join(dir, 'merged.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'whole.jsonl'), 'utf8'));
-    expect(JSON.parse(merged.stdout).rows).toEqual(JSON.parse(one.stdout).rows);
+    expect(parseJson<{ rows: unknown }>(merged.stdout).rows).toEqual(parseJson<{ rows: unknown }>(one.stdout).rows);
   });
 
   it('resumes after a kill mid-line, losing and duplicating nothing', async () => {
@@ -178,7 +179,7 @@ describe('merge', () => {
     expect(m.stderr).toContain('other figures');
     const ok = await cli(['merge', a, a, '--format', 'json']);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ runs: 1, rows: [{ point: 0, runs: 1, pareto: true }] });
+    expect(parseJson<unknown>(ok.stdout)).toMatchObject({ runs: 1, rows: [{ point: 0, runs: 1, pareto: true }] });
   });
 });
 

@@ -53,13 +53,14 @@ export function mergeCommand(io: Io) {
         `merge: ${merged.rows.length} runs from ${a.files.length} file${a.files.length === 1 ? '' : 's'} (${total - merged.rows.length} duplicates dropped)${a.out ? ` into ${a.out}` : ''}\n`,
       );
       const summary = summarise(merged.rows);
-      const scenario = merged.rows.find((r) => r.scenario)?.scenario ?? {};
+      const named = merged.rows.find((r) => r.scenario)?.scenario;
+      const scenario = named ?? {};
       if (a.format === 'json') io.stdout(summaryJson('sweep-summary', scenario, merged.rows, summary));
       else
         io.stdout(
           renderSummary(
             summary,
-            `Merged sweep${'name' in scenario ? ` of "${scenario.name}"` : ''}: ${summary.length} settings combinations, ${merged.rows.length} runs`,
+            `Merged sweep${named ? ` of "${named.name}"` : ''}: ${summary.length} settings combinations, ${merged.rows.length} runs`,
           ),
         );
     },

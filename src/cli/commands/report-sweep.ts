@@ -11,7 +11,7 @@ import { RowSchema, SettingsSchema } from '../../sweep/rows.js';
 import { TOOL } from '../../run/report.js';
 import { InputError, type Problem } from '../../workload/problems.js';
 import { readInputText } from '../../workload/load.js';
-import { checkReplaceable, UsageError, writeOutput, type Io } from '../io.js';
+import { checkReplaceable, UsageError, writeOutput } from '../io.js';
 
 interface ReportSweepArgs {
   results: string;
@@ -117,7 +117,7 @@ function readJsonItems<T>(file: string, schema: z.ZodType<T>, what: string): T[]
 }
 
 /** `warmpool-sim report-sweep`: renders a sweep results file as an HTML report. */
-export function reportSweepCommand(_io: Io) {
+export function reportSweepCommand() {
   return {
     command: 'report-sweep <results>',
     describe: 'Render sweep results (JSON lines) as an HTML report',
