@@ -1,23 +1,38 @@
-/** The --events log: JSON lines written to a temp file and renamed into place when the run ends. */
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+/**
+ * The --events log: JSON lines. A regular file is written to a temp file and renamed into place when the run ends;
+ * `-` goes to stdout and a device or FIFO is written as a stream, as the records come.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { EventSink } from '../report/metrics.js';
-import { checkReplaceable } from './io.js';
+import { planOutput, type OutputOptions } from './io.js';
 
-/** An event sink writing one JSON object per line; buffered; atomic on close. */
+/** An event sink writing one JSON object per line; buffered; atomic on close for a regular file. */
 export interface EventLog extends EventSink {
   close(): void;
+  /** Drops a half-written log (the run failed): removes the temp file. */
+  abandon(): void;
 }
 
 /** Opens an event log at `path`; the first line names the tool so later runs may replace it. */
-export function openEventLog(path: string, opts: { inputs?: string[]; force?: boolean }): EventLog {
+export function openEventLog(path: string, opts: OutputOptions): EventLog {
   // Check we may replace the target before spending a run on it.
-  const target = checkReplaceable(path, opts);
-  const tmp = `${target}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
+  const plan = planOutput(path, opts);
+  const tmp = plan.kind === 'file' ? `${plan.target}.tmp-${process.pid}-${Date.now()}` : undefined;
+  const fd = plan.kind === 'stdout' ? undefined : openSync(tmp ?? plan.path, tmp ? 'wx' : 'a');
+  const emit = (text: string): void => {
+    if (fd === undefined) {
+      if (opts.io) opts.io.stdout(text);
+      else process.stdout.write(text);
+      return;
+    }
+    const buf = Buffer.from(text, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+  };
   let buf: string[] = [JSON.stringify({ type: 'header', tool: 'warmpool-sim', format: 'events/v1' })];
   let size = 0;
   const flush = (): void => {
-    if (buf.length) writeSync(fd, buf.join('\n') + '\n');
+    if (buf.length) emit(buf.join('\n') + '\n');
     buf = [];
     size = 0;
   };
@@ -30,8 +45,21 @@ export function openEventLog(path: string, opts: { inputs?: string[]; force?: bo
     },
     close() {
       flush();
-      closeSync(fd);
-      renameSync(tmp, target);
+      if (fd === undefined) return;
+      if (tmp && plan.kind === 'file') {
+        fsyncSync(fd);
+        closeSync(fd);
+        renameSync(tmp, plan.target);
+      } else closeSync(fd);
+    },
+    abandon() {
+      if (fd !== undefined) closeSync(fd);
+      if (tmp)
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* already gone */
+        }
     },
   };
 }

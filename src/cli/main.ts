@@ -45,19 +45,29 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       ),
     );
   }
+  // Each command's handler runs only after yargs has parsed and checked the whole command line (strict mode, choices,
+  // flag values): yargs itself would call a handler before reporting an unknown flag, so the handler here only keeps
+  // the work for later.
+  let job: (() => unknown) | undefined;
+  const later = <A, M extends { handler: (a: A) => unknown }>(m: M & { handler: (a: A) => unknown }): M => ({
+    ...m,
+    handler: (a: A) => {
+      job = () => m.handler(a);
+    },
+  });
   const y = yargs(argv)
     .scriptName('warmpool-sim')
     .usage('$0 <command> [options]\n\nSimulate the AWS VPC CNI ipamd warm pools on a scenario file.')
-    .command(runCommand(io))
-    .command(validateCommand(io, setExit))
-    .command(limitsCommand(io))
-    .command(schemaCommand(io))
-    .command(sweepCommand(io))
-    .command(compareCommand(io))
-    .command(recommendCommand(io, setExit))
-    .command(mergeCommand(io))
-    .command(reportSweepCommand())
-    .command(importCommand(io))
+    .command(later(runCommand(io)))
+    .command(later(validateCommand(io, setExit)))
+    .command(later(limitsCommand(io)))
+    .command(later(schemaCommand(io)))
+    .command(later(sweepCommand(io)))
+    .command(later(compareCommand(io)))
+    .command(later(recommendCommand(io, setExit)))
+    .command(later(mergeCommand(io)))
+    .command(later(reportSweepCommand(io)))
+    .command(later(importCommand(io)))
     .demandCommand(1, 'name a command, e.g. `warmpool-sim run scenarios/default.yaml`')
     .strict()
     .recommendCommands()
@@ -66,8 +76,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
-      usageProblem = msg;
+      // A flag value refused while parsing (args.ts) is a usage problem like yargs' own; anything else is a bug.
+      if (err && !(err instanceof UsageError) && err.name !== 'YError') throw err;
+      usageProblem ??= err?.message ?? msg;
     });
   try {
     await y.parseAsync();
@@ -76,6 +87,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   if (usageProblem !== undefined) {
     return reportError(io, new UsageError(`${usageProblem}\n(see warmpool-sim --help)`));
+  }
+  if (job) {
+    try {
+      await job();
+    } catch (e) {
+      return reportError(io, e);
+    }
   }
   return exit;
 }

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { parseShard, type Shard } from '../sweep/grid.js';
 import { UsageError, wholeNumber } from './io.js';
+import { seedOption, wholeOption } from './args.js';
 import { defaultWorkers } from './pool.js';
 
 /** Options that describe the grid. */
@@ -41,31 +42,21 @@ export function gridOptions<T>(y: Argv<T>): Argv<T & GridArgs> {
       requiresArg: true,
       describe: 'grid file (YAML) with "set", "sample", "seeds"; see docs/sweep.md',
     })
-    .option('seeds', {
-      type: 'number',
-      requiresArg: true,
-      describe: "runs per settings combination (default: the grid file's, else 10)",
-    })
-    .option('seed-base', {
-      type: 'number',
-      requiresArg: true,
-      describe: "seed of each combination's first run (default: the scenario's seed, else 1)",
-    })
-    .option('sample-seed', {
-      type: 'number',
-      requiresArg: true,
-      describe: 'seed of the grid file\'s random sample (overrides "sample.seed")',
-    });
+    .option('seeds', wholeOption('seeds', "runs per settings combination (default: the grid file's, else 10)", 1))
+    .option(
+      'seed-base',
+      seedOption('seed-base', "seed of each combination's first run (default: the scenario's seed, else 1)"),
+    )
+    .option(
+      'sample-seed',
+      seedOption('sample-seed', 'seed of the grid file\'s random sample (overrides "sample.seed")'),
+    );
 }
 
 /** Adds --workers, --out, --resume, --force and (when `shard`) --shard. */
 export function execOptions<T>(y: Argv<T>, shard: boolean): Argv<T & ExecArgs> {
   let out = y
-    .option('workers', {
-      type: 'number',
-      requiresArg: true,
-      describe: `worker threads (default: one per core, here ${defaultWorkers()})`,
-    })
+    .option('workers', wholeOption('workers', `worker threads (default: one per core, here ${defaultWorkers()})`, 1))
     .option('out', {
       type: 'string',
       requiresArg: true,

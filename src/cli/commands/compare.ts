@@ -12,6 +12,10 @@ import { runWithProgress } from '../run-sweep.js';
 import { execInputs, list } from '../sweep-options.js';
 import { defaultWorkers } from '../pool.js';
 import { checkPlanMemory, memoryOptions, type MemoryArgs } from '../memory-limit.js';
+import { seedOption, wholeOption } from '../args.js';
+
+/** Runs per side unless --seeds says otherwise. */
+const DEFAULT_SEEDS = 30;
 
 interface CompareArgs extends MemoryArgs {
   a: string;
@@ -19,7 +23,7 @@ interface CompareArgs extends MemoryArgs {
   set?: string | string[];
   'a-set'?: string | string[];
   'b-set'?: string | string[];
-  seeds: number;
+  seeds?: number;
   'seed-base'?: number;
   workers?: number;
   format: 'text' | 'json';
@@ -61,7 +65,7 @@ function sides(a: CompareArgs): Side[] {
   const common: SetFlag[] = list(a.set);
   const aFlags = list(a['a-set']).map((text) => ({ option: '--a-set', text }));
   const bFlags = list(a['b-set']).map((text) => ({ option: '--b-set', text }));
-  const seeds = a.seeds;
+  const seeds = a.seeds ?? DEFAULT_SEEDS;
   const base = a['seed-base'];
   if (a.b !== undefined || aFlags.length > 0 || bFlags.length > 0) {
     const [pa, pb] = plans(
@@ -113,21 +117,12 @@ export function compareCommand(io: Io) {
         })
         .option('a-set', { type: 'string', requiresArg: true, describe: 'NAME=VALUE for side A only (repeatable)' })
         .option('b-set', { type: 'string', requiresArg: true, describe: 'NAME=VALUE for side B only (repeatable)' })
-        .option('seeds', {
-          type: 'number',
-          default: 30,
-          describe: 'runs per side; run k of both sides uses the same seed',
-        })
-        .option('seed-base', {
-          type: 'number',
-          requiresArg: true,
-          describe: "first seed (default: scenario A's seed, else 1)",
-        })
-        .option('workers', {
-          type: 'number',
-          requiresArg: true,
-          describe: `worker threads (default: one per core, here ${defaultWorkers()})`,
-        })
+        .option('seeds', wholeOption('seeds', 'runs per side; run k of both sides uses the same seed (default 30)', 1))
+        .option('seed-base', seedOption('seed-base', "first seed (default: scenario A's seed, else 1)"))
+        .option(
+          'workers',
+          wholeOption('workers', `worker threads (default: one per core, here ${defaultWorkers()})`, 1),
+        )
         .option('format', {
           choices: ['text', 'json'] as const,
           default: 'text' as const,
@@ -152,7 +147,7 @@ export function compareCommand(io: Io) {
         s.plan.seeds.map((seed) => ({ scenario: s.plan.scenarioPath, settings: s.point.settings, seed, side })),
       );
       io.stderr(
-        `compare: 2 sides x ${a.seeds} seeds = ${tasks.length} runs on ${Math.min(workers, tasks.length)} workers\n`,
+        `compare: 2 sides x ${a.seeds ?? DEFAULT_SEEDS} seeds = ${tasks.length} runs on ${Math.min(workers, tasks.length)} workers\n`,
       );
       const rows: SweepRow[][] = [[], []];
       await runWithProgress(io, tasks, { workers, label: 'compare' }, (t, figures) => {

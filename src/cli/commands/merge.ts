@@ -3,7 +3,7 @@ import { mergeRows, rowLine } from '../../sweep/rows.js';
 import { summarise } from '../../sweep/summary.js';
 import { renderSummary } from '../../sweep/format-summary.js';
 import { InputError } from '../../workload/problems.js';
-import { writeOutput, type Io } from '../io.js';
+import { planOutput, UsageError, writePlanned, type Io } from '../io.js';
 import { readResultsFile } from '../results-file.js';
 import { summaryJson } from './sweep.js';
 
@@ -44,14 +44,18 @@ export function mergeCommand(io: Io) {
         })
         .example('$0 merge shard-*.jsonl --out all.jsonl', 'join the shards of a sweep'),
     handler: (a: MergeArgs) => {
+      if (a.files.length === 0) throw new UsageError('merge needs at least one results file (written by sweep --out)');
+      const plan = a.out === undefined ? undefined : planOutput(a.out, { inputs: a.files, force: a.force, io });
       const sources = a.files.map((file) => ({ file, rows: readResultsFile(file, io).rows }));
       const merged = mergeRows(sources);
       if (merged.problems.length > 0) throw new InputError(merged.problems);
-      if (a.out) writeOutput(a.out, merged.rows.map(rowLine).join(''), { inputs: a.files, force: a.force });
+      if (plan) writePlanned(plan, merged.rows.map(rowLine).join(''), io);
       const total = sources.reduce((n, s) => n + s.rows.length, 0);
       io.stderr(
         `merge: ${merged.rows.length} runs from ${a.files.length} file${a.files.length === 1 ? '' : 's'} (${total - merged.rows.length} duplicates dropped)${a.out ? ` into ${a.out}` : ''}\n`,
       );
+      // Rows written to stdout (--out -) have it to themselves.
+      if (a.out === '-') return;
       const summary = summarise(merged.rows);
       const named = merged.rows.find((r) => r.scenario)?.scenario;
       const scenario = named ?? {};

@@ -7,6 +7,7 @@ import { summarise } from '../../sweep/summary.js';
 import type { SweepRow } from '../../sweep/types.js';
 import { InputError } from '../../workload/problems.js';
 import { printProblems, UsageError, type Io } from '../io.js';
+import { scenarioInputs } from '../inputs.js';
 import { buildPlan } from '../sweep-plan.js';
 import { checkPlanMemory, memoryOptions, type MemoryArgs } from '../memory-limit.js';
 import { executePlan } from '../run-sweep.js';
@@ -50,7 +51,7 @@ async function gatherRows(io: Io, a: RecommendArgs): Promise<SweepRow[]> {
   const plan = buildPlan(gridInputs(a.scenario, a));
   printProblems(io, plan.warnings);
   checkPlanMemory(io, a.scenario, plan, a, exec.workers);
-  const inputs = [a.scenario, ...(a.grid ? [a.grid] : [])];
+  const inputs = [...scenarioInputs(a.scenario), ...(a.grid ? [a.grid] : [])];
   const result = await executePlan(io, plan, {
     workers: exec.workers,
     ...(a.out ? { out: a.out } : {}),
@@ -104,6 +105,10 @@ export function recommendCommand(io: Io, setExit: (code: number) => void) {
           'judge merged shards, conservatively',
         ),
     handler: async (a: RecommendArgs) => {
+      if (a.out === '-')
+        throw new UsageError('--out - would mix the results with the recommendation on stdout: name a file');
+      if (a.from !== undefined && a.out !== undefined)
+        throw new UsageError('--out writes the runs of a sweep; with --from nothing is run: leave out --out');
       const slo = parseSlo(list(a.slo));
       if (slo.errors.length > 0) throw new UsageError(slo.errors.map((e) => `--slo ${e}`).join('\n'));
       const rows = await gatherRows(io, a);

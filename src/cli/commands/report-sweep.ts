@@ -11,7 +11,7 @@ import { RowSchema, SettingsSchema } from '../../sweep/rows.js';
 import { TOOL } from '../../run/report.js';
 import { InputError, type Problem } from '../../workload/problems.js';
 import { readInputText } from '../../workload/load.js';
-import { checkReplaceable, UsageError, writeOutput } from '../io.js';
+import { planOutput, UsageError, writeOutput, type Io, type OutputOptions } from '../io.js';
 
 interface ReportSweepArgs {
   results: string;
@@ -47,7 +47,7 @@ export async function writeSweepHtml(
   rows: readonly SweepRow[],
   summary: readonly SweepSummaryRow[] | undefined,
   o: { title?: string; figure: SummaryFigure; x?: string; y?: string },
-  outputs: { inputs: string[]; force: boolean },
+  outputs: OutputOptions,
 ): Promise<void> {
   let html: string;
   try {
@@ -117,7 +117,7 @@ function readJsonItems<T>(file: string, schema: z.ZodType<T>, what: string): T[]
 }
 
 /** `warmpool-sim report-sweep`: renders a sweep results file as an HTML report. */
-export function reportSweepCommand() {
+export function reportSweepCommand(io: Io) {
   return {
     command: 'report-sweep <results>',
     describe: 'Render sweep results (JSON lines) as an HTML report',
@@ -148,8 +148,8 @@ export function reportSweepCommand() {
           'choose the heatmap',
         ),
     handler: async (a: ReportSweepArgs) => {
-      const outputs = { inputs: [a.results, ...(a.summary ? [a.summary] : [])], force: a.force };
-      checkReplaceable(a.html, outputs);
+      const outputs = { inputs: [a.results, ...(a.summary ? [a.summary] : [])], force: a.force, io };
+      planOutput(a.html, outputs);
       const rows: SweepRow[] = readJsonItems(a.results, RowSchema, 'sweep result row');
       const summary: SweepSummaryRow[] | undefined = a.summary
         ? readJsonItems(a.summary, SummaryRow, 'sweep summary row')

@@ -4,7 +4,8 @@ import { renderSummary } from '../../sweep/format-summary.js';
 import { formatSetting } from '../../sweep/settings.js';
 import { shardRuns } from '../../sweep/grid.js';
 import type { SweepRow, SweepSummaryRow } from '../../sweep/types.js';
-import { checkReplaceable, printProblems, type Io } from '../io.js';
+import { checkDistinctOutputs, planOutput, printProblems, UsageError, type Io } from '../io.js';
+import { scenarioInputs } from '../inputs.js';
 import { SUMMARY_FIGURES, type SummaryFigure } from '../../sweep/pareto.js';
 import { buildPlan, type Plan } from '../sweep-plan.js';
 import { executePlan } from '../run-sweep.js';
@@ -72,6 +73,18 @@ function dryRun(io: Io, plan: Plan, format: 'text' | 'json', shardRuns: number):
     );
 }
 
+/** Refuses heatmap axes that are not swept settings, before any run. */
+export function checkAxes(names: readonly string[], x: string | undefined, y: string | undefined): void {
+  for (const [flag, name] of [
+    ['--x', x],
+    ['--y', y],
+  ] as const) {
+    if (name !== undefined && !names.includes(name))
+      throw new UsageError(`${flag} "${name}" is not a swept setting (swept: ${names.join(', ') || 'none'})`);
+  }
+  if (x !== undefined && x === y) throw new UsageError(`--x and --y both name "${x}": give the heatmap two settings`);
+}
+
 /** `warmpool-sim sweep`: run a grid of settings x seeds in parallel and summarise the trade-offs. */
 export function sweepCommand(io: Io) {
   return {
@@ -119,11 +132,13 @@ export function sweepCommand(io: Io) {
         ),
     handler: async (a: SweepArgs) => {
       const exec = execInputs(a);
+      checkDistinctOutputs({ '--out': a.out, '--html': a.html });
       const plan = buildPlan(gridInputs(a.scenario, a));
       printProblems(io, plan.warnings);
       checkPlanMemory(io, a.scenario, plan, a, exec.workers);
-      const inputs = [a.scenario, ...(a.grid ? [a.grid] : [])];
-      if (a.html) checkReplaceable(a.html, { inputs, force: a.force });
+      checkAxes(plan.names, a.x, a.y);
+      const inputs = [...scenarioInputs(a.scenario), ...(a.grid ? [a.grid] : [])];
+      if (a.html) planOutput(a.html, { inputs, force: a.force });
       if (a['dry-run'])
         return dryRun(io, plan, a.format, exec.shard ? shardRuns(plan.runs, exec.shard).length : plan.runs.length);
       const result = await executePlan(io, plan, {
@@ -142,8 +157,10 @@ export function sweepCommand(io: Io) {
           result.rows,
           summary,
           { ...a, title: `Sweep of "${plan.scenario.name}"` },
-          { inputs, force: a.force },
+          { inputs, force: a.force, io },
         );
+      // An output written to stdout (--out - or --html -) has it to itself.
+      if (a.out === '-' || a.html === '-') return;
       if (a.format === 'json') {
         io.stdout(
           summaryJson('sweep-summary', scenario, result.rows, summary, {
