@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** What the docs may name besides the scenarios: copied into every sandbox. */
-const SANDBOX_DIRS = ['scenarios', 'docs/examples'];
+const SANDBOX_DIRS = ['scenarios', 'docs/examples', 'test/fixtures/import'];
 
 /** The Markdown files that make up the docs, relative to the root. */
 export function docFiles(root = ROOT) {

@@ -9,6 +9,7 @@
  *   event log's header (`tool` "warmpool-sim", `format` "events/v1") or a sweep row (`tool` "warmpool-sim", `key`).
  * - HTML (`--html`): starts with `<!DOCTYPE html>`, and its head names warmpool-sim as the generator.
  * - CSV (`run --csv`): first line `# warmpool-sim <version> time series; ...`, then a header starting `timeMs,`.
+ * - A scenario or trace CSV written by `import`: first line `# Imported by warmpool-sim import ...`.
  * - An empty file (nothing to lose).
  */
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
@@ -67,6 +68,11 @@ function ownCsv(head: string): boolean {
   return /^# warmpool-sim \S+ time series; /.test(first) && (second ?? '').startsWith('timeMs,');
 }
 
+/** A scenario or trace written by `warmpool-sim import`: its header comment names the command on the first line. */
+function ownImport(head: string): boolean {
+  return /^# Imported by warmpool-sim import( from|:)/.test(head);
+}
+
 /** Reads up to `max` bytes of an open file from its start. */
 function readHead(fd: number, max: number): Buffer {
   const buf = Buffer.alloc(max);
@@ -88,7 +94,7 @@ export function isOwnOutput(path: string): boolean {
     const head = readHead(fd, Math.min(size, HEAD_BYTES)).toString('utf8');
     const whole = size <= HEAD_BYTES;
     if (head.startsWith('<')) return ownHtml(head);
-    if (head.startsWith('#')) return ownCsv(head);
+    if (head.startsWith('#')) return ownCsv(head) || ownImport(head);
     const firstLine = head.slice(0, head.indexOf('\n') >= 0 ? head.indexOf('\n') : head.length);
     if (parseOrUndefined(firstLine) !== undefined && firstLine.trim().startsWith('{"'))
       return ownJsonLines(head, whole);

@@ -463,7 +463,7 @@ describe('warmpool-sim import: bad inputs', () => {
     writeFileSync(out, 'my notes\n');
     const refused = await cli(['import', '--nodes', fx('nodes.json'), '--out', out]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('not written by warmpool-sim (use --force to replace it)');
+    expect(refused.stderr).toContain('not an output of warmpool-sim (use --force to replace it)');
     expect(readFileSync(out, 'utf8')).toBe('my notes\n');
     const forced = await cli(['import', '--nodes', fx('nodes.json'), '--out', out, '--force']);
     expect(forced.code).toBe(0);
@@ -471,7 +471,7 @@ describe('warmpool-sim import: bad inputs', () => {
     expect(again.code).toBe(0);
     const onInput = await cli(['import', '--nodes', fx('nodes.json'), '--out', fx('nodes.json'), '--force']);
     expect(onInput.code).toBe(2);
-    expect(onInput.stderr).toContain('refusing to write over the input file');
+    expect(onInput.stderr).toContain('it is an input of this run');
   });
 
   it('a bad --duration is a usage error', async () => {
