@@ -73,7 +73,7 @@ describe.skipIf(!haveChromium)('HTML reports in headless Chromium', () => {
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     const charts = await page.$$eval('figure[data-chart]', (figs) =>
       figs.map((f) => {
-        const svg = f.querySelector('svg') as SVGSVGElement | null;
+        const svg = f.querySelector<SVGSVGElement>('svg');
         const box = svg?.getBoundingClientRect();
         // Data marks (not axes or legends): Vega puts them in groups with the role-mark class.
         const marks = [...f.querySelectorAll('svg g.role-mark > *')] as SVGGraphicsElement[];

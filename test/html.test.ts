@@ -50,7 +50,7 @@ describe('HTML run report', () => {
     expect(new Set(ids).size).toBe(ids.length);
   }, 30_000);
 
-  it('uses per-group spreads instead of per-node charts above the node limit', async () => {
+  it('uses per-group spreads instead of per-node charts above the node limit', () => {
     const ids = runCharts(data(ENI_TARGET, 1, 2)).map((c) => c.id);
     expect(ids).toContain('spread-idle');
     expect(ids).toContain('spread-attached');
@@ -80,13 +80,13 @@ describe('HTML run report', () => {
     expect(JSON.stringify(before.find((c) => c.id === 'ec2')!.spec)).not.toContain('ec2Throttled');
     const n = d.timeseries.times.length;
     d.timeseries.series.push(
-      { name: 'ec2Throttled', unit: 'calls', description: '', kind: 'delta', values: new Array(n).fill(1) },
+      { name: 'ec2Throttled', unit: 'calls', description: '', kind: 'delta', values: new Array<number>(n).fill(1) },
       {
         name: 'subnet.default.free',
         unit: 'addresses',
         description: '',
         kind: 'level',
-        values: new Array(n).fill(100),
+        values: new Array<number>(n).fill(100),
       },
     );
     const after = runCharts(d);

@@ -57,7 +57,7 @@ function load(): Promise<VegaModules> {
 /** Renders a Vega-Lite spec to an SVG string whose element ids all start with `prefix`. */
 export async function renderSvg(spec: TopLevelSpec, prefix: string): Promise<string> {
   const { vega, vl } = await load();
-  const compiled = vl.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
+  const compiled = vl.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return compactPaths(renameIds(await view.toSVG(), prefix));

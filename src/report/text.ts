@@ -1,6 +1,6 @@
 /** The one-screen text report. */
 import { formatDuration } from '../util/duration.js';
-import type { LatencySummary, RunReport } from './types.js';
+import type { LatencySummary, NodeGroupReport, RunReport } from './types.js';
 import { table } from './table.js';
 
 const d = formatDuration;
@@ -10,51 +10,62 @@ function latencyLine(l: LatencySummary): string {
   return `${l.count} started   mean ${d(l.mean)}   p50 ${d(l.p50)}   p90 ${d(l.p90)}   p99 ${d(l.p99)}   max ${d(l.max)}`;
 }
 
-function env(e: Record<string, unknown>): string {
-  const parts = Object.entries(e).map(([k, v]) => `${k}=${v}`);
+function env(e: Record<string, string | number | boolean>): string {
+  const parts = Object.entries(e).map(([k, v]) => `${k}=${String(v)}`);
   return parts.length ? parts.join(' ') : '(defaults)';
 }
 
-/** Renders a run report for a terminal (plain text, no colour). */
-export function renderText(r: RunReport): string {
-  const out: string[] = [];
-  out.push(
+/** The first line: tool, scenario, seed, simulated time, modelled ipamd version. */
+function header(r: RunReport): string[] {
+  return [
     `warmpool-sim ${r.tool.version} · scenario "${r.scenario}" · seed ${r.seed} · ${d(r.simulatedMs)} simulated · models ${r.tool.models}`,
-  );
-  out.push('');
-  out.push('Settings');
-  out.push(`  cluster ipamd env: ${env(r.settings.ipamd)}`);
+  ];
+}
+
+/** The ipamd targets that matter in a group's mode. */
+function targets(g: NodeGroupReport): string {
+  const s = g.settings;
+  if (g.mode === 'eni-target') return `WARM_ENI_TARGET=${s.WARM_ENI_TARGET}`;
+  if (g.mode === 'prefix-target') return `WARM_PREFIX_TARGET=${s.WARM_PREFIX_TARGET}`;
+  return `WARM_IP_TARGET=${s.WARM_IP_TARGET} MINIMUM_IP_TARGET=${s.MINIMUM_IP_TARGET}`;
+}
+
+/** Notes under a group's settings line: PD fallback, custom networking, pod ENIs, its subnet. */
+function groupNotes(r: RunReport, g: NodeGroupReport): string[] {
+  const notes: string[] = [];
+  if (g.prefixDelegation === 'fallback')
+    notes.push(
+      `ENABLE_PREFIX_DELEGATION ignored: ${g.instanceType} is neither Nitro nor bare metal, secondary IPs used`,
+    );
+  if (g.eniConfigSubnet !== undefined)
+    notes.push(`custom networking: primary ENI carries no pods, secondary ENIs in ${g.eniConfigSubnet}`);
+  if (g.settings.ENABLE_POD_ENI === true)
+    notes.push('ENABLE_POD_ENI: one ENI slot kept for the trunk ENI (branch ENIs not modelled)');
+  if (r.subnets.length > 1) notes.push(`subnet ${g.subnet}`);
+  return notes.map((n) => `    ${n}`);
+}
+
+/** The settings: cluster env, one line per node group, the kubelet and EC2 model in brief. */
+function settingsSection(r: RunReport): string[] {
+  const out = ['Settings', `  cluster ipamd env: ${env(r.settings.ipamd)}`];
   for (const g of r.nodeGroups) {
     const s = g.settings;
-    const targets =
-      g.mode === 'eni-target'
-        ? `WARM_ENI_TARGET=${s.WARM_ENI_TARGET}`
-        : g.mode === 'prefix-target'
-          ? `WARM_PREFIX_TARGET=${s.WARM_PREFIX_TARGET}`
-          : `WARM_IP_TARGET=${s.WARM_IP_TARGET} MINIMUM_IP_TARGET=${s.MINIMUM_IP_TARGET}`;
-    const maxEni = (s.MAX_ENI as number) > 0 ? ` MAX_ENI=${s.MAX_ENI}` : '';
+    const maxEni = Number(s.MAX_ENI) > 0 ? ` MAX_ENI=${String(s.MAX_ENI)}` : '';
     const pd = g.prefixDelegation === 'on' ? ', /28 prefixes' : '';
     out.push(
-      `  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets}${maxEni}, cooldown ${s.IP_COOLDOWN_PERIOD}s${pd})`,
+      `  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets(g)}${maxEni}, cooldown ${String(s.IP_COOLDOWN_PERIOD)}s${pd})`,
     );
-    const notes: string[] = [];
-    if (g.prefixDelegation === 'fallback')
-      notes.push(
-        `ENABLE_PREFIX_DELEGATION ignored: ${g.instanceType} is neither Nitro nor bare metal, secondary IPs used`,
-      );
-    if (g.eniConfigSubnet !== undefined)
-      notes.push(`custom networking: primary ENI carries no pods, secondary ENIs in ${g.eniConfigSubnet}`);
-    if (s.ENABLE_POD_ENI === true)
-      notes.push('ENABLE_POD_ENI: one ENI slot kept for the trunk ENI (branch ENIs not modelled)');
-    if (r.subnets.length > 1) notes.push(`subnet ${g.subnet}`);
-    for (const n of notes) out.push(`    ${n}`);
+    out.push(...groupNotes(r, g));
   }
   out.push(
     `  kubelet retry ${r.settings.model['kubelet.retryBackoff']}; ENI visible after ${r.settings.model['ec2.eniVisibleDelay']}; placement ${r.settings.model['ipamd.placement']}`,
   );
-  out.push('');
-  out.push('Pod start latency (first CNI ADD to address assigned)');
-  out.push(`  ${latencyLine(r.podStartLatencyMs)}`);
+  return out;
+}
+
+/** Pod start latency, failed CNI ADDs, and creation to address when pods waited for a node. */
+function latencySection(r: RunReport): string[] {
+  const out = ['Pod start latency (first CNI ADD to address assigned)', `  ${latencyLine(r.podStartLatencyMs)}`];
   const p = r.pods;
   if (p.failedAddAttempts > 0) {
     out.push(
@@ -67,11 +78,15 @@ export function renderText(r: RunReport): string {
       `  creation to address (incl. waiting for a node): p50 ${d(cs.p50)}   p90 ${d(cs.p90)}   p99 ${d(cs.p99)}   max ${d(cs.max)}`,
     );
   }
+  return out;
+}
+
+/** Nodes that joined or drained during the run, and the last waiting pod's start. */
+function lifecycleSection(r: RunReport): string[] {
+  const out: string[] = [];
   const nl = r.nodeLifecycle;
   if (nl.joined > 0 || nl.drained > 0) {
-    out.push('');
-    out.push('Nodes joining and leaving');
-    out.push(`  joined ${nl.joined}   drained ${nl.drained}`);
+    out.push('', 'Nodes joining and leaving', `  joined ${nl.joined}   drained ${nl.drained}`);
     const j = nl.joinToPoolAtTargetMs;
     const f = nl.readyToFirstPodAddressMs;
     if (j.count) out.push(`  join to pool at target: p50 ${d(j.p50)}   p90 ${d(j.p90)}   max ${d(j.max)}`);
@@ -79,10 +94,17 @@ export function renderText(r: RunReport): string {
   }
   if (nl.lastWaitingPodStartedAt !== null)
     out.push(`  the last pod that had to wait started at ${d(nl.lastWaitingPodStartedAt)}`);
-  out.push('');
-  out.push('Pods');
-  out.push(`  requested ${p.requested}   started ${p.started}   deleted ${p.deleted}   running ${p.running}`);
-  out.push(`  pending at end ${p.pending} (no node: ${p.unschedulable}, waiting for an address: ${p.waitingForIp})`);
+  return out;
+}
+
+/** Pod counts, and the pods that never started. */
+function podsSection(r: RunReport): string[] {
+  const p = r.pods;
+  const out = [
+    'Pods',
+    `  requested ${p.requested}   started ${p.started}   deleted ${p.deleted}   running ${p.running}`,
+    `  pending at end ${p.pending} (no node: ${p.unschedulable}, waiting for an address: ${p.waitingForIp})`,
+  ];
   if (p.neverStarted > 0) {
     out.push(`  NEVER STARTED: ${p.neverStarted} pods never got an address (pending at the end or deleted first)`);
   }
@@ -91,21 +113,24 @@ export function renderText(r: RunReport): string {
       `  SUBNET RAN OUT: ${p.neverStartedSubnetFull} of them waited on nodes whose subnet had no free address or /28 left`,
     );
   }
-  out.push('');
+  return out;
+}
+
+/** Cluster-wide address levels. */
+function ipsSection(r: RunReport): string[] {
   const ip = r.ips;
-  out.push('IP addresses (pod addresses on ENIs: secondary /32s, 16 per /28 prefix; cluster-wide)');
-  out.push(`  attached peak ${ip.attachedPeak}   assigned peak ${ip.assignedPeak}   cooling peak ${ip.coolingPeak}`);
-  out.push(
+  return [
+    'IP addresses (pod addresses on ENIs: secondary /32s, 16 per /28 prefix; cluster-wide)',
+    `  attached peak ${ip.attachedPeak}   assigned peak ${ip.assignedPeak}   cooling peak ${ip.coolingPeak}`,
     `  idle (attached - assigned): mean ${ip.idleMean} addresses, ${(ip.idleIpSeconds / 3600).toFixed(1)} address-hours`,
-  );
-  out.push(
     `  at end: ${ip.attachedEnd} attached, ${ip.assignedEnd} assigned, ${ip.enisEnd} ENIs (peak ${ip.enisPeak})`,
-  );
-  out.push('');
-  const subnetLines = subnets(r);
-  if (subnetLines.length) out.push(...subnetLines, '');
-  out.push(`EC2 calls (${r.ec2.total})`);
+  ];
+}
+
+/** EC2 calls per API, errors and leaked ENIs. */
+function ec2Section(r: RunReport): string[] {
   const e = r.ec2;
+  const out = [`EC2 calls (${e.total})`];
   const calls = Object.entries(e.calls).filter(([, n]) => n > 0);
   const rows = calls.map(([api, n]) => [
     api,
@@ -117,48 +142,46 @@ export function renderText(r: RunReport): string {
   ]);
   out.push(calls.length ? table(['API', 'calls', 'throttled', 'SDK retries', 'failed', 'min tokens'], rows) : '  none');
   if (e.leakedEnis > 0) out.push(`  ${e.leakedEnis} ENIs could not be deleted (leaked)`);
-  const errs = Object.entries(r.ec2.errors);
+  const errs = Object.entries(e.errors);
   if (errs.length) out.push(`  errors: ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  out.push('');
-  out.push('Node groups');
-  out.push(
-    table(
-      [
-        'group',
-        'nodes',
-        'type',
-        'pods',
-        'ENIs',
-        'attached',
-        'assigned',
-        'idle mean',
-        'peak',
-        'p50',
-        'p99',
-        'failed ADDs',
-      ],
-      r.nodeGroups.map((g) => [
-        g.name,
-        g.nodes,
-        g.instanceType,
-        g.podsRunning,
-        g.enis,
-        g.ipsAttached,
-        g.ipsAssigned,
-        g.idleMean.toFixed(1),
-        g.attachedPeak,
-        d(g.podStartLatencyMs.p50),
-        d(g.podStartLatencyMs.p99),
-        g.failedAddAttempts,
-      ]),
-    ),
-  );
-  if (r.warnings.length) {
-    out.push('');
-    out.push('Warnings');
-    for (const w of r.warnings) out.push(`  ${w}`);
-  }
-  return out.join('\n') + '\n';
+  return out;
+}
+
+/** One row per node group. */
+function groupsSection(r: RunReport): string[] {
+  const head = ['group', 'nodes', 'type', 'pods', 'ENIs', 'attached', 'assigned', 'idle mean', 'peak', 'p50', 'p99'];
+  const rows = r.nodeGroups.map((g) => [
+    g.name,
+    g.nodes,
+    g.instanceType,
+    g.podsRunning,
+    g.enis,
+    g.ipsAttached,
+    g.ipsAssigned,
+    g.idleMean.toFixed(1),
+    g.attachedPeak,
+    d(g.podStartLatencyMs.p50),
+    d(g.podStartLatencyMs.p99),
+    g.failedAddAttempts,
+  ]);
+  return ['Node groups', table([...head, 'failed ADDs'], rows)];
+}
+
+/** Renders a run report for a terminal (plain text, no colour). */
+export function renderText(r: RunReport): string {
+  const subnetLines = subnets(r);
+  const sections: string[][] = [
+    header(r),
+    settingsSection(r),
+    [...latencySection(r), ...lifecycleSection(r)],
+    podsSection(r),
+    ipsSection(r),
+    ...(subnetLines.length ? [subnetLines] : []),
+    ec2Section(r),
+    groupsSection(r),
+    ...(r.warnings.length ? [['Warnings', ...r.warnings.map((w) => `  ${w}`)]] : []),
+  ];
+  return sections.map((s) => s.join('\n')).join('\n\n') + '\n';
 }
 
 /** The subnet table; omitted for the one roomy default subnet when nothing happened in it. */

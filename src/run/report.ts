@@ -5,9 +5,10 @@ import { VERSION } from '../util/version.js';
 import { EC2_APIS } from '../aws/ec2.js';
 import { poolMode } from '../ipam/config.js';
 import { summarise } from '../report/tally.js';
-import type { NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
+import type { NodeGroupReport, NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
 import { cidrToString } from '../aws/cidr.js';
-import type { Cluster, RunOptions } from './cluster.js';
+import type { Cluster } from './cluster.js';
+import type { NodeGroupSpec } from '../workload/scenario.js';
 
 /** Version of this tool and of the ipamd behaviour it models. */
 export const TOOL = { name: 'warmpool-sim', version: VERSION, models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
@@ -22,11 +23,9 @@ function sortedRecord(m: Map<string, number>, order?: readonly string[]): Record
   return Object.fromEntries(keys.map((k) => [k, m.get(k) as number]));
 }
 
-/** The report of a finished run. */
-export function buildReport(c: Cluster): RunReport {
-  const s = c.scenario;
+/** Per node: its type, pods, lifecycle times and ENIs; also the cluster's running/waiting pods and ipamd passes. */
+function nodeReports(c: Cluster): { nodes: NodeReport[]; running: number; waiting: number; passes: number } {
   const end = c.sim.now;
-  const m = c.metrics;
   let running = 0;
   let waiting = 0;
   let passes = 0;
@@ -65,9 +64,30 @@ export function buildReport(c: Cluster): RunReport {
       }),
     };
   });
-  const unschedulable = c.kubelet.scheduler.pendingCount;
-  const groups = s.nodeGroups.map((g, gi) => {
-    const gm = m.group(gi);
+  return { nodes, running, waiting, passes };
+}
+
+/** The effective ipamd settings of a node group, by their environment variable names. */
+function groupSettings(cfg: NodeGroupSpec['config']): Record<string, number | boolean> {
+  return {
+    WARM_ENI_TARGET: cfg.warmEniTarget,
+    WARM_IP_TARGET: cfg.warmIpTarget,
+    MINIMUM_IP_TARGET: cfg.minimumIpTarget,
+    WARM_PREFIX_TARGET: cfg.warmPrefixTarget,
+    MAX_ENI: cfg.maxEni,
+    IP_COOLDOWN_PERIOD: cfg.ipCooldownMs / 1000,
+    ENABLE_PREFIX_DELEGATION: cfg.enablePrefixDelegation,
+    ENABLE_SUBNET_DISCOVERY: cfg.enableSubnetDiscovery,
+    AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: cfg.customNetworking,
+    ENABLE_POD_ENI: cfg.enablePodEni,
+  };
+}
+
+/** Per node group: its settings and figures. */
+function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport[] {
+  const end = c.sim.now;
+  return c.scenario.nodeGroups.map((g, gi) => {
+    const gm = c.metrics.group(gi);
     const gn = nodes.filter((n) => n.group === g.name);
     const cfg = g.config;
     return {
@@ -76,25 +96,10 @@ export function buildReport(c: Cluster): RunReport {
       nodes: g.count,
       maxPods: g.maxPods,
       mode: poolMode(cfg),
-      prefixDelegation: g.pdFallback
-        ? ('fallback' as const)
-        : cfg.enablePrefixDelegation
-          ? ('on' as const)
-          : ('off' as const),
+      prefixDelegation: g.pdFallback ? 'fallback' : cfg.enablePrefixDelegation ? 'on' : 'off',
       subnet: g.subnet,
       ...(g.eniConfigSubnet !== undefined ? { eniConfigSubnet: g.eniConfigSubnet } : {}),
-      settings: {
-        WARM_ENI_TARGET: cfg.warmEniTarget,
-        WARM_IP_TARGET: cfg.warmIpTarget,
-        MINIMUM_IP_TARGET: cfg.minimumIpTarget,
-        WARM_PREFIX_TARGET: cfg.warmPrefixTarget,
-        MAX_ENI: cfg.maxEni,
-        IP_COOLDOWN_PERIOD: cfg.ipCooldownMs / 1000,
-        ENABLE_PREFIX_DELEGATION: cfg.enablePrefixDelegation,
-        ENABLE_SUBNET_DISCOVERY: cfg.enableSubnetDiscovery,
-        AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: cfg.customNetworking,
-        ENABLE_POD_ENI: cfg.enablePodEni,
-      },
+      settings: groupSettings(cfg),
       podsRunning: gn.reduce((a, n) => a + n.podsRunning, 0),
       enis: gn.reduce((a, n) => a + n.enis.length, 0),
       ipsAttached: gm.attached.value,
@@ -105,6 +110,10 @@ export function buildReport(c: Cluster): RunReport {
       podStartLatencyMs: gm.latencies.summary(),
     };
   });
+}
+
+/** What the reader should know that no figure says: ignored events, nodes that never launched, PD fallback. */
+function runWarnings(c: Cluster, nodes: readonly NodeReport[]): string[] {
   const warnings: string[] = [];
   if (c.workloadStats.deletesOfUnknownPods > 0) {
     warnings.push(`${c.workloadStats.deletesOfUnknownPods} scripted deletes named pods that did not exist (ignored)`);
@@ -123,15 +132,19 @@ export function buildReport(c: Cluster): RunReport {
       `${unlaunched.length} nodes never launched: no address left in their subnet for the primary ENI (${names})`,
     );
   }
-  for (const g of s.nodeGroups) {
+  for (const g of c.scenario.nodeGroups) {
     if (g.pdFallback)
       warnings.push(
         `${g.name}: ${g.instance.name} is neither Nitro nor bare metal; ipamd ignored ENABLE_PREFIX_DELEGATION and used secondary IPs`,
       );
   }
-  const model = s.model;
+  return warnings;
+}
+
+/** The model parameters, each as one readable line. */
+function modelSummary(model: Cluster['scenario']['model']): Record<string, string> {
   const fmt = (d: Parameters<typeof describe>[0]): string => describe(d, formatDuration);
-  const modelSummary: Record<string, string> = {
+  return {
     'nodes.bootDelay': fmt(model.nodes.bootDelay),
     'nodes.terminateDelay': fmt(model.nodes.terminateDelay),
     'ec2.throttle': model.ec2.throttle ? 'account token buckets per API' : 'none',
@@ -144,95 +157,139 @@ export function buildReport(c: Cluster): RunReport {
     'ipamd.placement': model.ipamd.placement,
     'ipamd.loopInterval': formatDuration(model.ipamd.timers.loopIntervalMs),
   };
-  const idleMean = m.idle.mean(0, end);
+}
+
+/** Pod counts at the end of the run. */
+function podsReport(c: Cluster, running: number, waiting: number): RunReport['pods'] {
+  const m = c.metrics;
+  const unschedulable = c.kubelet.scheduler.pendingCount;
+  return {
+    requested: m.requested,
+    started: m.started,
+    deleted: m.deleted,
+    running,
+    pending: unschedulable + waiting,
+    unschedulable,
+    waitingForIp: waiting,
+    neverStarted: m.requested - m.started,
+    failedAddAttempts: m.failedAddAttempts,
+    podsWithFailedAdd: m.podsWithFailedAdd,
+    neverStartedSubnetFull: m.neverStartedSubnetFull(c.sim.now),
+  };
+}
+
+/** Nodes joining and leaving, and how long they took to be useful. */
+function lifecycleReport(c: Cluster, nodes: readonly NodeReport[]): RunReport['nodeLifecycle'] {
+  const m = c.metrics;
+  const spans = (from: (n: NodeReport) => number | null, to: (n: NodeReport) => number | null): number[] =>
+    nodes.flatMap((n) => {
+      const a = from(n);
+      const b = to(n);
+      return a !== null && b !== null ? [b - a] : [];
+    });
+  return {
+    joined: c.nodes.length - c.scenario.nodeGroups.reduce((a, g) => a + g.count, 0),
+    drained: nodes.filter((n) => n.drainedAt !== null).length,
+    readyToFirstPodAddressMs: summarise(
+      spans(
+        (n) => n.readyAt,
+        (n) => n.firstPodAddressAt,
+      ),
+    ),
+    joinToPoolAtTargetMs: summarise(
+      spans(
+        (n) => n.joinedAt,
+        (n) => n.poolAtTargetAt,
+      ),
+    ),
+    lastWaitingPodStartedAt: m.lastWaitedStartAt >= 0 ? m.lastWaitedStartAt : null,
+  };
+}
+
+/** Cluster-wide address and ENI levels. */
+function ipsReport(c: Cluster): RunReport['ips'] {
+  const m = c.metrics;
+  return {
+    attachedPeak: m.attached.peak,
+    assignedPeak: m.assigned.peak,
+    idleMean: round2(m.idle.mean(0, c.sim.now)),
+    idleIpSeconds: Math.round(m.idle.integral / 1000),
+    coolingPeak: m.coolingPeak,
+    attachedEnd: m.attached.value,
+    assignedEnd: m.assigned.value,
+    enisPeak: m.eniCount.peak,
+    enisEnd: m.eniCount.value,
+  };
+}
+
+/** EC2 calls, errors and the account's token buckets. */
+function ec2Report(c: Cluster): RunReport['ec2'] {
+  const m = c.metrics;
+  return {
+    calls: sortedRecord(m.calls, EC2_APIS),
+    throttled: sortedRecord(m.throttled, EC2_APIS),
+    retries: sortedRecord(m.retries, EC2_APIS),
+    failures: sortedRecord(m.failures, EC2_APIS),
+    errors: sortedRecord(m.errors),
+    total: [...m.calls.values()].reduce((a, b) => a + b, 0),
+    buckets: Object.fromEntries(
+      [...c.ec2.buckets].map(([api, b]) => [
+        api,
+        {
+          capacity: b.spec.capacity,
+          refillPerSecond: b.spec.refillPerSecond,
+          backgroundPerSecond: b.backgroundPerSecond,
+          minTokens: round2(b.minTokens),
+        },
+      ]),
+    ),
+    leakedEnis: c.nodes.reduce((a, n) => a + n.ipamd.leakedEnis, 0),
+  };
+}
+
+/** Each subnet's addresses and /28s over the run. */
+function subnetReports(c: Cluster, nodes: readonly NodeReport[]): SubnetReport[] {
+  return c.subnets.map((sn) => ({
+    name: sn.name,
+    cidr: cidrToString({ base: sn.base, length: sn.prefixLength }),
+    availabilityZone: sn.availabilityZone,
+    size: sn.size,
+    awsReserved: sn.awsReserved,
+    reservedPrefix: sn.reservedPrefix,
+    reservedExplicit: sn.reservedExplicit,
+    otherTenants: sn.tenants,
+    nodes: nodes.filter((n) => n.subnet === sn.name).length,
+    freeAddresses: { start: sn.startFree, min: sn.minFree, end: sn.freeAddresses },
+    freeBlocks: { start: sn.startFreeBlocks, min: sn.minFreeBlocks, end: sn.freeBlocks },
+    fragmentation: { start: round3(sn.startFragmentation), end: round3(sn.fragmentation) },
+    errors: sortedRecord(sn.errors),
+    firstErrorMs: sn.firstErrorAt >= 0 ? sn.firstErrorAt : null,
+  }));
+}
+
+/** The report of a finished run. */
+export function buildReport(c: Cluster): RunReport {
+  const s = c.scenario;
+  const m = c.metrics;
+  const { nodes, running, waiting, passes } = nodeReports(c);
   return {
     tool: TOOL,
     scenario: s.name,
     seed: c.seed,
-    simulatedMs: end,
-    settings: { ipamd: { ...s.env }, model: modelSummary },
-    pods: {
-      requested: m.requested,
-      started: m.started,
-      deleted: m.deleted,
-      running,
-      pending: unschedulable + waiting,
-      unschedulable,
-      waitingForIp: waiting,
-      neverStarted: m.requested - m.started,
-      failedAddAttempts: m.failedAddAttempts,
-      podsWithFailedAdd: m.podsWithFailedAdd,
-      neverStartedSubnetFull: m.neverStartedSubnetFull(end),
-    },
+    simulatedMs: c.sim.now,
+    settings: { ipamd: { ...s.env }, model: modelSummary(s.model) },
+    pods: podsReport(c, running, waiting),
     podStartLatencyMs: m.latencies.summary(),
     podCreateToStartMs: m.createToStart.summary(),
     podSchedulingWaitMs: m.schedulingWait.summary(),
-    nodeLifecycle: {
-      joined: c.nodes.length - s.nodeGroups.reduce((a, g) => a + g.count, 0),
-      drained: nodes.filter((n) => n.drainedAt !== null).length,
-      readyToFirstPodAddressMs: summarise(
-        nodes
-          .filter((n) => n.readyAt !== null && n.firstPodAddressAt !== null)
-          .map((n) => (n.firstPodAddressAt as number) - (n.readyAt as number)),
-      ),
-      joinToPoolAtTargetMs: summarise(
-        nodes
-          .filter((n) => n.joinedAt !== null && n.poolAtTargetAt !== null)
-          .map((n) => (n.poolAtTargetAt as number) - (n.joinedAt as number)),
-      ),
-      lastWaitingPodStartedAt: m.lastWaitedStartAt >= 0 ? m.lastWaitedStartAt : null,
-    },
-    ips: {
-      attachedPeak: m.attached.peak,
-      assignedPeak: m.assigned.peak,
-      idleMean: round2(idleMean),
-      idleIpSeconds: Math.round(m.idle.integral / 1000),
-      coolingPeak: m.coolingPeak,
-      attachedEnd: m.attached.value,
-      assignedEnd: m.assigned.value,
-      enisPeak: m.eniCount.peak,
-      enisEnd: m.eniCount.value,
-    },
-    ec2: {
-      calls: sortedRecord(m.calls, EC2_APIS),
-      throttled: sortedRecord(m.throttled, EC2_APIS),
-      retries: sortedRecord(m.retries, EC2_APIS),
-      failures: sortedRecord(m.failures, EC2_APIS),
-      errors: sortedRecord(m.errors),
-      total: [...m.calls.values()].reduce((a, b) => a + b, 0),
-      buckets: Object.fromEntries(
-        [...c.ec2.buckets].map(([api, b]) => [
-          api,
-          {
-            capacity: b.spec.capacity,
-            refillPerSecond: b.spec.refillPerSecond,
-            backgroundPerSecond: b.backgroundPerSecond,
-            minTokens: round2(b.minTokens),
-          },
-        ]),
-      ),
-      leakedEnis: c.nodes.reduce((a, n) => a + n.ipamd.leakedEnis, 0),
-    },
-    ipamd: { actions: sortedRecord(m.actions as Map<string, number>), passes },
-    subnets: c.subnets.map((sn): SubnetReport => ({
-      name: sn.name,
-      cidr: cidrToString({ base: sn.base, length: sn.prefixLength }),
-      availabilityZone: sn.availabilityZone,
-      size: sn.size,
-      awsReserved: sn.awsReserved,
-      reservedPrefix: sn.reservedPrefix,
-      reservedExplicit: sn.reservedExplicit,
-      otherTenants: sn.tenants,
-      nodes: nodes.filter((n) => n.subnet === sn.name).length,
-      freeAddresses: { start: sn.startFree, min: sn.minFree, end: sn.freeAddresses },
-      freeBlocks: { start: sn.startFreeBlocks, min: sn.minFreeBlocks, end: sn.freeBlocks },
-      fragmentation: { start: round3(sn.startFragmentation), end: round3(sn.fragmentation) },
-      errors: sortedRecord(sn.errors),
-      firstErrorMs: sn.firstErrorAt >= 0 ? sn.firstErrorAt : null,
-    })),
-    nodeGroups: groups,
+    nodeLifecycle: lifecycleReport(c, nodes),
+    ips: ipsReport(c),
+    ec2: ec2Report(c),
+    ipamd: { actions: sortedRecord(m.actions), passes },
+    subnets: subnetReports(c, nodes),
+    nodeGroups: groupReports(c, nodes),
     nodes,
-    warnings,
+    warnings: runWarnings(c, nodes),
     // Sampling events only observe the run: leave them out so the report is the same with or without them.
     engine: { events: c.sim.eventsProcessed - (c.timeseries?.samplesTaken ?? 0) },
   };
