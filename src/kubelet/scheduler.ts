@@ -112,6 +112,10 @@ class PodQueue {
   push(p: Pod): void {
     this.items.push(p);
   }
+  /** The queued pods (deleted ones included: they are dropped lazily). */
+  queued(): Pod[] {
+    return this.items.slice(this.head);
+  }
   shift(): Pod | undefined {
     const p = this.items[this.head++];
     if (this.head > 256 && this.head * 2 > this.items.length) {
@@ -215,6 +219,13 @@ export class Scheduler {
     if (!q) this.queues.set(pod.constraint, (q = new PodQueue()));
     q.push(pod);
     this.pendingCount++;
+  }
+
+  /** Creation times (ms) of the pods waiting for a node, for the report. */
+  pendingCreatedAt(): number[] {
+    return [...this.queues.values()].flatMap((q) =>
+      q.queued().flatMap((p) => (p.state === PodState.Pending ? [p.createdAt] : [])),
+    );
   }
 
   /** Forgets a queued pod that was deleted before placement (it is skipped lazily). */

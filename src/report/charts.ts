@@ -245,12 +245,13 @@ export function spreadChart(
   } as TopLevelSpec;
 }
 
-/** One chart of the page. */
+/** One chart of the page, or the sentence that stands for a chart with nothing to show. */
 export interface ChartPlan {
   id: string;
   /** Section heading it belongs under. */
   section: string;
-  spec: TopLevelSpec;
-  /** HTML caption: how to read it. */
+  /** The chart; absent when the caption says in words what a chart could not (e.g. every latency 0 ms). */
+  spec?: TopLevelSpec;
+  /** HTML caption: how to read it (or, without a spec, the whole statement). */
   caption: string;
 }

@@ -2,21 +2,26 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { formatDuration } from '../util/duration.js';
 import { esc } from './html.js';
+import { formatFigure } from './figures.js';
 import type { ChartPlan } from './charts.js';
 import type { RunData } from './types.js';
 
-/** CDF and histogram of pod start latency, with p50/p90/p99 marked; none when no pod started. */
+/**
+ * CDF and histogram of pod start latency, with p50/p90/p99 marked. When there is nothing to draw a distribution
+ * of (no pod started, or every pod waited exactly as long), one sentence instead of a chart that says nothing.
+ * Pods that never got an address are part of the CDF's denominator: its curve then stops below 100%.
+ */
 export function latencyCharts(d: RunData): ChartPlan[] {
   const l = d.report.podStartLatencyMs;
-  if (l.count === 0) return [];
   const section = 'Pod start latency';
+  const note = degenerateNote(d);
+  if (note !== undefined) return [{ id: 'latency', section, caption: note }];
   // Percentiles at the same latency share one line and one label ("p50, p90 0ms"), so labels never overprint.
+  // Percentiles known only as lower bounds (pods that never got an address) lie beyond the curve: no line.
   const marks: { x: number; y: number; py: number; label: string }[] = [];
-  for (const [p, ms] of [
-    ['p50', l.p50],
-    ['p90', l.p90],
-    ['p99', l.p99],
-  ] as const) {
+  for (const p of ['p50', 'p90', 'p99'] as const) {
+    const ms = l[p];
+    if (ms === null) continue;
     const same = marks.find((m) => m.x === ms / 1000);
     if (same) same.label = same.label.replace(/ \S+$/, `, ${p} ${formatDuration(ms)}`);
     else
@@ -27,11 +32,16 @@ export function latencyCharts(d: RunData): ChartPlan[] {
         label: `${p} ${formatDuration(ms)}`,
       });
   }
+  const censoredOf = new Map(d.report.nodeGroups.map((g) => [g.name, g.podStartLatencyMs.censored]));
   const curves = [
-    { name: 'all pods', values: d.latencies.all },
-    ...(d.latencies.groups.length > 1 ? d.latencies.groups : []),
+    { name: 'all pods', values: d.latencies.all, censored: l.censored },
+    ...(d.latencies.groups.length > 1
+      ? d.latencies.groups.map((g) => ({ ...g, censored: censoredOf.get(g.name) ?? 0 }))
+      : []),
   ];
-  const cdf = curves.flatMap((c) => cdfPoints(c.values).map(([x, y]) => ({ x, y, curve: c.name })));
+  const cdf = curves.flatMap((c) =>
+    cdfPoints(c.values, c.values.length + c.censored).map(([x, y]) => ({ x, y, curve: c.name })),
+  );
   const rules = (pixelY: boolean) => [
     {
       data: { values: marks },
@@ -63,7 +73,7 @@ export function latencyCharts(d: RunData): ChartPlan[] {
           y: {
             field: 'y',
             type: 'quantitative',
-            title: 'share of started pods',
+            title: l.censored > 0 ? 'share of pods on a node' : 'share of started pods',
             axis: { format: '%' },
             scale: { domain: [0, 1] },
           },
@@ -107,6 +117,10 @@ export function latencyCharts(d: RunData): ChartPlan[] {
       spec: cdfSpec,
       caption:
         `${l.count} pods started. Read across: the share of pods that had an address within x seconds. Dashed lines mark p50, p90 and p99 of all pods; ` +
+        (l.censored > 0
+          ? `${l.censored} pods reached a node and never got an address: the curve stops at ${Math.round((100 * l.count) / (l.count + l.censored))}%` +
+            (marks.length < 3 ? ' and the percentiles among them (known only as lower bounds) have no line; ' : '; ')
+          : '') +
         'a curve that jumps to 100% at 0 means no pod waited, a long flat step means pods waited for kubelet retries.' +
         (curves.length > 1 ? ' One curve per node group.' : ''),
     },
@@ -119,8 +133,11 @@ export function latencyCharts(d: RunData): ChartPlan[] {
   ];
 }
 
-/** At most ~400 (latency s, share) points of the empirical CDF: evenly spaced ranks, always the last one. */
-export function cdfPoints(values: readonly number[]): [number, number][] {
+/**
+ * At most ~400 (latency s, share) points of the empirical CDF: evenly spaced ranks, always the last one. Shares are
+ * of `total` pods (more than the values when some pods never got an address: the curve then ends below 1).
+ */
+export function cdfPoints(values: readonly number[], total = values.length): [number, number][] {
   const sorted = Float64Array.from(values).sort();
   const n = sorted.length;
   if (n === 0) return [];
@@ -128,7 +145,7 @@ export function cdfPoints(values: readonly number[]): [number, number][] {
   const out: [number, number][] = [[0, 0]];
   for (let j = 1; j <= k; j++) {
     const i = Math.ceil((j * n) / k) - 1;
-    out.push([sorted[i] / 1000, (i + 1) / n]);
+    out.push([sorted[i] / 1000, (i + 1) / total]);
   }
   return out;
 }
@@ -145,4 +162,29 @@ export function histogram(values: readonly number[]): { x0: number; x1: number; 
   for (const v of values) n[Math.min(count - 1, Math.floor(v / 1000 / width))]++;
   const r = (x: number): number => Math.round(x * 1e6) / 1e6;
   return n.map((c, i) => ({ x0: r(i * width), x1: r((i + 1) * width), n: c }));
+}
+
+/**
+ * The sentence that replaces the latency charts when a distribution would say nothing: no pod started, or every
+ * pod that started waited exactly as long (all at their first CNI ADD, typically). Undefined when there is a
+ * distribution to draw.
+ */
+export function degenerateNote(d: RunData): string | undefined {
+  const l = d.report.podStartLatencyMs;
+  const never =
+    l.censored > 0
+      ? ` ${l.censored} pod${l.censored === 1 ? '' : 's'} reached a node and never got an address` +
+        ` (p99 ${esc(formatFigure(l, 'p99'))}: each counted as waiting until the end of the run).`
+      : '';
+  if (l.count === 0)
+    return (l.censored > 0 ? 'No pod got an address.' : 'No pod reached a node: no latency to draw.') + never;
+  const all = d.latencies.all;
+  const first = all[0];
+  if (!all.every((v) => v === first)) return undefined;
+  const pods = `${l.count === 1 ? 'The one pod' : `All ${l.count} pods`} that started`;
+  const how =
+    first === 0
+      ? ' got an address at the first CNI ADD (latency 0 ms)'
+      : ` waited exactly ${esc(formatDuration(first))} for an address`;
+  return `${pods}${how}: there is no distribution to draw.${never}`;
 }

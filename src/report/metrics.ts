@@ -81,6 +81,11 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   private readonly waiting = new Set<Pod>();
   /** Pods deleted before they started, on a node whose subnet had run out by then. */
   private starvedDeleted = 0;
+  /** Pods deleted before they got an address, having reached a node: time of their first CNI ADD, their group. */
+  private readonly deletedWaitingFirstAdd: number[] = [];
+  private readonly deletedWaitingGroup: number[] = [];
+  /** Pods deleted before they got an address: time of their creation. */
+  private readonly deletedWaitingCreated: number[] = [];
 
   /** False with a single node group: its figures are the cluster's, so they are not kept twice. */
   private readonly perGroup: boolean;
@@ -232,7 +237,14 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
 
   podDeleted(pod: Pod, now: number, wasRunning: boolean): void {
     this.deleted++;
-    if (!wasRunning && pod.startedAt < 0) this.deletedBeforeStart++;
+    if (!wasRunning && pod.startedAt < 0) {
+      this.deletedBeforeStart++;
+      this.deletedWaitingCreated.push(pod.createdAt);
+      if (pod.firstAddAt >= 0) {
+        this.deletedWaitingFirstAdd.push(pod.firstAddAt);
+        this.deletedWaitingGroup.push(pod.node!.groupIndex);
+      }
+    }
     if (!wasRunning && pod.failedAdds > 0) {
       this.waiting.delete(pod);
       if (this.starvedBy(pod, now)) this.starvedDeleted++;
@@ -276,6 +288,33 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   private starvedBy(pod: Pod, t: number): boolean {
     const at = pod.node ? this.firstInsufficientAt.get(pod.node.name) : undefined;
     return at !== undefined && at <= t;
+  }
+
+  /**
+   * Pods that reached a node and never got an address, as censored start latencies: each counts as waiting from its
+   * first CNI ADD until the end of the run, deleted or not (it had no address at any time in the run). `group` is
+   * the index of a node group, or undefined for all of them.
+   */
+  censoredStarts(end: number, group?: number): number[] {
+    const out: number[] = [];
+    this.deletedWaitingFirstAdd.forEach((t, i) => {
+      if (group === undefined || this.deletedWaitingGroup[i] === group) out.push(end - t);
+    });
+    for (const pod of this.waiting)
+      if (group === undefined || pod.node!.groupIndex === group) out.push(end - pod.firstAddAt);
+    return out;
+  }
+
+  /**
+   * Pods that never got an address, as censored creation-to-address times: each counts as waiting from its creation
+   * until the end of the run, whether it was deleted, is waiting for an address, or (`unboundCreatedAt`, from the
+   * scheduler's queue) is waiting for a node.
+   */
+  censoredCreates(end: number, unboundCreatedAt: readonly number[]): number[] {
+    const out = this.deletedWaitingCreated.map((t) => end - t);
+    for (const pod of this.waiting) out.push(end - pod.createdAt);
+    for (const t of unboundCreatedAt) out.push(end - t);
+    return out;
   }
 
   /**

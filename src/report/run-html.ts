@@ -6,6 +6,7 @@ import { formatDuration } from '../util/duration.js';
 import { renderSvg } from './charts.js';
 import { cards, esc, figure, page, table } from './html.js';
 import { runCharts } from './run-charts.js';
+import { figureOf, formatFigure } from './figures.js';
 import type { RunData, RunReport } from './types.js';
 
 const d = formatDuration;
@@ -13,10 +14,15 @@ const d = formatDuration;
 function headline(r: RunReport): string {
   const l = r.podStartLatencyMs;
   const errors = Object.values(r.ec2.errors).reduce((a, b) => a + b, 0);
+  const p99 = figureOf(l, 'p99');
   return cards([
-    { label: 'pod start p50', value: l.count ? d(l.p50) : 'n/a' },
-    { label: 'pod start p90', value: l.count ? d(l.p90) : 'n/a' },
-    { label: 'pod start p99', value: l.count ? d(l.p99) : 'n/a', bad: l.p99 >= 10_000 },
+    { label: 'pod start p50', value: formatFigure(l, 'p50'), bad: figureOf(l, 'p50')?.atLeast },
+    { label: 'pod start p90', value: formatFigure(l, 'p90'), bad: figureOf(l, 'p90')?.atLeast },
+    {
+      label: 'pod start p99',
+      value: formatFigure(l, 'p99'),
+      bad: p99 !== undefined && (p99.atLeast || p99.value >= 10_000),
+    },
     { label: `pods started of ${r.pods.requested}`, value: String(r.pods.started) },
     { label: 'never started', value: String(r.pods.neverStarted), bad: r.pods.neverStarted > 0 },
     { label: 'failed CNI ADDs', value: String(r.pods.failedAddAttempts), bad: r.pods.failedAddAttempts > 0 },
@@ -36,11 +42,11 @@ function settings(r: RunReport): string {
   );
   out.push(
     table(
-      ['node group', 'instance type', 'nodes', 'maxPods', 'mode', 'effective ipamd settings'],
+      ['node group', 'instance type', 'nodes configured', 'maxPods', 'mode', 'effective ipamd settings'],
       r.nodeGroups.map((g) => [
         g.name,
         g.instanceType,
-        g.nodes,
+        g.nodes.configured,
         g.maxPods,
         g.mode,
         Object.entries(g.settings)
@@ -58,14 +64,16 @@ function settings(r: RunReport): string {
 function results(r: RunReport): string {
   const rows = r.nodeGroups.map((g) => [
     g.name,
+    g.nodes.end,
+    g.nodes.peak,
     g.podsRunning,
     g.enis,
     g.ipsAttached,
     g.ipsAssigned,
     g.idleMean,
     g.attachedPeak,
-    g.podStartLatencyMs.count ? d(g.podStartLatencyMs.p50) : 'n/a',
-    g.podStartLatencyMs.count ? d(g.podStartLatencyMs.p99) : 'n/a',
+    formatFigure(g.podStartLatencyMs, 'p50'),
+    formatFigure(g.podStartLatencyMs, 'p99'),
     g.failedAddAttempts,
   ]);
   const calls = Object.entries(r.ec2.calls).filter(([, n]) => n > 0);
@@ -75,6 +83,8 @@ function results(r: RunReport): string {
     table(
       [
         'node group',
+        'nodes',
+        'nodes peak',
         'pods running',
         'ENIs',
         'attached',
@@ -113,7 +123,8 @@ export async function renderRunHtml(data: RunData): Promise<string> {
       body.push(`<h2>${esc(section)}</h2>`);
     }
     // One chart at a time, in page order: ids inside each SVG are prefixed by the chart's id.
-    body.push(figure(c.id, await renderSvg(c.spec, c.id), c.caption));
+    if (c.spec === undefined) body.push(`<p class="note" data-note="${esc(c.id)}">${c.caption}</p>`);
+    else body.push(figure(c.id, await renderSvg(c.spec, c.id), c.caption));
   }
   body.push(results(r), settings(r));
   return page(`warmpool-sim: ${r.scenario} (seed ${r.seed})`, generator, body.join('\n'));

@@ -1,4 +1,4 @@
-import type { LatencySummary } from './types.js';
+import type { CensoredLatency, LatencySummary } from './types.js';
 
 /**
  * A time-weighted level (SimScript's Tally idea): on every change, add the previous level weighted by the time
@@ -110,7 +110,7 @@ export class DurationLog {
   /** Count, mean (to 0.1 ms), nearest-rank p50/p90/p99 and max. */
   summary(): LatencySummary {
     const n = this.n;
-    if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+    if (n === 0) return { count: 0, mean: null, p50: null, p90: null, p99: null, max: null };
     const rest = this.nonzero.slice(0, this.k).sort();
     const zeros = n - this.k;
     // Sorted order is: negatives (none for durations, but kept correct), the zeros, the positives.
@@ -144,4 +144,60 @@ export function summarise(values: ArrayLike<number>): LatencySummary {
   const log = new DurationLog();
   for (let i = 0; i < values.length; i++) log.push(values[i]);
   return log.summary();
+}
+
+/** The percentiles a summary gives, with their ranks in percent. */
+const PERCENTILES = [
+  ['p50', 50],
+  ['p90', 90],
+  ['p99', 99],
+  ['max', 100],
+] as const;
+
+/**
+ * The summary of `exact` durations (pods that got an address) together with `bounds`: for each pod that never got
+ * one, the time it had waited by the end of the run (its latency is at least that). Nearest-rank percentiles over
+ * all of them, each never-addressed pod at its bound (after exact values equal to it): a percentile whose rank
+ * falls on such a pod is null, with the bound as `pAtLeast`. The mean is a lower bound whenever a pod is censored.
+ */
+export function censoredSummary(exact: DurationLog, bounds: readonly number[]): CensoredLatency {
+  const plain = exact.summary();
+  if (bounds.length === 0) return { ...plain, censored: 0 };
+  const values = Float64Array.from(exact.values()).sort();
+  const cut = Float64Array.from(bounds).sort();
+  const total = values.length + cut.length;
+  /** The value at 1-based rank k of the merged order (exact values first among equals), and whether it is a bound. */
+  const at = (k: number): { v: number; censored: boolean } => {
+    // How many exact values come among the first k: the largest i with values[i - 1] <= cut[k - i] (binary search).
+    let lo = Math.max(0, k - cut.length);
+    let hi = Math.min(k, values.length);
+    while (lo < hi) {
+      const i = (lo + hi + 1) >> 1;
+      if (k - i >= cut.length || values[i - 1] <= cut[k - i]) lo = i;
+      else hi = i - 1;
+    }
+    // lo exact values and k - lo bounds make the first k; the k-th is the larger of the last of each.
+    const lastExact = lo > 0 ? values[lo - 1] : -Infinity;
+    const lastCut = k - lo > 0 ? cut[k - lo - 1] : -Infinity;
+    return k - lo > 0 && lastCut >= lastExact ? { v: lastCut, censored: true } : { v: lastExact, censored: false };
+  };
+  let sum = 0;
+  for (const v of values) sum += v;
+  for (const v of cut) sum += v;
+  const out: CensoredLatency = {
+    count: plain.count,
+    mean: null,
+    p50: null,
+    p90: null,
+    p99: null,
+    max: null,
+    censored: bounds.length,
+    meanAtLeast: Math.round((sum / total) * 10) / 10,
+  };
+  for (const [key, p] of PERCENTILES) {
+    const { v, censored } = at(Math.min(total, Math.max(1, Math.ceil((p / 100) * total))));
+    if (censored) out[`${key}AtLeast`] = v;
+    else out[key] = v;
+  }
+  return out;
 }

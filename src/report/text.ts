@@ -1,13 +1,21 @@
 /** The one-screen text report. */
 import { formatDuration } from '../util/duration.js';
-import type { LatencySummary, NodeGroupReport, RunReport } from './types.js';
+import type { CensoredLatency, LatencySummary, NodeGroupReport, RunReport } from './types.js';
+import { formatFigure } from './figures.js';
 import { table } from './table.js';
 
 const d = formatDuration;
 
-function latencyLine(l: LatencySummary): string {
-  if (l.count === 0) return 'no pod started';
-  return `${l.count} started   mean ${d(l.mean)}   p50 ${d(l.p50)}   p90 ${d(l.p90)}   p99 ${d(l.p99)}   max ${d(l.max)}`;
+/** The headline latency lines: how many pods, mean, p50, p90, p99 and max, and the pods that never got an address. */
+function latencyLines(l: CensoredLatency): string[] {
+  if (l.count === 0 && l.censored === 0) return ['  no pod started'];
+  const figures = (['mean', 'p50', 'p90', 'p99', 'max'] as const).map((k) => `${k} ${formatFigure(l, k)}`);
+  const out = [`  ${[`${l.count} started`, ...figures].join('   ')}`];
+  if (l.censored > 0)
+    out.push(
+      `  ${l.censored} more never got an address: each counted as waiting until the end of the run, so figures that fall among them are lower bounds (≥)`,
+    );
+  return out;
 }
 
 function env(e: Record<string, string | number | boolean>): string {
@@ -45,6 +53,14 @@ function groupNotes(r: RunReport, g: NodeGroupReport): string[] {
   return notes.map((n) => `    ${n}`);
 }
 
+/** "3", or "0 (150 at the end, peak 150)" when nodes joined or left. */
+function nodesText(g: NodeGroupReport): string {
+  const n = g.nodes;
+  return n.end === n.configured && n.peak === n.configured
+    ? String(n.configured)
+    : `${n.configured} (${n.end} at the end, peak ${n.peak})`;
+}
+
 /** The settings: cluster env, one line per node group, the kubelet and EC2 model in brief. */
 function settingsSection(r: RunReport): string[] {
   const out = ['Settings', `  cluster ipamd env: ${env(r.settings.ipamd)}`];
@@ -53,7 +69,7 @@ function settingsSection(r: RunReport): string[] {
     const maxEni = Number(s.MAX_ENI) > 0 ? ` MAX_ENI=${String(s.MAX_ENI)}` : '';
     const pd = g.prefixDelegation === 'on' ? ', /28 prefixes' : '';
     out.push(
-      `  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets(g)}${maxEni}, cooldown ${String(s.IP_COOLDOWN_PERIOD)}s${pd})`,
+      `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets(g)}${maxEni}, cooldown ${String(s.IP_COOLDOWN_PERIOD)}s${pd})`,
     );
     out.push(...groupNotes(r, g));
   }
@@ -63,20 +79,29 @@ function settingsSection(r: RunReport): string[] {
   return out;
 }
 
+/** Whether pods got their address at the first CNI ADD; nothing when no pod started and none was retried. */
+function firstAddLine(r: RunReport): string[] {
+  const p = r.pods;
+  if (p.failedAddAttempts > 0)
+    return [
+      `  ${p.podsWithFailedAdd} pods had to wait: ${p.failedAddAttempts} failed CNI ADDs, each retried by kubelet`,
+    ];
+  if (p.started === 0) return [];
+  if (p.neverStarted === 0) return ['  every pod got an address at its first CNI ADD'];
+  return ['  every pod that reached a node got an address at its first CNI ADD'];
+}
+
 /** Pod start latency, failed CNI ADDs, and creation to address when pods waited for a node. */
 function latencySection(r: RunReport): string[] {
-  const out = ['Pod start latency (first CNI ADD to address assigned)', `  ${latencyLine(r.podStartLatencyMs)}`];
-  const p = r.pods;
-  if (p.failedAddAttempts > 0) {
-    out.push(
-      `  ${p.podsWithFailedAdd} pods had to wait: ${p.failedAddAttempts} failed CNI ADDs, each retried by kubelet`,
-    );
-  } else out.push('  every pod got an address at its first CNI ADD');
+  const out = [
+    'Pod start latency (first CNI ADD to address assigned)',
+    ...latencyLines(r.podStartLatencyMs),
+    ...firstAddLine(r),
+  ];
   const cs = r.podCreateToStartMs;
-  if (r.podSchedulingWaitMs.max > 0) {
-    out.push(
-      `  creation to address (incl. waiting for a node): p50 ${d(cs.p50)}   p90 ${d(cs.p90)}   p99 ${d(cs.p99)}   max ${d(cs.max)}`,
-    );
+  if ((r.podSchedulingWaitMs.max ?? 0) > 0 || r.pods.unschedulable > 0) {
+    const figures = (['p50', 'p90', 'p99', 'max'] as const).map((k) => `${k} ${formatFigure(cs, k)}`);
+    out.push(`  creation to address (incl. waiting for a node): ${figures.join('   ')}`);
   }
   return out;
 }
@@ -89,8 +114,10 @@ function lifecycleSection(r: RunReport): string[] {
     out.push('', 'Nodes joining and leaving', `  joined ${nl.joined}   drained ${nl.drained}`);
     const j = nl.joinToPoolAtTargetMs;
     const f = nl.readyToFirstPodAddressMs;
-    if (j.count) out.push(`  join to pool at target: p50 ${d(j.p50)}   p90 ${d(j.p90)}   max ${d(j.max)}`);
-    if (f.count) out.push(`  Ready to first pod address: p50 ${d(f.p50)}   p90 ${d(f.p90)}   max ${d(f.max)}`);
+    const line = (l: LatencySummary): string =>
+      (['p50', 'p90', 'max'] as const).map((k) => `${k} ${formatFigure(l, k)}`).join('   ');
+    if (j.count) out.push(`  join to pool at target: ${line(j)}`);
+    if (f.count) out.push(`  Ready to first pod address: ${line(f)}`);
   }
   if (nl.lastWaitingPodStartedAt !== null)
     out.push(`  the last pod that had to wait started at ${d(nl.lastWaitingPodStartedAt)}`);
@@ -147,12 +174,13 @@ function ec2Section(r: RunReport): string[] {
   return out;
 }
 
-/** One row per node group. */
+/** One row per node group: nodes at the end and at the peak, pods, addresses, latency. */
 function groupsSection(r: RunReport): string[] {
-  const head = ['group', 'nodes', 'type', 'pods', 'ENIs', 'attached', 'assigned', 'idle mean', 'peak', 'p50', 'p99'];
+  const head = ['group', 'nodes', 'nodes peak', 'type', 'pods', 'ENIs', 'attached', 'assigned', 'idle mean'];
   const rows = r.nodeGroups.map((g) => [
     g.name,
-    g.nodes,
+    g.nodes.end,
+    g.nodes.peak,
     g.instanceType,
     g.podsRunning,
     g.enis,
@@ -160,11 +188,14 @@ function groupsSection(r: RunReport): string[] {
     g.ipsAssigned,
     g.idleMean.toFixed(1),
     g.attachedPeak,
-    d(g.podStartLatencyMs.p50),
-    d(g.podStartLatencyMs.p99),
+    formatFigure(g.podStartLatencyMs, 'p50'),
+    formatFigure(g.podStartLatencyMs, 'p99'),
     g.failedAddAttempts,
   ]);
-  return ['Node groups', table([...head, 'failed ADDs'], rows)];
+  return [
+    'Node groups (at the end of the run; peaks over the run)',
+    table([...head, 'attached peak', 'p50', 'p99', 'failed ADDs'], rows),
+  ];
 }
 
 /** Renders a run report for a terminal (plain text, no colour). */

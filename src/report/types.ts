@@ -1,12 +1,41 @@
 /** The run report. JSON field names listed in the README are a contract; fields may be added. */
 
+/** Durations (ms) over a set of pods or nodes. Every figure is null when the set is empty (count 0). */
 export interface LatencySummary {
+  /** Durations measured. */
   count: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
+  mean: number | null;
+  /** Nearest-rank percentiles. */
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/**
+ * A latency to an address where some pods never got one (censored): each such pod counts as waiting until the end
+ * of the run (deleted or not), so its latency is known only to be at least that long. A figure that falls
+ * among them is null, and its `...AtLeast` field gives the lower bound; `...AtLeast` fields appear only then.
+ * With no censored pod this is a plain {@link LatencySummary} with `censored: 0`.
+ */
+export interface CensoredLatency extends LatencySummary {
+  /** Pods that never got an address (not in `count`). */
+  censored: number;
+  meanAtLeast?: number;
+  p50AtLeast?: number;
+  p90AtLeast?: number;
+  p99AtLeast?: number;
+  maxAtLeast?: number;
+}
+
+/** Nodes of a group: as configured, running at the end of the run, and most running at once. */
+export interface NodeCounts {
+  /** The scenario's count (nodes that exist at time 0). */
+  configured: number;
+  /** Launched, joined and not drained at the end. */
+  end: number;
+  /** Most nodes launched, joined and not yet drained at any one time. */
+  peak: number;
 }
 
 export interface EniReport {
@@ -58,7 +87,7 @@ export interface BucketReport {
 export interface NodeGroupReport {
   name: string;
   instanceType: string;
-  nodes: number;
+  nodes: NodeCounts;
   maxPods: number;
   mode: string;
   /** Prefix delegation: on, off, or requested but not honoured by the type ("fallback": secondary IPs). */
@@ -75,7 +104,8 @@ export interface NodeGroupReport {
   attachedPeak: number;
   idleMean: number;
   failedAddAttempts: number;
-  podStartLatencyMs: LatencySummary;
+  /** First CNI ADD to address, over the group's pods (those that never got one censored). */
+  podStartLatencyMs: CensoredLatency;
 }
 
 /** Minimum over the run and values at the start (after other tenants, before any node) and at the end. */
@@ -137,10 +167,10 @@ export interface RunReport {
     /** Never-started pods bound to a node whose subnet had run out (InsufficientFreeAddressesInSubnet/CidrBlocks). */
     neverStartedSubnetFull: number;
   };
-  /** First CNI ADD to address assigned, over pods that started. */
-  podStartLatencyMs: LatencySummary;
-  /** Pod creation to address assigned (includes waiting for a node), over pods that started. */
-  podCreateToStartMs: LatencySummary;
+  /** First CNI ADD to address assigned, over pods that reached a node (those that never got an address censored). */
+  podStartLatencyMs: CensoredLatency;
+  /** Pod creation to address assigned (includes waiting for a node), over every pod (never started: censored). */
+  podCreateToStartMs: CensoredLatency;
   /** Pod creation to binding on a node, over bound pods. */
   podSchedulingWaitMs: LatencySummary;
   /** Node lifecycle over nodes that got that far. */

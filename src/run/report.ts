@@ -4,8 +4,8 @@ import { formatDuration } from '../util/duration.js';
 import { VERSION } from '../util/version.js';
 import { EC2_APIS } from '../aws/ec2.js';
 import { poolMode } from '../ipam/config.js';
-import { summarise } from '../report/tally.js';
-import type { NodeGroupReport, NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
+import { censoredSummary, summarise } from '../report/tally.js';
+import type { NodeCounts, NodeGroupReport, NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
 import { cidrToString } from '../aws/cidr.js';
 import type { Cluster } from './cluster.js';
 import type { NodeGroupSpec } from '../workload/scenario.js';
@@ -83,6 +83,28 @@ function groupSettings(cfg: NodeGroupSpec['config']): Record<string, number | bo
   };
 }
 
+/**
+ * Nodes of a group at the end and at the peak: a node counts from joining (its instance starting) until it is
+ * drained, and only if it launched (nodes whose subnet had no address for their primary ENI never ran).
+ */
+export function nodeCounts(nodes: readonly NodeReport[], configured: number): NodeCounts {
+  const steps: [number, number][] = [];
+  for (const n of nodes) {
+    if (!n.launched || n.joinedAt === null) continue;
+    steps.push([n.joinedAt, 1]);
+    if (n.drainedAt !== null) steps.push([n.drainedAt, -1]);
+  }
+  // At one time, drains before joins: a node replacing another does not count both.
+  steps.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let live = 0;
+  let peak = 0;
+  for (const [, delta] of steps) {
+    live += delta;
+    if (live > peak) peak = live;
+  }
+  return { configured, end: live, peak };
+}
+
 /** Per node group: its settings and figures. */
 function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport[] {
   const end = c.sim.now;
@@ -93,7 +115,7 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
     return {
       name: g.name,
       instanceType: g.instance.name,
-      nodes: g.count,
+      nodes: nodeCounts(gn, g.count),
       maxPods: g.maxPods,
       mode: poolMode(cfg),
       prefixDelegation: g.pdFallback ? 'fallback' : cfg.enablePrefixDelegation ? 'on' : 'off',
@@ -107,7 +129,7 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
       attachedPeak: gm.attached.peak,
       idleMean: round2(gm.idle.mean(0, end)),
       failedAddAttempts: gm.failedAdds,
-      podStartLatencyMs: gm.latencies.summary(),
+      podStartLatencyMs: censoredSummary(gm.latencies, c.metrics.censoredStarts(end, gi)),
     };
   });
 }
@@ -279,8 +301,11 @@ export function buildReport(c: Cluster): RunReport {
     simulatedMs: c.sim.now,
     settings: { ipamd: { ...s.env }, model: modelSummary(s.model) },
     pods: podsReport(c, running, waiting),
-    podStartLatencyMs: m.latencies.summary(),
-    podCreateToStartMs: m.createToStart.summary(),
+    podStartLatencyMs: censoredSummary(m.latencies, m.censoredStarts(c.sim.now)),
+    podCreateToStartMs: censoredSummary(
+      m.createToStart,
+      m.censoredCreates(c.sim.now, c.kubelet.scheduler.pendingCreatedAt()),
+    ),
     podSchedulingWaitMs: m.schedulingWait.summary(),
     nodeLifecycle: lifecycleReport(c, nodes),
     ips: ipsReport(c),

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import type { RunReport } from '../report/types.js';
+import { latencyFigure } from '../report/figures.js';
 import type { Problem } from '../workload/problems.js';
 import type { GridPoint } from './grid.js';
 import { rowKey } from './grid.js';
@@ -13,11 +14,11 @@ import type { RowScenario, RunFigures, SweepRow } from './types.js';
 export function figuresOf(r: RunReport): RunFigures {
   const l = r.podStartLatencyMs;
   return {
-    p50: l.p50,
-    p90: l.p90,
-    p99: l.p99,
-    max: l.max,
-    mean: l.mean,
+    p50: latencyFigure(l, 'p50'),
+    p90: latencyFigure(l, 'p90'),
+    p99: latencyFigure(l, 'p99'),
+    max: latencyFigure(l, 'max'),
+    mean: latencyFigure(l, 'mean'),
     idleMean: r.ips.idleMean,
     attachedPeak: r.ips.attachedPeak,
     ec2Calls: r.ec2.total,
