@@ -11,7 +11,8 @@ import type { RunData, RunReport } from './types.js';
 
 const d = formatDuration;
 
-function headline(r: RunReport): string {
+/** The headline cards: latency percentiles, pods, addresses, EC2 calls. */
+export function headline(r: RunReport): string {
   const l = r.podStartLatencyMs;
   const errors = Object.values(r.ec2.errors).reduce((a, b) => a + b, 0);
   const p99 = figureOf(l, 'p99');

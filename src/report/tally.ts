@@ -158,7 +158,8 @@ const PERCENTILES = [
  * The summary of `exact` durations (pods that got an address) together with `bounds`: for each pod that never got
  * one, the time it had waited by the end of the run (its latency is at least that). Nearest-rank percentiles over
  * all of them, each never-addressed pod at its bound (after exact values equal to it): a percentile whose rank
- * falls on such a pod is null, with the bound as `pAtLeast`. The mean is a lower bound whenever a pod is censored.
+ * falls on such a pod is null, with the bound as `pAtLeast`. The mean and the max are lower bounds whenever a pod is
+ * censored.
  */
 export function censoredSummary(exact: DurationLog, bounds: readonly number[]): CensoredLatency {
   const plain = exact.summary();
@@ -196,7 +197,8 @@ export function censoredSummary(exact: DurationLog, bounds: readonly number[]): 
   };
   for (const [key, p] of PERCENTILES) {
     const { v, censored } = at(Math.min(total, Math.max(1, Math.ceil((p / 100) * total))));
-    if (censored) out[`${key}AtLeast`] = v;
+    // The largest latency is never known while a pod still waits: its bound is the larger of the two.
+    if (censored || key === 'max') out[`${key}AtLeast`] = v;
     else out[key] = v;
   }
   return out;

@@ -10,10 +10,10 @@ const d = formatDuration;
 function latencyLines(l: CensoredLatency): string[] {
   if (l.count === 0 && l.censored === 0) return ['  no pod started'];
   const figures = (['mean', 'p50', 'p90', 'p99', 'max'] as const).map((k) => `${k} ${formatFigure(l, k)}`);
-  const out = [`  ${[`${l.count} started`, ...figures].join('   ')}`];
+  const out = [`  ${[l.count === 0 ? 'no pod started' : `${l.count} started`, ...figures].join('   ')}`];
   if (l.censored > 0)
     out.push(
-      `  ${l.censored} more never got an address: each counted as waiting until the end of the run, so figures that fall among them are lower bounds (≥)`,
+      `  ${l.censored} ${l.censored === 1 ? 'pod' : 'pods'} that reached a node never got an address: each counted as waiting until the end of the run, so figures that fall among them are lower bounds (≥)`,
     );
   return out;
 }

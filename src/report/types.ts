@@ -15,7 +15,8 @@ export interface LatencySummary {
 /**
  * A latency to an address where some pods never got one (censored): each such pod counts as waiting until the end
  * of the run (deleted or not), so its latency is known only to be at least that long. A figure that falls
- * among them is null, and its `...AtLeast` field gives the lower bound; `...AtLeast` fields appear only then.
+ * among them is null, and its `...AtLeast` field gives the lower bound; `...AtLeast` fields appear only then. The
+ * mean and the max are lower bounds whenever a pod is censored.
  * With no censored pod this is a plain {@link LatencySummary} with `censored: 0`.
  */
 export interface CensoredLatency extends LatencySummary {

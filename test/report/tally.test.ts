@@ -58,7 +58,7 @@ function censoredReference(exact: number[], bounds: number[]) {
     ['max', 100],
   ] as const) {
     const e = all[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))];
-    if (e.c) {
+    if (e.c || k === 'max') {
       out[k] = null;
       out[`${k}AtLeast`] = e.v;
     } else out[k] = e.v;
