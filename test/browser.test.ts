@@ -117,7 +117,6 @@ describe.skipIf(!haveChromium)('HTML reports in headless Chromium', () => {
       'latency-cdf',
       'latency-histogram',
       'ec2',
-      'subnet',
     ]);
   }, 60_000);
 

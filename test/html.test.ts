@@ -41,7 +41,6 @@ describe('HTML run report', () => {
       'latency-cdf',
       'latency-histogram',
       'ec2',
-      'subnet',
     ]);
     expect(html).toContain('seed 1');
     expect(html).toContain('WARM_IP_TARGET=2');
@@ -58,7 +57,7 @@ describe('HTML run report', () => {
     expect(ids).not.toContain('addresses-by-group'); // one group only
   });
 
-  it("records each subnet's free addresses, and draws the subnet chart from them", () => {
+  it("records each subnet's free addresses; charts only a subnet the scenario defined", () => {
     const d = data(ENI_TARGET, 1);
     const free = d.timeseries.series.find((x) => x.name === 'subnet.default.free');
     expect(free).toBeDefined();
@@ -69,7 +68,17 @@ describe('HTML run report', () => {
     const whole = free!.values.map((v, i) => v + attached.values[i] + enis.values[i]);
     expect(new Set(whole).size).toBe(1);
     expect(new Set(free!.values).size).toBeGreaterThan(1);
-    expect(runCharts(d).map((c) => c.id)).toContain('subnet');
+    // The assumed 10.0.0.0/8 (16.7 M addresses, a flat line) is not drawn; a subnet the scenario names is.
+    expect(runCharts(d).map((c) => c.id)).not.toContain('subnet');
+    const mine = data(
+      ENI_TARGET.replace('nodeGroups:', 'subnets:\n  - { name: mine, cidr: 10.1.0.0/24 }\nnodeGroups:').replace(
+        'count: 3 }',
+        'count: 3, subnet: mine }',
+      ),
+      1,
+    );
+    const chart = runCharts(mine).find((c) => c.id === 'subnet');
+    expect(JSON.stringify(chart?.spec)).toContain('subnet.mine.free');
   });
 
   it('adds the throttled line and the subnet chart only when their series exist', () => {
@@ -82,7 +91,7 @@ describe('HTML run report', () => {
     d.timeseries.series.push(
       { name: 'ec2Throttled', unit: 'calls', description: '', kind: 'delta', values: new Array<number>(n).fill(1) },
       {
-        name: 'subnet.default.free',
+        name: 'subnet.mine.free',
         unit: 'addresses',
         description: '',
         kind: 'level',
@@ -94,9 +103,39 @@ describe('HTML run report', () => {
     expect(JSON.stringify(after.find((c) => c.id === 'ec2')!.spec)).toContain('ec2Throttled');
   });
 
-  it('omits the latency charts when no pod started', () => {
+  it('says in a sentence that no pod started, instead of drawing latency charts', async () => {
     const d = data(ENI_TARGET.replace(/workload:[\s\S]*/, 'workload: []'), 1);
     expect(runCharts(d).map((c) => c.id)).not.toContain('latency-cdf');
+    const html = await renderRunHtml(d);
+    expect(html).toContain('<p class="note" data-note="latency">No pod reached a node: no latency to draw.</p>');
+  });
+
+  it('says in a sentence that every pod started at once, instead of a one-tick CDF and a one-bin histogram', async () => {
+    const d = data(ENI_TARGET.replace(/workload:[\s\S]*/, 'workload:\n  - burst: { at: 5m, pods: 6, name: web }'), 1);
+    expect(d.latencies.all.every((v) => v === 0)).toBe(true);
+    const plans = runCharts(d);
+    expect(plans.map((c) => c.id)).not.toContain('latency-cdf');
+    expect(plans.map((c) => c.id)).not.toContain('latency-histogram');
+    const html = await renderRunHtml(d);
+    expect(html).toContain('All 6 pods that started got an address at the first CNI ADD (latency 0 ms)');
+    expect(html).not.toContain('0.000000');
+    expect(html).toContain('No pod waited for a node or for an address at any sample');
+  });
+
+  it('draws the CDF of pods that never got an address as a curve that stops below 100%', () => {
+    const d = data(
+      ENI_TARGET.replace('nodeGroups:', 'subnets:\n  - { name: tiny, cidr: 10.1.0.0/27 }\nnodeGroups:').replace(
+        'count: 3 }',
+        'count: 3, subnet: tiny }',
+      ),
+      1,
+    );
+    const l = d.report.podStartLatencyMs;
+    expect(l.censored).toBeGreaterThan(0);
+    const cdf = runCharts(d).find((c) => c.id === 'latency-cdf');
+    const values = (cdf?.spec as { layer: { data: { values: { y: number }[] } }[] }).layer[0].data.values;
+    expect(Math.max(...values.map((v) => v.y))).toBeCloseTo(l.count / (l.count + l.censored), 9);
+    expect(cdf?.caption).toContain(`${l.censored} pods reached a node and never got an address`);
   });
 });
 

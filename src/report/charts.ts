@@ -184,9 +184,16 @@ export interface LineChartOptions {
 export function lineChart(o: LineChartOptions): TopLevelSpec {
   const panels = [...new Set(o.points.map((p) => p.panel))];
   const colours = o.series.map((s, i) => COLOURS[s] ?? PALETTE[i % PALETTE.length]);
+  // Every value 0 (nothing happened): a 0-to-1 axis, not Vega's 0-to-0 one labelled "0.000000".
+  const flat = o.points.every((p) => p.v === 0);
   const encoding = {
     x: { field: 't', type: 'quantitative', title: o.axis.title, scale: { nice: false } },
-    y: { field: 'v', type: 'quantitative', title: o.yTitle },
+    y: {
+      field: 'v',
+      type: 'quantitative',
+      title: o.yTitle,
+      ...(flat ? { scale: { domain: [0, 1] }, axis: { values: [0, 1], format: 'd' } } : {}),
+    },
     color: { field: 'series', type: 'nominal', title: null, scale: { domain: o.series, range: colours } },
   };
   const mark = { type: 'line', interpolate: 'step-after' };

@@ -3,7 +3,7 @@
  * a lower bound known, and "n/a" when no pod was measured. Text, HTML and the JSON's nulls say the same thing.
  */
 import { formatDuration } from '../util/duration.js';
-import type { CensoredLatency, LatencySummary } from './types.js';
+import type { CensoredLatency, LatencySummary, SubnetReport } from './types.js';
 
 /** A figure of a latency summary. */
 export type LatencyKey = 'mean' | 'p50' | 'p90' | 'p99' | 'max';
@@ -34,4 +34,12 @@ export function formatFigure(l: LatencySummary & Partial<CensoredLatency>, key: 
  */
 export function latencyFigure(l: LatencySummary & Partial<CensoredLatency>, key: LatencyKey): number {
   return figureOf(l, key)?.value ?? 0;
+}
+
+/**
+ * Whether a subnet is the one assumed when a scenario defines none (10.0.0.0/8 named "default"): a 16.7 M-address
+ * line nobody asked about is not worth a chart or a table, unless something went wrong in it.
+ */
+export function isAssumedSubnet(s: Pick<SubnetReport, 'name' | 'cidr' | 'availabilityZone'>): boolean {
+  return s.name === 'default' && s.cidr === '10.0.0.0/8' && s.availabilityZone === 'default';
 }

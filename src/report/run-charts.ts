@@ -20,6 +20,7 @@ export type { ChartPlan } from './charts.js';
 import { latencyCharts } from './latency-charts.js';
 import { niceMultiple } from './timeseries.js';
 import type { RunData } from './types.js';
+import { isAssumedSubnet } from './figures.js';
 
 /** Points of the named series that exist, labelled by `label(name)`. */
 function pointsOf(
@@ -185,20 +186,28 @@ export function runCharts(d: RunData): ChartPlan[] {
       (groups.length > 1 ? ' and per node group.' : '.'),
   });
   const podSeries = ['podsPending', 'podsWaitingForIp'];
-  out.push({
-    id: 'pods',
-    section: 'Pods waiting',
-    spec: lineChart({
-      title: 'Pods not running',
-      yTitle: 'pods',
-      axis,
-      points: pointsOf(ts, axis, podSeries),
-      series: podSeries,
-    }),
-    caption:
-      '<b>podsPending</b>: pods no node can take (every node full or not ready). <b>podsWaitingForIp</b>: pods on a node whose CNI ADD found no free address; ' +
-      'kubelet retries them after a back-off. Anything above zero here is pod start latency.',
-  });
+  const podPoints = pointsOf(ts, axis, podSeries);
+  if (podPoints.every((p) => p.v === 0))
+    out.push({
+      id: 'pods',
+      section: 'Pods waiting',
+      caption: `No pod waited for a node or for an address at any sample (every ${every}).`,
+    });
+  else
+    out.push({
+      id: 'pods',
+      section: 'Pods waiting',
+      spec: lineChart({
+        title: 'Pods not running',
+        yTitle: 'pods',
+        axis,
+        points: podPoints,
+        series: podSeries,
+      }),
+      caption:
+        '<b>podsPending</b>: pods no node can take (every node full or not ready). <b>podsWaitingForIp</b>: pods on a node whose CNI ADD found no free address; ' +
+        'kubelet retries them after a back-off. Anything above zero here is pod start latency.',
+    });
   out.push(...latencyCharts(d));
   const ec2 = present(ts, ['ec2Calls', 'ec2Errors', 'ec2Throttled']);
   const k = niceMultiple(ts.everyMs, (ts.times.length - 1) / COUNT_BINS);
@@ -240,7 +249,9 @@ export function runCharts(d: RunData): ChartPlan[] {
         'At 0 calls are answered RequestLimitExceeded and the SDK backs off (only buckets that fell below half are drawn).',
     });
   }
-  const subnet = ts.series.filter((s) => s.name.startsWith('subnet')).map((s) => s.name);
+  // The subnet assumed when the scenario defines none has millions of addresses: its line says nothing.
+  const assumed = new Set(d.report.subnets.filter(isAssumedSubnet).map((s) => `subnet.${s.name}.free`));
+  const subnet = ts.series.filter((s) => s.name.startsWith('subnet') && !assumed.has(s.name)).map((s) => s.name);
   if (subnet.length > 0) {
     out.push({
       id: 'subnet',

@@ -1,7 +1,7 @@
 /** The one-screen text report. */
 import { formatDuration } from '../util/duration.js';
 import type { CensoredLatency, LatencySummary, NodeGroupReport, RunReport } from './types.js';
-import { formatFigure } from './figures.js';
+import { formatFigure, isAssumedSubnet } from './figures.js';
 import { table } from './table.js';
 
 const d = formatDuration;
@@ -218,7 +218,7 @@ export function renderText(r: RunReport): string {
 /** The subnet table; omitted for the one roomy default subnet when nothing happened in it. */
 function subnets(r: RunReport): string[] {
   const only = r.subnets.length === 1 ? r.subnets[0] : undefined;
-  if (only && only.name === 'default' && only.firstErrorMs === null) return [];
+  if (only && isAssumedSubnet(only) && only.firstErrorMs === null) return [];
   const out = ['Subnets (free addresses and free aligned /28s: start > minimum > end)'];
   out.push(
     table(

@@ -7,6 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { SweepRow, SweepSummaryRow } from './types.js';
 import { renderSvg } from '../report/charts.js';
 import { cards, esc, figure, page, table } from '../report/html.js';
+import { scatterPlan } from './scatter.js';
 import { heatmapAxes, meanByPoint, paretoFlags, sweptSettings, SUMMARY_FIGURES, type SummaryFigure } from './pareto.js';
 
 /** Options of {@link renderSweepHtml}. */
@@ -43,71 +44,41 @@ function labeller(summary: readonly SweepSummaryRow[]): (s: SweepSummaryRow) => 
       .join(' ');
 }
 
-function scatterSpec(summary: readonly SweepSummaryRow[], front: boolean[]): TopLevelSpec {
-  const pts = summary.map((s, i) => ({
-    idle: round(s.idleMean.mean),
-    p99: round(s.p99.mean / 1000, 3),
-    lo: round(s.p99.lo / 1000, 3),
-    hi: round(s.p99.hi / 1000, 3),
-    kind: front[i] ? 'Pareto front' : 'dominated',
-    // Point numbers, not settings: long labels of neighbouring points overprint; the table spells them out.
-    label: `#${s.point}`,
-  }));
-  const frontPts = pts.filter((p) => p.kind === 'Pareto front').sort((a, b) => a.idle - b.idle || a.p99 - b.p99);
-  const x = {
-    field: 'idle',
-    type: 'quantitative',
-    title: 'mean idle addresses (time-weighted, cluster-wide)',
-    scale: { zero: false, padding: 12 },
-  };
-  const y = {
-    field: 'p99',
-    type: 'quantitative',
-    title: 'p99 pod start latency (s)',
-    scale: { zero: false, padding: 12 },
-  };
-  const layers: unknown[] = [];
-  if (pts.some((p) => p.hi > p.lo)) {
-    layers.push({
-      data: { values: pts },
-      mark: { type: 'rule', color: '#999' },
-      encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
-    });
-  }
-  layers.push(
-    {
-      data: { values: frontPts },
-      mark: { type: 'line', interpolate: 'step-after', color: '#e45756', strokeDash: [5, 3] },
-      encoding: { x, y },
-    },
-    {
-      data: { values: pts },
-      mark: { type: 'point', filled: true, size: 70, opacity: 0.9 },
-      encoding: {
-        x,
-        y,
-        color: {
-          field: 'kind',
-          type: 'nominal',
-          title: null,
-          scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa5b1'] },
-        },
-      },
-    },
+/** The trade-off scatter and its caption (log scale, points off the chart, points left unlabelled). */
+async function tradeoffFigure(
+  sum: readonly SweepSummaryRow[],
+  front: boolean[],
+  label: (s: SweepSummaryRow) => string,
+): Promise<string> {
+  const plan = scatterPlan(
+    sum.map((s, i) => ({
+      point: s.point,
+      idle: round(Math.max(0, s.idleMean.mean)),
+      p99: round(Math.max(0, s.p99.mean) / 1000, 3),
+      lo: round(s.p99.lo / 1000, 3),
+      hi: round(s.p99.hi / 1000, 3),
+      front: front[i],
+    })),
   );
-  if (frontPts.length <= 40) {
-    layers.push({
-      data: { values: frontPts },
-      mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 10, color: '#333' },
-      encoding: { x, y, text: { field: 'label' } },
-    });
-  }
-  return {
-    title: 'Latency against idle addresses, one point per settings combination',
-    width: 760,
-    height: 320,
-    layer: layers,
-  } as TopLevelSpec;
+  const notes: string[] = [];
+  if (plan.y.type === 'symlog')
+    notes.push('The latency axis is logarithmic (the values span more than 10x), linear near 0.');
+  if (plan.offChart.length > 0)
+    notes.push(
+      `Off the chart, drawn as triangles on its edge so the others stay readable: ${plan.offChart
+        .map((p) => `#${p.point} (p99 ${p.p99} s, ${p.idle} idle)`)
+        .join('; ')}.`,
+    );
+  if (plan.unlabelled.length > 0)
+    notes.push(
+      `${plan.unlabelled.length} point${plan.unlabelled.length === 1 ? '' : 's'} left unlabelled where labels would overlap: the table below gives every point.`,
+    );
+  const caption =
+    'Each point is one settings combination (mean over its seeds; grey bars: the p99 interval when the summary has one). Down is faster pod starts, left is fewer idle addresses. ' +
+    'Red points are the <b>Pareto front</b>: no other combination is both faster and cheaper; the dashed staircase joins them. A point above and right of the staircase is beaten on both counts. ' +
+    `Labels are point numbers${front.some(Boolean) ? `; the front, fastest first: ${esc(frontList(sum, front, label))}` : ''}. ` +
+    notes.map(esc).join(' ');
+  return figure('tradeoff', await renderSvg(plan.spec, 'tradeoff'), caption.trimEnd());
 }
 
 function heatmapSpec(
@@ -192,15 +163,7 @@ export async function renderSweepHtml(
   if (sum.length === 0) body.push('<p>The results hold no runs: nothing to chart.</p>');
   else {
     body.push('<h2>What a setting costs</h2>');
-    body.push(
-      figure(
-        'tradeoff',
-        await renderSvg(scatterSpec(sum, front), 'tradeoff'),
-        'Each point is one settings combination (mean over its seeds; grey bars: the p99 interval when the summary has one). Down is faster pod starts, left is fewer idle addresses. ' +
-          'Red points are the <b>Pareto front</b>: no other combination is both faster and cheaper; the dashed staircase joins them. A point above and right of the staircase is beaten on both counts. ' +
-          `Labels are point numbers: ${front.filter(Boolean).length > 0 ? esc(frontList(sum, front, label)) : ''}.`,
-      ),
-    );
+    body.push(await tradeoffFigure(sum, front, label));
     const ax = heatmapAxes(sum, opts.heatmapX, opts.heatmapY);
     if (ax) {
       const { spec, averaged } = heatmapSpec(sum, ax, fig);

@@ -67,9 +67,16 @@ function checkText(r: RunReport, text: string): void {
   expect(r.podCreateToStartMs.censored).toBe(p.neverStarted);
   expect(r.nodeGroups.reduce((a, g) => a + g.podsRunning, 0)).toBe(p.running);
   expect(r.nodeGroups.reduce((a, g) => a + g.podStartLatencyMs.censored, 0)).toBe(l.censored);
-  for (const s of [l, r.podCreateToStartMs, r.podSchedulingWaitMs, r.nodeLifecycle.joinToPoolAtTargetMs]) {
-    // An empty set is null, never 0; a figure is either a number or has a lower bound, never both.
-    if (s.count === 0 && !('censored' in s && s.censored > 0))
+  const summaries: (LatencySummary & { censored?: number })[] = [
+    l,
+    r.podCreateToStartMs,
+    r.podSchedulingWaitMs,
+    r.nodeLifecycle.joinToPoolAtTargetMs,
+    r.nodeLifecycle.readyToFirstPodAddressMs,
+  ];
+  for (const s of summaries) {
+    // An empty set is null, never 0.
+    if (s.count === 0 && !(s.censored !== undefined && s.censored > 0))
       expect([s.mean, s.p50, s.p90, s.p99, s.max]).toEqual([null, null, null, null, null]);
   }
 

@@ -77,7 +77,7 @@ describe('censoredSummary', () => {
         for (const v of exact) log.push(v);
         expect(censoredSummary(log, bounds)).toEqual(censoredReference(exact, bounds));
       }),
-      fcParams(),
+      fcParams(300),
     );
   });
 

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { heatmapAxes, meanByPoint, paretoFlags, sweptSettings } from '../../src/sweep/pareto.js';
 import { renderSweepHtml } from '../../src/sweep/html.js';
+import { axisPlan, placeLabels, position, scatterPlan, type ScatterPoint } from '../../src/sweep/scatter.js';
 import type { SweepRow } from '../../src/sweep/types.js';
 import { cli, sweepRows, tempDir } from '../helpers.js';
 
@@ -105,4 +106,83 @@ describe('report-sweep command', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/"WARM_ENI_TARGET" is not a swept setting/);
   });
+});
+
+describe('trade-off scatter layout', () => {
+  const pt = (point: number, idle: number, p99: number, front = false): ScatterPoint => ({
+    point,
+    idle,
+    p99,
+    lo: p99 - 5,
+    hi: p99 + 5,
+    front,
+  });
+
+  it('starts both axes at 0, even with intervals below 0', () => {
+    const plan = scatterPlan([pt(0, 3, 1, true), pt(1, 5, 2), pt(2, 8, 3)]);
+    const json = JSON.stringify(plan.spec);
+    expect(json).toContain(`"domain":[0,${plan.x.top}]`);
+    expect(json).toContain(`"domain":[0,${plan.y.top}]`);
+    expect(json).not.toMatch(/"lo":-/);
+    expect(plan.y.type).toBe('linear');
+  });
+
+  it('uses a log latency axis when latencies span more than 10x', () => {
+    expect(axisPlan([0.5, 2, 30], true).type).toBe('symlog');
+    expect(axisPlan([0, 5, 40], true).type).toBe('linear');
+    expect(axisPlan([0.5, 2, 30], false).type).toBe('linear');
+    const log = axisPlan([0.5, 2, 30], true);
+    expect(log.ticks?.[0]).toBe(0);
+    expect(position(log, 0.5)).toBeGreaterThan(0.1); // not squashed at the bottom as on a linear axis (0.016)
+  });
+
+  it('puts one far point on the edge instead of letting it squash the others', () => {
+    const pts = [pt(0, 10, 5, true), pt(1, 12, 6), pt(2, 14, 5.5), pt(3, 11, 7), pt(4, 13, 6.5), pt(5, 4000, 6)];
+    const plan = scatterPlan(pts);
+    expect(plan.offChart.map((p) => p.point)).toEqual([5]);
+    expect(plan.x.top).toBeLessThan(20);
+    // The other points spread over most of the width rather than the first 0.35% of it.
+    expect(position(plan.x, 14) - position(plan.x, 10)).toBeGreaterThan(0.2);
+  });
+
+  it('places labels that never overlap each other, leaving out those with no room', () => {
+    const box = (p: { x: number; y: number; text: string }, a: string) => {
+      const w = p.text.length * 6.2;
+      const [x, y] =
+        a === 'right'
+          ? [p.x + 7, p.y - 6]
+          : a === 'left'
+            ? [p.x - 7 - w, p.y - 6]
+            : a === 'above'
+              ? [p.x - w / 2, p.y - 19]
+              : [p.x - w / 2, p.y + 7];
+      return [x, y, w, 12];
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ x: fc.integer({ min: 0, max: 760 }), y: fc.integer({ min: 0, max: 320 }) }), {
+          maxLength: 60,
+        }),
+        (raw) => {
+          const pts = raw.map((p, i) => ({ ...p, text: `#${i}` }));
+          const anchors = placeLabels(pts);
+          const boxes = pts.flatMap((p, i) => (anchors[i] ? [box(p, anchors[i])] : []));
+          for (let i = 0; i < boxes.length; i++)
+            for (let j = i + 1; j < boxes.length; j++) {
+              const [a, b] = [boxes[i], boxes[j]];
+              const overlap = a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+              expect(overlap).toBe(false);
+            }
+          if (pts.length === 1 && pts[0].x > 30 && pts[0].x < 700 && pts[0].y > 20 && pts[0].y < 300)
+            expect(anchors[0]).toBeDefined();
+        },
+      ),
+    );
+  });
+
+  it('says in the caption which points are off the chart and that the table lists unlabelled ones', async () => {
+    const out = rows.map((r) => (r.point === 5 ? { ...r, figures: { ...r.figures, idleMean: 5000 } } : r));
+    const html = await renderSweepHtml(out);
+    expect(html).toMatch(/Off the chart, drawn as triangles on its edge so the others stay readable: #5 \(p99 /);
+  }, 30_000);
 });
