@@ -17,7 +17,9 @@ export interface Progress {
 const TTY_EVERY_MS = 100;
 /** Milliseconds between plain lines. */
 const PLAIN_EVERY_MS = 10_000;
+/** Widest bar; it narrows to fit the terminal, and goes below this many cells. */
 const BAR_WIDTH = 28;
+const MIN_BAR = 8;
 
 /** `1h02m`, `4m05s`, `12s` for an ETA. */
 export function formatEta(ms: number): string {
@@ -36,24 +38,42 @@ export function statusText(label: string, done: number, total: number, elapsedMs
   return `${label} ${done}/${total} (${pct}%) ${rate.toFixed(1)} runs/s, ETA ${eta}`;
 }
 
-/** Creates a progress reporter for `total` runs; `now` is a millisecond clock (injected by tests). */
+/**
+ * The terminal line: `[#####.....] text`, within `columns - 1` characters (a line that reaches the last column
+ * wraps on some terminals). The bar narrows first, then goes; then the rate goes; then the text is cut.
+ */
+export function barLine(text: string, done: number, total: number, columns: number): string {
+  const room = Math.max(1, columns - 1);
+  const width = Math.min(BAR_WIDTH, room - text.length - 3);
+  if (width >= MIN_BAR) {
+    const filled = total ? Math.round((done / total) * width) : width;
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`;
+  }
+  const short = text.replace(/ [\d.]+ runs\/s,/, '');
+  return short.length <= room ? short : short.slice(0, room);
+}
+
+/** The terminal's width in columns (80 when unknown). */
+const terminalColumns = (): number => process.stderr.columns || 80;
+
+/**
+ * Creates a progress reporter for `total` runs; `now` is a millisecond clock and `columns` the terminal's width,
+ * read at each redraw (both injected by tests).
+ */
 export function createProgress(
   io: Io,
   total: number,
   label: string,
   now: () => number = () => performance.now(),
+  columns: () => number = terminalColumns,
 ): Progress {
   const start = now();
   let done = 0;
   let last = start;
-  const bar = (): string => {
-    const filled = total ? Math.round((done / total) * BAR_WIDTH) : BAR_WIDTH;
-    return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
-  };
   const draw = (final: boolean): void => {
     const t = now();
     const text = statusText(label, done, total, t - start);
-    if (io.isTty) io.stderr(`\r${bar()} ${text}\x1b[K${final ? '\n' : ''}`);
+    if (io.isTty) io.stderr(`\r${barLine(text, done, total, columns())}\x1b[K${final ? '\n' : ''}`);
     else if (final) io.stderr(`${label} ${done}/${total} runs done in ${formatDuration(t - start)}\n`);
     else io.stderr(`${text}\n`);
     last = t;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress, formatEta, statusText } from '../../src/cli/progress.js';
+import { barLine, createProgress, formatEta, statusText } from '../../src/cli/progress.js';
 import type { Io } from '../../src/cli/io.js';
 
 function capture(isTty: boolean): { io: Io; out: () => string; err: () => string } {
@@ -60,5 +60,41 @@ describe('progress', () => {
       'sweep 100/100 runs done in 49.5s',
     ]);
     expect(c.err()).not.toContain('\r');
+  });
+});
+
+describe('progress bar width', () => {
+  it('fits a 60-column terminal (and narrower ones) without wrapping', () => {
+    for (const columns of [60, 40, 20, 8]) {
+      let now = 0;
+      const c = capture(true);
+      const p = createProgress(
+        c.io,
+        2000,
+        'sweep',
+        () => now,
+        () => columns,
+      );
+      now = 150;
+      p.tick();
+      now = 1_000_000;
+      for (let i = 1; i < 2000; i++) p.tick();
+      p.finish();
+      const lines = c
+        .err()
+        .split('\r')
+        .filter(Boolean)
+        .map((l) => l.replace('\x1b[K', '').replace('\n', ''));
+      expect(lines.length).toBeGreaterThan(0);
+      for (const l of lines) expect(l.length, `${columns} columns: "${l}"`).toBeLessThan(columns);
+    }
+  });
+
+  it('keeps the bar at 60 columns, narrowed, and drops it before the figures when there is no room', () => {
+    expect(barLine('sweep 50/200 (25%) 5.0 runs/s, ETA 30s', 50, 200, 60)).toBe(
+      '[#####.............] sweep 50/200 (25%) 5.0 runs/s, ETA 30s',
+    );
+    expect(barLine('sweep 50/200 (25%) 5.0 runs/s, ETA 30s', 50, 200, 40)).toBe('sweep 50/200 (25%) ETA 30s');
+    expect(barLine('sweep 50/200 (25%) 5.0 runs/s, ETA 30s', 50, 200, 200)).toMatch(/^\[#{7}\.{21}\] sweep/);
   });
 });
