@@ -4,21 +4,23 @@ import { formatDuration } from '../util/duration.js';
 import { esc } from './html.js';
 import { formatFigure } from './figures.js';
 import type { ChartPlan } from './charts.js';
-import type { RunData } from './types.js';
+import type { CensoredLatency, RunData } from './types.js';
+
+/** A dashed percentile line and its label: `y` in data units (CDF), `py` in pixels (histogram). */
+interface Mark {
+  x: number;
+  y: number;
+  py: number;
+  label: string;
+}
 
 /**
- * CDF and histogram of pod start latency, with p50/p90/p99 marked. When there is nothing to draw a distribution
- * of (no pod started, or every pod waited exactly as long), one sentence instead of a chart that says nothing.
- * Pods that never got an address are part of the CDF's denominator: its curve then stops below 100%.
+ * The p50/p90/p99 lines. Percentiles at the same latency share one line and one label ("p50, p90 0ms"), so labels
+ * never overprint; percentiles known only as lower bounds (pods that never got an address) lie beyond the curve and
+ * get no line.
  */
-export function latencyCharts(d: RunData): ChartPlan[] {
-  const l = d.report.podStartLatencyMs;
-  const section = 'Pod start latency';
-  const note = degenerateNote(d);
-  if (note !== undefined) return [{ id: 'latency', section, caption: note }];
-  // Percentiles at the same latency share one line and one label ("p50, p90 0ms"), so labels never overprint.
-  // Percentiles known only as lower bounds (pods that never got an address) lie beyond the curve: no line.
-  const marks: { x: number; y: number; py: number; label: string }[] = [];
+function percentileMarks(l: CensoredLatency): Mark[] {
+  const marks: Mark[] = [];
   for (const p of ['p50', 'p90', 'p99'] as const) {
     const ms = l[p];
     if (ms === null) continue;
@@ -32,17 +34,12 @@ export function latencyCharts(d: RunData): ChartPlan[] {
         label: `${p} ${formatDuration(ms)}`,
       });
   }
-  const censoredOf = new Map(d.report.nodeGroups.map((g) => [g.name, g.podStartLatencyMs.censored]));
-  const curves = [
-    { name: 'all pods', values: d.latencies.all, censored: l.censored },
-    ...(d.latencies.groups.length > 1
-      ? d.latencies.groups.map((g) => ({ ...g, censored: censoredOf.get(g.name) ?? 0 }))
-      : []),
-  ];
-  const cdf = curves.flatMap((c) =>
-    cdfPoints(c.values, c.values.length + c.censored).map(([x, y]) => ({ x, y, curve: c.name })),
-  );
-  const rules = (pixelY: boolean) => [
+  return marks;
+}
+
+/** The layers that draw the marks: labels placed in data units, or in pixels from the top. */
+function markLayers(marks: readonly Mark[], pixelY: boolean): unknown[] {
+  return [
     {
       data: { values: marks },
       mark: { type: 'rule', strokeDash: [4, 3], color: '#555' },
@@ -60,7 +57,22 @@ export function latencyCharts(d: RunData): ChartPlan[] {
       },
     },
   ];
-  const cdfSpec = {
+}
+
+/** The CDF: one curve for all pods, and one per node group when there are several. */
+function cdfChart(d: RunData, marks: readonly Mark[], section: string): ChartPlan {
+  const l = d.report.podStartLatencyMs;
+  const censoredOf = new Map(d.report.nodeGroups.map((g) => [g.name, g.podStartLatencyMs.censored]));
+  const curves = [
+    { name: 'all pods', values: d.latencies.all, censored: l.censored },
+    ...(d.latencies.groups.length > 1
+      ? d.latencies.groups.map((g) => ({ ...g, censored: censoredOf.get(g.name) ?? 0 }))
+      : []),
+  ];
+  const cdf = curves.flatMap((c) =>
+    cdfPoints(c.values, c.values.length + c.censored).map(([x, y]) => ({ x, y, curve: c.name })),
+  );
+  const spec = {
     title: 'Pod start latency: cumulative distribution',
     width: 760,
     height: 220,
@@ -80,14 +92,28 @@ export function latencyCharts(d: RunData): ChartPlan[] {
           color: { field: 'curve', type: 'nominal', title: null, sort: null },
         },
       },
-      ...rules(false),
+      ...markLayers(marks, false),
     ],
   } as TopLevelSpec;
+  const bounded = (['p50', 'p90', 'p99'] as const).some((p) => l[p] === null);
+  const caption =
+    `${l.count} pods started. Read across: the share of pods that had an address within x seconds. Dashed lines mark p50, p90 and p99 of all pods; ` +
+    (l.censored > 0
+      ? `${l.censored} pods reached a node and never got an address: the curve stops at ${Math.round((100 * l.count) / (l.count + l.censored))}%` +
+        (bounded ? ' and the percentiles among them (known only as lower bounds) have no line; ' : '; ')
+      : '') +
+    'a curve that jumps to 100% at 0 means no pod waited, a long flat step means pods waited for kubelet retries.' +
+    (curves.length > 1 ? ' One curve per node group.' : '');
+  return { id: 'latency-cdf', section, spec, caption };
+}
+
+/** The histogram, on a log count axis. */
+function histogramChart(d: RunData, marks: readonly Mark[], section: string): ChartPlan {
   const bins = histogram(d.latencies.all);
   // Symlog's own ticks skip most decades; 0, 1, 10, 100, ... up to the tallest bar read like a log axis.
   const most = Math.max(...bins.map((b) => b.n));
   const ticks = [0, ...Array.from({ length: Math.floor(Math.log10(most)) + 1 }, (_, i) => 10 ** i)];
-  const histSpec = {
+  const spec = {
     title: 'Pod start latency: histogram',
     width: 760,
     height: 180,
@@ -107,30 +133,28 @@ export function latencyCharts(d: RunData): ChartPlan[] {
           },
         },
       },
-      ...rules(true),
+      ...markLayers(marks, true),
     ],
   } as TopLevelSpec;
-  return [
-    {
-      id: 'latency-cdf',
-      section,
-      spec: cdfSpec,
-      caption:
-        `${l.count} pods started. Read across: the share of pods that had an address within x seconds. Dashed lines mark p50, p90 and p99 of all pods; ` +
-        (l.censored > 0
-          ? `${l.censored} pods reached a node and never got an address: the curve stops at ${Math.round((100 * l.count) / (l.count + l.censored))}%` +
-            (marks.length < 3 ? ' and the percentiles among them (known only as lower bounds) have no line; ' : '; ')
-          : '') +
-        'a curve that jumps to 100% at 0 means no pod waited, a long flat step means pods waited for kubelet retries.' +
-        (curves.length > 1 ? ' One curve per node group.' : ''),
-    },
-    {
-      id: 'latency-histogram',
-      section,
-      spec: histSpec,
-      caption: `How many pods started after each latency (${esc(bins.length)} bins; log y scale, so a few slow pods still show next to many fast ones).`,
-    },
-  ];
+  return {
+    id: 'latency-histogram',
+    section,
+    spec,
+    caption: `How many pods started after each latency (${esc(bins.length)} bins; log y scale, so a few slow pods still show next to many fast ones).`,
+  };
+}
+
+/**
+ * CDF and histogram of pod start latency, with p50/p90/p99 marked. When there is nothing to draw a distribution
+ * of (no pod started, or every pod waited exactly as long), one sentence instead of a chart that says nothing.
+ * Pods that never got an address are part of the CDF's denominator: its curve then stops below 100%.
+ */
+export function latencyCharts(d: RunData): ChartPlan[] {
+  const section = 'Pod start latency';
+  const note = degenerateNote(d);
+  if (note !== undefined) return [{ id: 'latency', section, caption: note }];
+  const marks = percentileMarks(d.report.podStartLatencyMs);
+  return [cdfChart(d, marks, section), histogramChart(d, marks, section)];
 }
 
 /**

@@ -50,82 +50,86 @@ function panels(ts: TimeSeries, prefix: string, field: string): string[] {
 
 const ADDRESS_FIELDS = ['attached', 'assigned', 'idle', 'cooling'];
 
-/** Address charts: the cluster, each node group, and each node or the spread across nodes. */
-function addressCharts(ts: TimeSeries, axis: TimeAxis, every: string): ChartPlan[] {
-  const section = 'Addresses over time';
-  const out: ChartPlan[] = [
-    {
-      id: 'addresses',
-      section,
-      spec: lineChart({
-        title: 'Secondary addresses, cluster-wide',
-        yTitle: 'addresses',
-        axis,
-        points: pointsOf(ts, axis, ADDRESS_FIELDS),
-        series: present(ts, ADDRESS_FIELDS),
-      }),
-      caption:
-        '<b>attached</b>: on ENIs (what the subnet pays); <b>assigned</b>: held by running pods; <b>idle</b> = attached &minus; assigned, the warm pool; ' +
-        `<b>cooling</b>: idle addresses a pod released less than IP_COOLDOWN_PERIOD ago, not yet reusable. Sampled every ${every}, drawn as steps.`,
-    },
-  ];
-  const groups = panels(ts, 'group', 'attached');
-  if (groups.length > 1) {
-    const pts = groups.flatMap((g) =>
-      pointsOf(
-        ts,
-        axis,
-        ADDRESS_FIELDS.map((f) => `group.${g}.${f}`),
-        (n) => n.split('.').pop() as string,
-        g,
-      ),
-    );
-    out.push({
-      id: 'addresses-by-group',
-      section,
-      spec: lineChart({
-        title: 'Addresses per node group',
-        yTitle: 'addresses',
-        axis,
-        points: pts,
-        series: ADDRESS_FIELDS,
-        columns: 2,
-        independentY: true,
-        width: 340,
-      }),
-      caption:
-        'The same four lines for each node group (each panel has its own y scale). Cooling here is counted from the datastores.',
-    });
-  }
-  const nodes = panels(ts, 'node', 'attached');
-  if (nodes.length > 0) {
-    const fields = ['attached', 'assigned', 'cooling'];
-    const pts = nodes.flatMap((n) =>
-      pointsOf(
-        ts,
-        axis,
-        fields.map((f) => `node.${n}.${f}`),
-        (s) => s.split('.').pop() as string,
-        n,
-      ),
-    );
-    out.push({
-      id: 'addresses-by-node',
-      section,
-      spec: lineChart({
-        title: 'Addresses per node',
-        yTitle: 'addresses',
-        axis,
-        points: pts,
-        series: fields,
-        columns: 4,
-        width: 170,
-        height: 90,
-      }),
-      caption:
-        'One small chart per node, same y scale: where the gap between attached and assigned is, the node holds idle addresses.',
-    });
-  }
+/** Attached, assigned, idle and cooling addresses, cluster-wide. */
+function clusterAddressChart(ts: TimeSeries, axis: TimeAxis, every: string, section: string): ChartPlan {
+  return {
+    id: 'addresses',
+    section,
+    spec: lineChart({
+      title: 'Secondary addresses, cluster-wide',
+      yTitle: 'addresses',
+      axis,
+      points: pointsOf(ts, axis, ADDRESS_FIELDS),
+      series: present(ts, ADDRESS_FIELDS),
+    }),
+    caption:
+      '<b>attached</b>: on ENIs (what the subnet pays); <b>assigned</b>: held by running pods; <b>idle</b> = attached &minus; assigned, the warm pool; ' +
+      `<b>cooling</b>: idle addresses a pod released less than IP_COOLDOWN_PERIOD ago, not yet reusable. Sampled every ${every}, drawn as steps.`,
+  };
+}
+
+/** The same four lines per node group, one panel each. */
+function groupAddressChart(ts: TimeSeries, axis: TimeAxis, groups: readonly string[], section: string): ChartPlan {
+  const pts = groups.flatMap((g) =>
+    pointsOf(
+      ts,
+      axis,
+      ADDRESS_FIELDS.map((f) => `group.${g}.${f}`),
+      (n) => n.split('.').pop() as string,
+      g,
+    ),
+  );
+  return {
+    id: 'addresses-by-group',
+    section,
+    spec: lineChart({
+      title: 'Addresses per node group',
+      yTitle: 'addresses',
+      axis,
+      points: pts,
+      series: ADDRESS_FIELDS,
+      columns: 2,
+      independentY: true,
+      width: 340,
+    }),
+    caption:
+      'The same four lines for each node group (each panel has its own y scale). Cooling here is counted from the datastores.',
+  };
+}
+
+/** Small multiples, one per node, on one scale. */
+function nodeAddressChart(ts: TimeSeries, axis: TimeAxis, nodes: readonly string[], section: string): ChartPlan {
+  const fields = ['attached', 'assigned', 'cooling'];
+  const pts = nodes.flatMap((n) =>
+    pointsOf(
+      ts,
+      axis,
+      fields.map((f) => `node.${n}.${f}`),
+      (s) => s.split('.').pop() as string,
+      n,
+    ),
+  );
+  return {
+    id: 'addresses-by-node',
+    section,
+    spec: lineChart({
+      title: 'Addresses per node',
+      yTitle: 'addresses',
+      axis,
+      points: pts,
+      series: fields,
+      columns: 4,
+      width: 170,
+      height: 90,
+    }),
+    caption:
+      'One small chart per node, same y scale: where the gap between attached and assigned is, the node holds idle addresses.',
+  };
+}
+
+/** For clusters too large to chart node by node: per group, the spread of idle and attached addresses per node. */
+function spreadCharts(ts: TimeSeries, axis: TimeAxis, groups: readonly string[], section: string): ChartPlan[] {
+  const out: ChartPlan[] = [];
   for (const [field, what, colour] of [
     ['Idle', 'idle', COLOURS.idle],
     ['Attached', 'attached', COLOURS.attached],
@@ -149,6 +153,18 @@ function addressCharts(ts: TimeSeries, axis: TimeAxis, every: string): ChartPlan
   return out;
 }
 
+/** Address charts: the cluster, each node group, and each node or the spread across nodes. */
+function addressCharts(ts: TimeSeries, axis: TimeAxis, every: string): ChartPlan[] {
+  const section = 'Addresses over time';
+  const out: ChartPlan[] = [clusterAddressChart(ts, axis, every, section)];
+  const groups = panels(ts, 'group', 'attached');
+  if (groups.length > 1) out.push(groupAddressChart(ts, axis, groups, section));
+  const nodes = panels(ts, 'node', 'attached');
+  if (nodes.length > 0) out.push(nodeAddressChart(ts, axis, nodes, section));
+  out.push(...spreadCharts(ts, axis, groups, section));
+  return out;
+}
+
 /** Spread points of `${base}.min/median/max`, keeping samples where any of the three changes. */
 function spreadPoints(ts: TimeSeries, axis: TimeAxis, base: string, panel: string): SpreadPoint[] {
   const [lo, mid, hi] = ['min', 'median', 'max'].map(
@@ -163,15 +179,11 @@ function spreadPoints(ts: TimeSeries, axis: TimeAxis, base: string, panel: strin
   return out;
 }
 
-/** Every chart of a run report, in page order. */
-export function runCharts(d: RunData): ChartPlan[] {
-  const ts = d.timeseries;
-  const axis = timeAxis(d.report.simulatedMs);
-  const every = formatDuration(ts.everyMs);
-  const out = addressCharts(ts, axis, every);
+/** ENIs over time, cluster-wide and per group. */
+function eniChart(ts: TimeSeries, axis: TimeAxis): ChartPlan {
   const groups = panels(ts, 'group', 'enis');
   const eniNames = ['enis', ...(groups.length > 1 ? groups.map((g) => `group.${g}.enis`) : [])];
-  out.push({
+  return {
     id: 'enis',
     section: 'ENIs over time',
     spec: lineChart({
@@ -184,49 +196,52 @@ export function runCharts(d: RunData): ChartPlan[] {
     caption:
       'ENIs created and not yet deleted (primary ENIs included), cluster-wide' +
       (groups.length > 1 ? ' and per node group.' : '.'),
-  });
+  };
+}
+
+/** Pods with no node and pods waiting for an address; a sentence when none waited at any sample. */
+function podsChart(ts: TimeSeries, axis: TimeAxis, every: string): ChartPlan {
+  const section = 'Pods waiting';
   const podSeries = ['podsPending', 'podsWaitingForIp'];
   const podPoints = pointsOf(ts, axis, podSeries);
   if (podPoints.every((p) => p.v === 0))
-    out.push({
+    return {
       id: 'pods',
-      section: 'Pods waiting',
+      section,
       caption: `No pod waited for a node or for an address at any sample (every ${every}).`,
-    });
-  else
-    out.push({
-      id: 'pods',
-      section: 'Pods waiting',
-      spec: lineChart({
-        title: 'Pods not running',
-        yTitle: 'pods',
-        axis,
-        points: podPoints,
-        series: podSeries,
-      }),
-      caption:
-        '<b>podsPending</b>: pods no node can take (every node full or not ready). <b>podsWaitingForIp</b>: pods on a node whose CNI ADD found no free address; ' +
-        'kubelet retries them after a back-off. Anything above zero here is pod start latency.',
-    });
-  out.push(...latencyCharts(d));
+    };
+  return {
+    id: 'pods',
+    section,
+    spec: lineChart({ title: 'Pods not running', yTitle: 'pods', axis, points: podPoints, series: podSeries }),
+    caption:
+      '<b>podsPending</b>: pods no node can take (every node full or not ready). <b>podsWaitingForIp</b>: pods on a node whose CNI ADD found no free address; ' +
+      'kubelet retries them after a back-off. Anything above zero here is pod start latency.',
+  };
+}
+
+/** EC2 calls per interval, and the token buckets that ran low. */
+function ec2Charts(ts: TimeSeries, axis: TimeAxis, every: string): ChartPlan[] {
   const ec2 = present(ts, ['ec2Calls', 'ec2Errors', 'ec2Throttled']);
   const k = niceMultiple(ts.everyMs, (ts.times.length - 1) / COUNT_BINS);
   const per = formatDuration(k * ts.everyMs);
-  out.push({
-    id: 'ec2',
-    section: 'EC2 API calls',
-    spec: lineChart({
-      title: `EC2 calls per ${per}`,
-      yTitle: `calls per ${per}`,
-      axis,
-      points: ec2.flatMap((n) => countPoints(ts, n, k, axis)),
-      series: ec2,
-    }),
-    caption:
-      `Calls ipamd made to EC2 in each ${per} interval` +
-      (ec2.includes('ec2Throttled') ? ', those that failed, and those throttled.' : ', and those that failed.') +
-      (k > 1 ? ` (The CSV has them per ${every}; summed here so bursts stay readable.)` : ''),
-  });
+  const out: ChartPlan[] = [
+    {
+      id: 'ec2',
+      section: 'EC2 API calls',
+      spec: lineChart({
+        title: `EC2 calls per ${per}`,
+        yTitle: `calls per ${per}`,
+        axis,
+        points: ec2.flatMap((n) => countPoints(ts, n, k, axis)),
+        series: ec2,
+      }),
+      caption:
+        `Calls ipamd made to EC2 in each ${per} interval` +
+        (ec2.includes('ec2Throttled') ? ', those that failed, and those throttled.' : ', and those that failed.') +
+        (k > 1 ? ` (The CSV has them per ${every}; summed here so bursts stay readable.)` : ''),
+    },
+  ];
   // Only the buckets that ran low are worth a line: the others stay at their burst size all run long.
   const buckets = ts.series
     .filter(
@@ -249,11 +264,17 @@ export function runCharts(d: RunData): ChartPlan[] {
         'At 0 calls are answered RequestLimitExceeded and the SDK backs off (only buckets that fell below half are drawn).',
     });
   }
-  // The subnet assumed when the scenario defines none has millions of addresses: its line says nothing.
+  return out;
+}
+
+/** Free addresses in each subnet the scenario defined; none for the assumed 10.0.0.0/8 (a flat 16.7 M line). */
+function subnetCharts(d: RunData, axis: TimeAxis): ChartPlan[] {
+  const ts = d.timeseries;
   const assumed = new Set(d.report.subnets.filter(isAssumedSubnet).map((s) => `subnet.${s.name}.free`));
   const subnet = ts.series.filter((s) => s.name.startsWith('subnet') && !assumed.has(s.name)).map((s) => s.name);
-  if (subnet.length > 0) {
-    out.push({
+  if (subnet.length === 0) return [];
+  return [
+    {
       id: 'subnet',
       section: 'Subnet',
       spec: lineChart({
@@ -265,9 +286,23 @@ export function runCharts(d: RunData): ChartPlan[] {
       }),
       caption:
         'Addresses the subnet can still hand out. A call asking for more than are left fails (InsufficientFreeAddressesInSubnet): near zero, ENIs and addresses stop being added.',
-    });
-  }
-  return out;
+    },
+  ];
+}
+
+/** Every chart of a run report, in page order. */
+export function runCharts(d: RunData): ChartPlan[] {
+  const ts = d.timeseries;
+  const axis = timeAxis(d.report.simulatedMs);
+  const every = formatDuration(ts.everyMs);
+  return [
+    ...addressCharts(ts, axis, every),
+    eniChart(ts, axis),
+    podsChart(ts, axis, every),
+    ...latencyCharts(d),
+    ...ec2Charts(ts, axis, every),
+    ...subnetCharts(d, axis),
+  ];
 }
 
 /** Most bars a per-interval count chart draws: finer counts look like a barcode. */

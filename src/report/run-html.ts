@@ -11,6 +11,22 @@ import type { RunData, RunReport } from './types.js';
 
 const d = formatDuration;
 
+/**
+ * Creation-to-address p99, when pods waited for a node (the start latency counts from the first CNI ADD, so it
+ * cannot show pods that never reached one).
+ */
+function creationCard(r: RunReport): { label: string; value: string; bad?: boolean }[] {
+  if ((r.podSchedulingWaitMs.max ?? 0) === 0 && r.pods.unschedulable === 0) return [];
+  const f = figureOf(r.podCreateToStartMs, 'p99');
+  return [
+    {
+      label: 'creation to address p99',
+      value: formatFigure(r.podCreateToStartMs, 'p99'),
+      bad: f !== undefined && (f.atLeast || f.value >= 10_000),
+    },
+  ];
+}
+
 /** The headline cards: latency percentiles, pods, addresses, EC2 calls. */
 export function headline(r: RunReport): string {
   const l = r.podStartLatencyMs;
@@ -24,6 +40,7 @@ export function headline(r: RunReport): string {
       value: formatFigure(l, 'p99'),
       bad: p99 !== undefined && (p99.atLeast || p99.value >= 10_000),
     },
+    ...creationCard(r),
     { label: `pods started of ${r.pods.requested}`, value: String(r.pods.started) },
     { label: 'never started', value: String(r.pods.neverStarted), bad: r.pods.neverStarted > 0 },
     { label: 'failed CNI ADDs', value: String(r.pods.failedAddAttempts), bad: r.pods.failedAddAttempts > 0 },

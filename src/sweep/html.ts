@@ -141,6 +141,40 @@ function frontList(sum: readonly SweepSummaryRow[], front: boolean[], label: (s:
     .join('; ');
 }
 
+/** Every point: its settings, mean figures, and whether it is on either front. */
+function pointsTable(sum: readonly SweepSummaryRow[], front: readonly boolean[]): string {
+  const names = [...new Set(sum.flatMap((s) => Object.keys(s.settings)))];
+  const ms = (x: number): number => round(x / 1000, 2);
+  return table(
+    [
+      'point',
+      ...names,
+      'runs',
+      'p50 (s)',
+      'p90 (s)',
+      'p99 (s)',
+      'idle mean',
+      'EC2 calls',
+      'never started',
+      'front (p99, idle)',
+      'Pareto (p99, idle, EC2)',
+    ],
+    sum.map((s, i) => [
+      s.point,
+      ...names.map((n) => (n in s.settings ? s.settings[n] : '')),
+      s.runs,
+      ms(s.p50.mean),
+      ms(s.p90.mean),
+      ms(s.p99.mean),
+      round(s.idleMean.mean),
+      round(s.ec2Calls.mean, 1),
+      round(s.neverStarted.mean, 1),
+      front[i] ? 'yes' : '',
+      s.pareto ? 'yes' : '',
+    ]),
+  );
+}
+
 /** Renders the sweep report. `summary` defaults to plain means per point ({@link meanByPoint}). */
 export async function renderSweepHtml(
   rows: readonly SweepRow[],
@@ -177,38 +211,6 @@ export async function renderSweepHtml(
       );
     } else body.push('<p>Fewer than two settings vary: no heatmap.</p>');
   }
-  const names = [...new Set(sum.flatMap((s) => Object.keys(s.settings)))];
-  const ms = (x: number): number => round(x / 1000, 2);
-  body.push('<h2>Every settings combination</h2>');
-  body.push(
-    table(
-      [
-        'point',
-        ...names,
-        'runs',
-        'p50 (s)',
-        'p90 (s)',
-        'p99 (s)',
-        'idle mean',
-        'EC2 calls',
-        'never started',
-        'front (p99, idle)',
-        'Pareto (p99, idle, EC2)',
-      ],
-      sum.map((s, i) => [
-        s.point,
-        ...names.map((n) => (n in s.settings ? s.settings[n] : '')),
-        s.runs,
-        ms(s.p50.mean),
-        ms(s.p90.mean),
-        ms(s.p99.mean),
-        round(s.idleMean.mean),
-        round(s.ec2Calls.mean, 1),
-        round(s.neverStarted.mean, 1),
-        front[i] ? 'yes' : '',
-        s.pareto ? 'yes' : '',
-      ]),
-    ),
-  );
+  body.push('<h2>Every settings combination</h2>', pointsTable(sum, front));
   return page(`warmpool-sim sweep${opts.title ? `: ${opts.title}` : ''}`, generator, body.join('\n'));
 }

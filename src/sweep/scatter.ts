@@ -135,6 +135,128 @@ export function placeLabels(
   });
 }
 
+/** A point as drawn: clamped to the axes, with its label and kind. */
+interface Row {
+  point: number;
+  label: string;
+  idle: number;
+  p99: number;
+  lo: number;
+  hi: number;
+  kind: 'Pareto front' | 'dominated' | 'off the chart';
+  front: boolean;
+}
+
+const KINDS = ['Pareto front', 'dominated', 'off the chart'];
+
+/** The points clamped to the axes (a point beyond one is drawn on the edge), intervals cut at 0. */
+function chartRows(points: readonly ScatterPoint[], x: AxisPlan, y: AxisPlan): Row[] {
+  return points.map((p) => ({
+    point: p.point,
+    label: `#${p.point}`,
+    idle: Math.min(p.idle, x.top),
+    p99: Math.min(p.p99, y.top),
+    lo: Math.min(Math.max(0, p.lo), y.top),
+    hi: Math.min(Math.max(0, p.hi), y.top),
+    kind: p.idle > x.top || p.p99 > y.top ? 'off the chart' : p.front ? 'Pareto front' : 'dominated',
+    front: p.front,
+  }));
+}
+
+/** Each row's label anchor (undefined: no room): the front first, then points off the chart, then left to right. */
+function labelAnchors(rows: readonly Row[], x: AxisPlan, y: AxisPlan): (Anchor | undefined)[] {
+  const rank = (r: Row): number => (r.front ? 0 : r.kind === 'off the chart' ? 1 : 2);
+  const order = rows.map((_, i) => i).sort((a, b) => rank(rows[a]) - rank(rows[b]) || rows[a].idle - rows[b].idle);
+  const anchors = placeLabels(
+    order.map((i) => ({
+      x: position(x, rows[i].idle) * SCATTER_WIDTH,
+      y: (1 - position(y, rows[i].p99)) * SCATTER_HEIGHT,
+      text: rows[i].label,
+    })),
+  );
+  const out = new Array<Anchor | undefined>(rows.length);
+  order.forEach((i, k) => (out[i] = anchors[k]));
+  return out;
+}
+
+/** The x (idle) and y (p99) encodings: both from 0, y on symlog when its plan says so. */
+function encodings(x: AxisPlan, y: AxisPlan): { xEnc: object; yEnc: object } {
+  const scale = (plan: AxisPlan) => ({
+    domain: [0, plan.top],
+    nice: false,
+    zero: true,
+    ...(plan.type === 'symlog' ? { type: 'symlog', constant: plan.constant } : {}),
+  });
+  return {
+    xEnc: {
+      field: 'idle',
+      type: 'quantitative',
+      title: 'mean idle addresses (time-weighted, cluster-wide)',
+      scale: scale(x),
+    },
+    yEnc: {
+      field: 'p99',
+      type: 'quantitative',
+      title: `p99 pod start latency (s)${y.type === 'symlog' ? ', log scale' : ''}`,
+      scale: scale(y),
+      ...(y.ticks ? { axis: { values: y.ticks, format: ',~f' } } : {}),
+    },
+  };
+}
+
+/** Interval bars (when any), the front's staircase, and the points (triangles for those off the chart). */
+function pointLayers(rows: readonly Row[], xEnc: object, yEnc: object): unknown[] {
+  const layers: unknown[] = [];
+  if (rows.some((r) => r.hi > r.lo)) {
+    layers.push({
+      data: { values: rows },
+      mark: { type: 'rule', color: '#999' },
+      encoding: { x: xEnc, y: { ...yEnc, field: 'lo' }, y2: { field: 'hi' } },
+    });
+  }
+  const front = rows.filter((r) => r.front).sort((a, b) => a.idle - b.idle || a.p99 - b.p99);
+  const kind = { field: 'kind', type: 'nominal', title: null };
+  layers.push(
+    {
+      data: { values: front },
+      mark: { type: 'line', interpolate: 'step-after', color: '#e45756', strokeDash: [5, 3] },
+      encoding: { x: xEnc, y: yEnc },
+    },
+    {
+      data: { values: rows },
+      mark: { type: 'point', filled: true, size: 70, opacity: 0.9 },
+      encoding: {
+        x: xEnc,
+        y: yEnc,
+        color: { ...kind, scale: { domain: KINDS, range: ['#e45756', '#9aa5b1', '#333'] } },
+        shape: { ...kind, scale: { domain: KINDS, range: ['circle', 'circle', 'triangle-up'] } },
+      },
+    },
+  );
+  return layers;
+}
+
+/** One text layer per anchor in use, each label offset and aligned away from its point. */
+function labelLayers(rows: readonly Row[], anchors: readonly (Anchor | undefined)[], xEnc: object, yEnc: object) {
+  const offsets: Record<Anchor, { align: string; dx: number; dy: number }> = {
+    right: { align: 'left', dx: MARK_PX + 2, dy: 0 },
+    left: { align: 'right', dx: -MARK_PX - 2, dy: 0 },
+    above: { align: 'center', dx: 0, dy: -MARK_PX - 2 - LABEL_PX / 2 },
+    below: { align: 'center', dx: 0, dy: MARK_PX + 2 + LABEL_PX / 2 },
+  };
+  return ANCHORS.flatMap((a) => {
+    const mine = rows.filter((_, i) => anchors[i] === a);
+    if (mine.length === 0) return [];
+    return [
+      {
+        data: { values: mine },
+        mark: { type: 'text', baseline: 'middle', fontSize: 10, color: '#333', ...offsets[a] },
+        encoding: { x: xEnc, y: yEnc, text: { field: 'label' } },
+      },
+    ];
+  });
+}
+
 /** The scatter's spec, and which points are off the chart or went without a label. */
 export function scatterPlan(points: readonly ScatterPoint[]): {
   spec: TopLevelSpec;
@@ -151,109 +273,20 @@ export function scatterPlan(points: readonly ScatterPoint[]): {
     points.map((p) => p.p99),
     true,
   );
-  const off = (p: ScatterPoint): boolean => p.idle > x.top || p.p99 > y.top;
-  const rows = points.map((p) => ({
-    point: p.point,
-    label: `#${p.point}`,
-    idle: Math.min(p.idle, x.top),
-    p99: Math.min(p.p99, y.top),
-    lo: Math.min(Math.max(0, p.lo), y.top),
-    hi: Math.min(Math.max(0, p.hi), y.top),
-    kind: off(p) ? 'off the chart' : p.front ? 'Pareto front' : 'dominated',
-    front: p.front,
-  }));
-  // Front points and those off the chart are labelled first; then the rest, left to right.
-  const order = rows
-    .map((_, i) => i)
-    .sort((a, b) => Number(rows[b].front) - Number(rows[a].front) || rows[a].idle - rows[b].idle);
-  const px = (r: (typeof rows)[number]) => ({
-    x: position(x, r.idle) * SCATTER_WIDTH,
-    y: (1 - position(y, r.p99)) * SCATTER_HEIGHT,
-    text: r.label,
-  });
-  const anchors = placeLabels(order.map((i) => px(rows[i])));
-  const anchorOf = new Map(order.map((i, k) => [i, anchors[k]]));
-  const scale = (plan: AxisPlan) => ({
-    domain: [0, plan.top],
-    nice: false,
-    zero: true,
-    ...(plan.type === 'symlog' ? { type: 'symlog', constant: plan.constant } : {}),
-  });
-  const xEnc = {
-    field: 'idle',
-    type: 'quantitative',
-    title: 'mean idle addresses (time-weighted, cluster-wide)',
-    scale: scale(x),
-  };
-  const yEnc = {
-    field: 'p99',
-    type: 'quantitative',
-    title: `p99 pod start latency (s)${y.type === 'symlog' ? ', log scale' : ''}`,
-    scale: scale(y),
-    ...(y.ticks ? { axis: { values: y.ticks, format: ',~f' } } : {}),
-  };
-  const layers: unknown[] = [];
-  if (rows.some((r) => r.hi > r.lo)) {
-    layers.push({
-      data: { values: rows },
-      mark: { type: 'rule', color: '#999' },
-      encoding: { x: xEnc, y: { ...yEnc, field: 'lo' }, y2: { field: 'hi' } },
-    });
-  }
-  const front = rows.filter((r) => r.front).sort((a, b) => a.idle - b.idle || a.p99 - b.p99);
-  layers.push(
-    {
-      data: { values: front },
-      mark: { type: 'line', interpolate: 'step-after', color: '#e45756', strokeDash: [5, 3] },
-      encoding: { x: xEnc, y: yEnc },
-    },
-    {
-      data: { values: rows },
-      mark: { type: 'point', filled: true, size: 70, opacity: 0.9 },
-      encoding: {
-        x: xEnc,
-        y: yEnc,
-        color: {
-          field: 'kind',
-          type: 'nominal',
-          title: null,
-          scale: { domain: ['Pareto front', 'dominated', 'off the chart'], range: ['#e45756', '#9aa5b1', '#333'] },
-        },
-        shape: {
-          field: 'kind',
-          type: 'nominal',
-          title: null,
-          scale: { domain: ['Pareto front', 'dominated', 'off the chart'], range: ['circle', 'circle', 'triangle-up'] },
-        },
-      },
-    },
-  );
-  const offsets: Record<Anchor, { align: string; dx: number; dy: number }> = {
-    right: { align: 'left', dx: MARK_PX + 2, dy: 0 },
-    left: { align: 'right', dx: -MARK_PX - 2, dy: 0 },
-    above: { align: 'center', dx: 0, dy: -MARK_PX - 2 - LABEL_PX / 2 },
-    below: { align: 'center', dx: 0, dy: MARK_PX + 2 + LABEL_PX / 2 },
-  };
-  for (const a of ANCHORS) {
-    const mine = rows.filter((_, i) => anchorOf.get(i) === a);
-    if (mine.length === 0) continue;
-    layers.push({
-      data: { values: mine },
-      mark: { type: 'text', baseline: 'middle', fontSize: 10, color: '#333', ...offsets[a] },
-      encoding: { x: xEnc, y: yEnc, text: { field: 'label' } },
-    });
-  }
+  const rows = chartRows(points, x, y);
+  const anchors = labelAnchors(rows, x, y);
+  const { xEnc, yEnc } = encodings(x, y);
   const spec = {
     title: 'Latency against idle addresses, one point per settings combination',
     width: SCATTER_WIDTH,
     height: SCATTER_HEIGHT,
-    layer: layers,
+    layer: [...pointLayers(rows, xEnc, yEnc), ...labelLayers(rows, anchors, xEnc, yEnc)],
   } as TopLevelSpec;
   return {
     spec,
     x,
     y,
-    offChart: points.filter(off),
-    unlabelled: rows.filter((_, i) => anchorOf.get(i) === undefined).map((r) => r.point),
+    offChart: points.filter((_, i) => rows[i].kind === 'off the chart'),
+    unlabelled: rows.filter((_, i) => anchors[i] === undefined).map((r) => r.point),
   };
 }

@@ -155,6 +155,14 @@ function checkText(r: RunReport, text: string): void {
   for (const k of ['p50', 'p90', 'p99'] as const)
     expect(cards).toContain(`<b>${formatFigure(l, k)}</b><span>pod start ${k}</span>`);
   expect(cards).toContain(`<b>${p.neverStarted}</b><span>never started</span>`);
+  // Beside pods that never started, no latency card reads a plain 0ms: they count as waiting until the end.
+  if (p.neverStarted > 0) {
+    const p99s = [...cards.matchAll(/<b>([^<]+)<\/b><span>(?:pod start|creation to address) p99<\/span>/g)].map(
+      (m) => m[1],
+    );
+    expect(p99s.length).toBeGreaterThan(0);
+    expect(p99s.some((v) => v !== '0ms')).toBe(true);
+  }
 }
 
 describe('the text report agrees with the JSON report and with itself', () => {
