@@ -32,7 +32,8 @@ export interface SimEvent {
   priority: number;
   /** Push counter: ties on time and priority pop in push order. */
   seq: number;
-  fn: EventHandler<any>;
+  /** The handler, stored for any argument type; `push` pairs it with an `arg` of the type it takes. */
+  fn: EventHandler<never>;
   arg: unknown;
   cancelled: boolean;
   /** Internal: the next event in the same ring bucket (buckets are intrusive lists: pushing allocates nothing). */

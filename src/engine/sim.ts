@@ -80,7 +80,7 @@ export class Simulation {
       if (ev.cancelled) continue;
       this.clock = ev.time;
       this.processed++;
-      ev.fn(ev.arg);
+      ev.fn(ev.arg as never);
       if (this.afterEvent) this.afterEvent(this);
       return true;
     }
@@ -97,7 +97,7 @@ export class Simulation {
       if (ev.cancelled) continue;
       this.clock = ev.time;
       this.processed++;
-      ev.fn(ev.arg);
+      ev.fn(ev.arg as never);
       if (this.afterEvent !== undefined) this.afterEvent(this);
     }
     if (until > this.clock && Number.isFinite(until)) this.clock = until;

@@ -105,7 +105,6 @@ export class Cluster implements NodeScaler, ClusterView {
     const groupIndex = this.scenario.nodeGroups.indexOf(g);
     const index = this.nodes.length;
     const client = Ec2Client.open(this.ec2, name, this.streams, this.subnet(g.subnet));
-    let runtime: NodeRuntime | undefined;
     const network = g.eniConfigSubnet !== undefined ? { eniConfigSubnet: this.subnet(g.eniConfigSubnet) } : {};
     const ipamd = new Ipamd({
       sim: this.sim,
@@ -118,10 +117,11 @@ export class Cluster implements NodeScaler, ClusterView {
       ec2: client,
       streams: this.streams,
       observer: this.metrics,
-      onReady: () => this.kubelet.nodeReady(runtime as NodeRuntime),
+      // Called after nodeInit, long after `runtime` below is set.
+      onReady: () => this.kubelet.nodeReady(runtime),
       network,
     });
-    runtime = new NodeRuntime(name, index, g.name, g.maxPods, ipamd, groupIndex);
+    const runtime = new NodeRuntime(name, index, g.name, g.maxPods, ipamd, groupIndex);
     runtime.joinedAt = this.sim.now;
     runtime.podCapacity = g.podsPerNode;
     this.metrics.registerNode(name, groupIndex);
