@@ -2,7 +2,6 @@
 import { mkdtempSync, writeFileSync as writeFile } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../src/cli/main.js';
 import type { SweepRow } from '../src/sweep/types.js';
 import { figuresOf } from '../src/sweep/rows.js';
 import { parseScenarioText, validateScenario } from '../src/workload/load.js';
@@ -283,9 +282,4 @@ export function scenarioFile(dir: string, yaml: string, name = 'scenario.yaml'):
 }
 
 /** Runs the CLI in-process; returns the exit code and what it printed. */
-export async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), isTty: false });
-  return { code, stdout, stderr };
-}
+export { cli } from './cli/helpers.js';

@@ -1,5 +1,6 @@
 import { INSTANCE_DATA } from './instance-data.js';
 import { closest } from '../util/suggest.js';
+import { PREFIX_SIZE } from './cidr.js';
 
 /** ENI and address limits of one EC2 instance type (default network card). */
 export interface InstanceType {
@@ -52,11 +53,6 @@ export function suggestInstanceType(name: string): string | undefined {
   return closest(name, load().keys());
 }
 
-/** Secondary addresses (SIP) or /28 prefixes (PD) one ENI can hold: M - 1. */
-export function slotsPerEni(t: InstanceType): number {
-  return t.ipv4PerEni - 1;
-}
-
 /** eni-max-pods.txt formula: N * (M - 1) + 2 (the +2 are aws-node and kube-proxy, host-network pods). */
 export function defaultMaxPods(t: InstanceType): number {
   return t.maxEnis * (t.ipv4PerEni - 1) + 2;
@@ -92,7 +88,7 @@ export function limitsRow(t: InstanceType): LimitsRow {
     ipsPerEni: per,
     maxPods: defaultMaxPods(t),
     maxPodsCustomNetworking: (t.maxEnis - 1) * per + 2,
-    maxPodsPrefixDelegation: pd ? t.maxEnis * per * 16 + 2 : null,
+    maxPodsPrefixDelegation: pd ? t.maxEnis * per * PREFIX_SIZE + 2 : null,
     prefixDelegation: pd,
     hypervisor: t.hypervisor,
     networkCards: t.networkCards,

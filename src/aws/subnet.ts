@@ -13,7 +13,7 @@
 import { InvariantError } from '../engine/sim.js';
 import type { Rng } from '../engine/random.js';
 import { BlockMap } from './block-map.js';
-import { blockSize, type Cidr, type IpRange } from './cidr.js';
+import { blockSize, PREFIX_SIZE, type Cidr, type IpRange } from './cidr.js';
 
 /** The `kubernetes.io/role/cni` tag: "0" excludes the subnet, any other value makes it discoverable. */
 export type CniTag = 'tagged' | 'excluded' | 'untagged';
@@ -154,7 +154,7 @@ export class Subnet {
       if (b < 0)
         throw new InvariantError(`Subnet ${this.name}: usable /28 count ${this.map.usableBlocks} but none found`);
       this.map.mark(b, 0xffff, true);
-      out.push(this.base + b * 16);
+      out.push(this.base + b * PREFIX_SIZE);
     }
     this.track();
     return out;

@@ -10,6 +10,7 @@ import type { SeriesProbe } from '../report/timeseries.js';
 import type { ClusterNode, ClusterView } from './view.js';
 import { PREFIX_SIZE } from '../ipam/datastore.js';
 import { scaleTarget, type ScaleItem } from '../workload/generators.js';
+import type { NodeGroupSpec } from '../workload/scenario.js';
 
 /** Per-node series are recorded for clusters with at most this many nodes, unless told otherwise. */
 export const DEFAULT_NODE_LIMIT = 16;
@@ -51,24 +52,20 @@ function mostNodes(c: ClusterView): number {
   return total;
 }
 
-/** The probes of a cluster run. `nodeLimit`: most nodes for which per-node series are kept. */
-export function clusterProbes(c: ClusterView, nodeLimit = DEFAULT_NODE_LIMIT): SeriesProbe[] {
+/** A probe of a level (a value at each sample). */
+function level(name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe {
+  return { name, unit, description, kind: 'level', read };
+}
+
+/** A probe of a count over each interval. */
+function delta(name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe {
+  return { name, unit, description, kind: 'delta', read };
+}
+
+/** The cluster-wide series: addresses, ENIs, waiting pods and EC2 calls. */
+function clusterSeries(c: ClusterView): SeriesProbe[] {
   const m = c.metrics;
-  const level = (name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe => ({
-    name,
-    unit,
-    description,
-    kind: 'level',
-    read,
-  });
-  const delta = (name: string, unit: string, description: string, read: (now: number) => number): SeriesProbe => ({
-    name,
-    unit,
-    description,
-    kind: 'delta',
-    read,
-  });
-  const probes: SeriesProbe[] = [
+  return [
     level('attached', 'addresses', 'secondary addresses attached to ENIs, cluster-wide', () => m.attached.value),
     level('assigned', 'addresses', 'addresses assigned to running pods', () => m.assigned.value),
     level('idle', 'addresses', 'attached minus assigned: the warm pool', () => m.idle.value),
@@ -86,7 +83,14 @@ export function clusterProbes(c: ClusterView, nodeLimit = DEFAULT_NODE_LIMIT): S
       sum(m.throttled.values()),
     ),
   ];
-  // Each subnet's free addresses (the HTML report's subnet chart): a call asking for more than are left fails.
+}
+
+/**
+ * Each subnet's free addresses (the HTML report's subnet chart: a call asking for more than are left fails), and
+ * the account's token buckets when throttling is on (a bucket at 0 is where calls get RequestLimitExceeded).
+ */
+function accountSeries(c: ClusterView): SeriesProbe[] {
+  const probes: SeriesProbe[] = [];
   for (const sn of c.subnets) {
     probes.push(
       level(
@@ -97,7 +101,6 @@ export function clusterProbes(c: ClusterView, nodeLimit = DEFAULT_NODE_LIMIT): S
       ),
     );
   }
-  // The account's token buckets, when throttling is on: a bucket at 0 is where calls get RequestLimitExceeded.
   for (const [api, bucket] of c.ec2.buckets) {
     probes.push(
       level(`bucket.${api}`, 'tokens', `tokens left in the account's ${api} bucket`, (now) =>
@@ -105,83 +108,107 @@ export function clusterProbes(c: ClusterView, nodeLimit = DEFAULT_NODE_LIMIT): S
       ),
     );
   }
+  return probes;
+}
+
+/** The current nodes of group `name`, re-read only when nodes have joined since the last call. */
+function groupNodesReader(c: ClusterView, name: string): () => ClusterNode[] {
+  let cached: ClusterNode[] = [];
+  let cachedLen = -1;
+  return () => {
+    if (c.nodes.length !== cachedLen) {
+      cachedLen = c.nodes.length;
+      cached = c.nodes.filter((n) => n.group === name);
+    }
+    return cached;
+  };
+}
+
+/** One node group's series. */
+function groupSeries(c: ClusterView, g: NodeGroupSpec, gi: number, groupNodes: () => ClusterNode[]): SeriesProbe[] {
+  const gm = c.metrics.group(gi);
+  const p = `group.${g.name}`;
+  return [
+    level(`${p}.attached`, 'addresses', `attached in node group ${g.name}`, () => gm.attached.value),
+    level(`${p}.assigned`, 'addresses', `assigned in node group ${g.name}`, () => gm.assigned.value),
+    level(`${p}.idle`, 'addresses', `idle in node group ${g.name}`, () => gm.idle.value),
+    level(`${p}.cooling`, 'addresses', `cooling in node group ${g.name} (datastore view)`, (now) =>
+      sum(groupNodes().map((n) => nodeCooling(n, now))),
+    ),
+    level(`${p}.enis`, 'ENIs', `ENIs in node group ${g.name}`, () => sum(groupNodes().map((n) => n.ec2.enis.length))),
+    level(`${p}.podsWaitingForIp`, 'pods', `pods waiting for an address in node group ${g.name}`, () =>
+      sum(groupNodes().map(nodeWaiting)),
+    ),
+  ];
+}
+
+/** Min, median and max over a group's nodes of each node's attached and idle addresses (for large clusters). */
+function groupSpreadSeries(g: NodeGroupSpec, groupNodes: () => ClusterNode[]): SeriesProbe[] {
+  const p = `group.${g.name}`;
+  // Computed once per sample time for all six series.
+  let at = -1;
+  let att: number[] = [];
+  let idl: number[] = [];
+  const spread = (now: number): void => {
+    if (now === at) return;
+    at = now;
+    const nodes = groupNodes().filter((n) => n.runtime.drainedAt < 0 && n.runtime.joinedAt <= now);
+    att = nodes.length ? nodes.map(nodeAttached) : [0];
+    idl = nodes.length ? nodes.map((n, i) => att[i] - n.ipamd.ds.assigned) : [0];
+    att.sort((a, b) => a - b);
+    idl.sort((a, b) => a - b);
+  };
+  const stat = (what: string, list: () => number[], pick: (s: number[]) => number, label: string): SeriesProbe =>
+    level(
+      `${p}.node${what}.${label}`,
+      'addresses',
+      `${label} over the nodes of ${g.name} of each node's ${what.toLowerCase()} addresses`,
+      (now) => {
+        spread(now);
+        return pick(list());
+      },
+    );
+  const probes: SeriesProbe[] = [];
+  for (const [what, list] of [
+    ['Attached', () => att],
+    ['Idle', () => idl],
+  ] as const) {
+    probes.push(
+      stat(what, list, (s) => s[0], 'min'),
+      stat(what, list, median, 'median'),
+      stat(what, list, (s) => s[s.length - 1], 'max'),
+    );
+  }
+  return probes;
+}
+
+/** Per-node series for the nodes that exist now; nodes that join later (scale-out) have none. */
+function nodeSeries(c: ClusterView): SeriesProbe[] {
+  return c.nodes.flatMap((n) => {
+    const p = `node.${n.runtime.name}`;
+    return [
+      level(`${p}.attached`, 'addresses', `attached on node ${n.runtime.name}`, () => nodeAttached(n)),
+      level(`${p}.assigned`, 'addresses', `assigned on node ${n.runtime.name}`, () => n.ipamd.ds.assigned),
+      level(`${p}.cooling`, 'addresses', `cooling on node ${n.runtime.name} (datastore view)`, (now) =>
+        nodeCooling(n, now),
+      ),
+      level(`${p}.podsWaitingForIp`, 'pods', `pods waiting for an address on node ${n.runtime.name}`, () =>
+        nodeWaiting(n),
+      ),
+    ];
+  });
+}
+
+/** The probes of a cluster run. `nodeLimit`: most nodes for which per-node series are kept. */
+export function clusterProbes(c: ClusterView, nodeLimit = DEFAULT_NODE_LIMIT): SeriesProbe[] {
+  const probes = [...clusterSeries(c), ...accountSeries(c)];
   const most = mostNodes(c);
   c.scenario.nodeGroups.forEach((g, gi) => {
-    const gm = m.group(gi);
     // Nodes join and leave during a run: read the group's current nodes at each sample.
-    let cached: ClusterNode[] = [];
-    let cachedLen = -1;
-    const groupNodes = (): ClusterNode[] => {
-      if (c.nodes.length !== cachedLen) {
-        cachedLen = c.nodes.length;
-        cached = c.nodes.filter((n) => n.group === g.name);
-      }
-      return cached;
-    };
-    const p = `group.${g.name}`;
-    probes.push(
-      level(`${p}.attached`, 'addresses', `attached in node group ${g.name}`, () => gm.attached.value),
-      level(`${p}.assigned`, 'addresses', `assigned in node group ${g.name}`, () => gm.assigned.value),
-      level(`${p}.idle`, 'addresses', `idle in node group ${g.name}`, () => gm.idle.value),
-      level(`${p}.cooling`, 'addresses', `cooling in node group ${g.name} (datastore view)`, (now) =>
-        sum(groupNodes().map((n) => nodeCooling(n, now))),
-      ),
-      level(`${p}.enis`, 'ENIs', `ENIs in node group ${g.name}`, () => sum(groupNodes().map((n) => n.ec2.enis.length))),
-      level(`${p}.podsWaitingForIp`, 'pods', `pods waiting for an address in node group ${g.name}`, () =>
-        sum(groupNodes().map(nodeWaiting)),
-      ),
-    );
-    if (most > nodeLimit && (g.count > 0 || most > c.nodes.length)) {
-      // Spread across the group's nodes, computed once per sample time for all six series.
-      let at = -1;
-      let att: number[] = [];
-      let idl: number[] = [];
-      const spread = (now: number): void => {
-        if (now === at) return;
-        at = now;
-        const nodes = groupNodes().filter((n) => n.runtime.drainedAt < 0 && n.runtime.joinedAt <= now);
-        att = nodes.length ? nodes.map(nodeAttached) : [0];
-        idl = nodes.length ? nodes.map((n, i) => att[i] - n.ipamd.ds.assigned) : [0];
-        att.sort((a, b) => a - b);
-        idl.sort((a, b) => a - b);
-      };
-      const stat = (what: string, list: () => number[], pick: (s: number[]) => number, label: string): SeriesProbe =>
-        level(
-          `${p}.node${what}.${label}`,
-          'addresses',
-          `${label} over the nodes of ${g.name} of each node's ${what.toLowerCase()} addresses`,
-          (now) => {
-            spread(now);
-            return pick(list());
-          },
-        );
-      for (const [what, list] of [
-        ['Attached', () => att],
-        ['Idle', () => idl],
-      ] as const) {
-        probes.push(
-          stat(what, list, (s) => s[0], 'min'),
-          stat(what, list, median, 'median'),
-          stat(what, list, (s) => s[s.length - 1], 'max'),
-        );
-      }
-    }
+    const groupNodes = groupNodesReader(c, g.name);
+    probes.push(...groupSeries(c, g, gi, groupNodes));
+    if (most > nodeLimit && (g.count > 0 || most > c.nodes.length)) probes.push(...groupSpreadSeries(g, groupNodes));
   });
-  if (most <= nodeLimit) {
-    // Per-node series for the nodes that exist now; nodes that join later (scale-out) have none.
-    for (const n of c.nodes) {
-      const p = `node.${n.runtime.name}`;
-      probes.push(
-        level(`${p}.attached`, 'addresses', `attached on node ${n.runtime.name}`, () => nodeAttached(n)),
-        level(`${p}.assigned`, 'addresses', `assigned on node ${n.runtime.name}`, () => n.ipamd.ds.assigned),
-        level(`${p}.cooling`, 'addresses', `cooling on node ${n.runtime.name} (datastore view)`, (now) =>
-          nodeCooling(n, now),
-        ),
-        level(`${p}.podsWaitingForIp`, 'pods', `pods waiting for an address on node ${n.runtime.name}`, () =>
-          nodeWaiting(n),
-        ),
-      );
-    }
-  }
+  if (most <= nodeLimit) probes.push(...nodeSeries(c));
   return probes;
 }

@@ -4,17 +4,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
 import type { RunReport } from '../../src/report/types.js';
-import { parseJson } from './helpers.js';
+import { cli as runCli, parseJson } from './helpers.js';
 
+/** The shared in-process runner, with this file's short names for the two streams. */
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTty: false };
-  const code = await main(argv, io);
-  return { code, out, err };
+  const r = await runCli(argv);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const scenarios = readdirSync('scenarios').filter((f) => /\.(ya?ml|json)$/.test(f));
