@@ -1,6 +1,6 @@
 /**
  * Docs that run: every `warmpool-sim` / `npx warmpool-sim` command in the sh blocks of README.md, CONTRIBUTING.md
- * and docs/*.md runs as written from the repo root (in a sandbox holding copies of scenarios/ and docs/examples/,
+ * and docs/*.md runs as written from the repo root (in a sandbox holding copies of scenarios/, docs/examples/ and test/fixtures/import/,
  * in document order, with the built CLI) and exits as the doc says: 0, or N for a trailing `(exit N)` comment.
  * Commands marked `(slow)` run with `--seeds 1`. Needs `npm run build` (npm test does it).
  */
