@@ -30,7 +30,7 @@
  * nodes booting at once (EC2 throttling makes each node retry longer the more nodes there are: 0.3 s for 1,000
  * nodes, 4 s for 3,000, 25 s for 10,000); time is told, never refused.
  */
-import type { Distribution } from '../engine/distribution.js';
+import { mean, type Distribution } from '../engine/distribution.js';
 import type { Scenario, WorkloadSpec } from './scenario.js';
 
 /** What a run of a scenario is estimated to take. */
@@ -61,18 +61,12 @@ const SECONDS_PER_POD = 2.5e-5;
 /** Start-up storm: seconds per (node booting at once)^2. */
 const SECONDS_PER_NODE_SQUARED = 3.5e-7;
 
-/** Mean of a distribution in ms (a lognormal's median stands in for it: lifetimes are upper-bounded anyway). */
+/**
+ * A distribution's mean in ms, erring high for a lognormal (its p99, capped by its max), so that the estimate of
+ * pods alive at once errs on the side of refusing.
+ */
 function meanMs(d: Distribution): number {
-  switch (d.kind) {
-    case 'constant':
-      return d.ms;
-    case 'uniform':
-      return (d.minMs + d.maxMs) / 2;
-    case 'exponential':
-      return d.meanMs;
-    case 'lognormal':
-      return Math.min(d.p99Ms, d.maxMs ?? Infinity);
-  }
+  return d.kind === 'lognormal' ? Math.min(d.p99Ms, d.maxMs ?? Infinity) : mean(d);
 }
 
 /** Pods an item creates in all, and an upper bound on how many of them are alive at once. */
