@@ -86,6 +86,15 @@ function podsOf(item: WorkloadSpec, durationMs: number): { total: number; peak: 
     }
     case 'scale':
       return { total: 0, peak: 0 };
+    case 'deployment': {
+      const most = Math.max(item.replicas, ...item.steps.map((s) => s.replicas));
+      const peak = most * 2;
+      return { total: most * (1 + item.rolloutsMs.length) + item.steps.length * most, peak };
+    }
+    case 'cronJob': {
+      const runs = item.minutesOfDay.length * Math.ceil(durationMs / 86_400_000);
+      return { total: runs * item.parallelism, peak: runs * item.parallelism };
+    }
   }
 }
 
@@ -112,6 +121,11 @@ function nodesOf(scenario: Scenario): { peak: number; nodeSeconds: number; bootP
       groupPeak = Math.max(groupPeak, count);
     }
     nodeSeconds += (count * Math.max(0, scenario.durationMs - t)) / 1000;
+    // An autoscaled group may grow to its maximum (counted as held for the whole run: an upper bound).
+    const most = g.autoscaler?.maxNodes ?? 0;
+    if (most > groupPeak) nodeSeconds += ((most - count) * scenario.durationMs) / 1000;
+    groupPeak = Math.max(groupPeak, most);
+    boot = Math.max(boot, most - g.count);
     peak += groupPeak;
     bootPeak += boot;
   }

@@ -8,6 +8,7 @@ import { sample, type Distribution } from '../engine/distribution.js';
 import type { Rng } from '../engine/random.js';
 import type { Kubelet } from '../kubelet/kubelet.js';
 import type { PodEventSpec, WorkloadSpec } from './scenario.js';
+import { installCronJob, installCurvePoisson, installDeployment } from './controllers.js';
 
 /** Counters of scripted events that could not apply (reported as warnings). */
 export interface WorkloadStats {
@@ -58,7 +59,17 @@ export function installWorkload(
         );
         break;
       case 'poisson':
+        if (item.curve) {
+          installCurvePoisson(sim, kubelet, item, streams.stream(`workload/${item.index}/arrivals`), life, endMs);
+          break;
+        }
         installPoisson(sim, kubelet, item, streams.stream(`workload/${item.index}/arrivals`), life, endMs);
+        break;
+      case 'deployment':
+        installDeployment(sim, kubelet, item, endMs);
+        break;
+      case 'cronJob':
+        installCronJob(sim, kubelet, item, streams, endMs);
         break;
       case 'events':
         installEvents(sim, kubelet, item.events, life, stats, endMs);

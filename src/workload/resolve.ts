@@ -17,6 +17,7 @@ import type { DistributionInputT, ModelInput, NodeGroupInput, SubnetItemInput, W
 import type { NodeGroupSpec, PodEventSpec, Scenario, WorkloadSpec } from './scenario.js';
 import type { Problem } from './problems.js';
 import { capacityWarnings, groupConfig, resolveGroupNetwork, resolveSubnets } from './resolve-network.js';
+import { autoscalerSpec, cronJobSpec, deploymentSpec, rateCurveSpec } from './shapes.js';
 
 type Report = (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning', key?: string) => void;
 
@@ -156,6 +157,7 @@ function resolveNodeGroups(
     const { config, pdFallback, maxPods } = groupConfig(g, i, inst, parseIpamdEnv(merged).config, report);
     capacityWarnings(g, i, inst, config, report);
     const net = resolveGroupNetwork(g, i, subnets, ctx.knownSubnets, config.customNetworking, report);
+    const autoscaler = autoscalerSpec(g, i, report);
     nodeGroups.push({
       name: g.name,
       instance: inst,
@@ -167,6 +169,7 @@ function resolveNodeGroups(
       pdFallback,
       subnet: net.subnet,
       ...(net.eniConfigSubnet !== undefined ? { eniConfigSubnet: net.eniConfigSubnet } : {}),
+      ...(autoscaler ? { autoscaler } : {}),
     });
   });
   return nodeGroups;
@@ -251,6 +254,12 @@ function resolveItem(item: WorkloadItemInput, i: number, c: ItemCtx): WorkloadSp
   }
   if (item.poisson) return poissonSpec(item.poisson, i, c);
   if (item.events) return { kind: 'events', index: i, events: eventSpecs(item.events, p, c) };
+  const constraint = (g: string | undefined, path: PropertyKey[]): string => c.refs.constraint(g, path);
+  if (item.deployment) return deploymentSpec(item.deployment, i, report, constraint);
+  if (item.cronJob) {
+    const toDist = (d: DistributionInputT, path: readonly PropertyKey[]) => toDistribution(d, path, report);
+    return cronJobSpec(item.cronJob, i, report, toDist, constraint);
+  }
   if (item.scale) {
     const sc = item.scale;
     c.refs.constraint(sc.nodeGroup, [...p, 'scale', 'nodeGroup']);
@@ -274,12 +283,14 @@ function poissonSpec(q: NonNullable<WorkloadItemInput['poisson']>, i: number, c:
   const fromMs = dur(q.from);
   const toMs = dur(q.to);
   if (toMs <= fromMs) report([...p, 'to'], `must be after "from" (${q.from})`);
+  const curve = q.rateCurve ? rateCurveSpec(q.rateCurve, [...p, 'rateCurve'], report) : undefined;
   return {
     kind: 'poisson',
     index: i,
     fromMs,
     toMs,
-    ratePerMinute: q.ratePerMinute,
+    ratePerMinute: curve ? curve.max : (q.ratePerMinute as number),
+    ...(curve ? { curve: curve.curve } : {}),
     ...(q.lifetime !== undefined ? { lifetime: toDistribution(q.lifetime, [...p, 'lifetime'], report) } : {}),
     name: q.name ?? `poisson${i}`,
     constraint: c.refs.constraint(q.nodeGroup, [...p, 'nodeGroup']),

@@ -29,7 +29,37 @@ export interface NodeGroupSpec {
   subnet: string;
   /** Custom networking: name of the ENIConfig subnet. */
   eniConfigSubnet?: string;
+  /** The group's autoscaler, if any. */
+  autoscaler?: AutoscalerSpec;
 }
+
+/** Cluster Autoscaler settings of a node group (defaults: the Cluster Autoscaler FAQ). */
+export interface ClusterAutoscalerSpec {
+  kind: 'cluster-autoscaler';
+  minNodes: number;
+  maxNodes: number;
+  scanIntervalMs: number;
+  scaleDownUtilizationThreshold: number;
+  scaleDownUnneededTimeMs: number;
+  scaleDownDelayAfterAddMs: number;
+}
+
+/** Karpenter settings of a node group (a NodePool; defaults: the Karpenter docs). */
+export interface KarpenterSpec {
+  kind: 'karpenter';
+  maxNodes: number;
+  batchIdleDurationMs: number;
+  batchMaxDurationMs: number;
+  consolidationPolicy: 'WhenEmpty' | 'WhenEmptyOrUnderutilized';
+  consolidateAfterMs: number;
+}
+
+export type AutoscalerSpec = ClusterAutoscalerSpec | KarpenterSpec;
+
+/** A daily rate curve (pods per minute against time of day in ms). */
+export type RateCurveSpec =
+  | { kind: 'points'; points: [number, number][] }
+  | { kind: 'sinusoid'; mean: number; amplitude: number; peakMs: number; periodMs: number };
 
 /** A single scripted pod event. */
 export interface PodEventSpec {
@@ -56,12 +86,36 @@ export type WorkloadSpec =
       index: number;
       fromMs: number;
       toMs: number;
+      /** The rate, or with a curve the curve's highest rate (arrivals are thinned to the curve). */
       ratePerMinute: number;
+      curve?: RateCurveSpec;
       lifetime?: Distribution;
       name: string;
       constraint: string;
     }
   | { kind: 'events'; index: number; events: PodEventSpec[] }
+  | {
+      kind: 'deployment';
+      index: number;
+      name: string;
+      replicas: number;
+      maxSurge: number | string;
+      maxUnavailable: number | string;
+      readinessDelayMs: number;
+      rolloutsMs: number[];
+      steps: { atMs: number; replicas: number }[];
+      constraint: string;
+    }
+  | {
+      kind: 'cronJob';
+      index: number;
+      name: string;
+      /** Minutes past midnight at which a run starts, sorted (the schedule repeats daily). */
+      minutesOfDay: number[];
+      parallelism: number;
+      runTime: Distribution;
+      constraint: string;
+    }
   | { kind: 'scale'; index: number; atMs: number; nodeGroup: string; to?: number; by?: number; reschedule: boolean };
 
 /** Node lifecycle parameters (assumptions). */

@@ -57,6 +57,32 @@ export const EnvMap = z
 
 const DnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "workers"');
 
+/** A node group's autoscaler (src/run/autoscaler/): Cluster Autoscaler or Karpenter; defaults from their docs. */
+export const AutoscalerInput = oneOf(
+  {
+    clusterAutoscaler: z
+      .strictObject({
+        minNodes: z.number().int().nonnegative().optional().meta({ description: 'default 0' }),
+        maxNodes: z.number().int().positive(),
+        scanInterval: Duration.optional().meta({ description: 'default 10s' }),
+        scaleDownUtilizationThreshold: z.number().min(0).max(1).optional().meta({ description: 'default 0.5' }),
+        scaleDownUnneededTime: Duration.optional().meta({ description: 'default 10m' }),
+        scaleDownDelayAfterAdd: Duration.optional().meta({ description: 'default 10m' }),
+      })
+      .optional(),
+    karpenter: z
+      .strictObject({
+        maxNodes: z.number().int().positive().meta({ description: 'the NodePool limit, in nodes' }),
+        batchIdleDuration: Duration.optional().meta({ description: 'default 1s' }),
+        batchMaxDuration: Duration.optional().meta({ description: 'default 10s' }),
+        consolidationPolicy: z.enum(['WhenEmpty', 'WhenEmptyOrUnderutilized']).optional(),
+        consolidateAfter: Duration.optional().meta({ description: 'default 0s' }),
+      })
+      .optional(),
+  },
+  'an autoscaler',
+);
+
 export const NodeGroup = z.strictObject({
   name: DnsLabel,
   instanceType: z.string(),
@@ -77,6 +103,9 @@ export const NodeGroup = z.strictObject({
     .strictObject({ subnet: z.string().meta({ description: 'subnet for secondary ENIs' }) })
     .optional()
     .meta({ description: 'custom networking (AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true): the ENIConfig of these nodes' }),
+  autoscaler: AutoscalerInput.optional().meta({
+    description: 'grow and shrink this group: clusterAutoscaler or karpenter',
+  }),
 });
 
 /** A subnet CIDR reservation. */
@@ -144,12 +173,72 @@ const Burst = z.strictObject({
   ...Placement,
 });
 
-const Poisson = z.strictObject({
-  from: Duration,
-  to: Duration,
-  ratePerMinute: z.number().positive(),
-  lifetime: DistributionInput.optional(),
-  ...Placement,
+/** A daily curve of arrival rate (pods per minute); time 0 of the run is midnight. */
+const RateCurve = oneOf(
+  {
+    points: z
+      .array(z.tuple([Duration, z.number().nonnegative()]))
+      .min(1)
+      .optional()
+      .meta({ description: '[[time of day, pods per minute], ...]: piecewise linear, repeating every 24h' }),
+    sinusoid: z
+      .strictObject({
+        mean: z.number().nonnegative(),
+        amplitude: z.number().nonnegative(),
+        peakAt: Duration.meta({ description: 'time of day of the peak, e.g. "14h"' }),
+        period: Duration.optional().meta({ description: 'default 24h' }),
+      })
+      .optional(),
+  },
+  'a rate curve',
+);
+
+const Poisson = z
+  .strictObject({
+    from: Duration,
+    to: Duration,
+    ratePerMinute: z.number().positive().optional(),
+    rateCurve: RateCurve.optional().meta({ description: 'instead of ratePerMinute: a rate that follows the day' }),
+    lifetime: DistributionInput.optional(),
+    ...Placement,
+  })
+  .check((ctx) => {
+    if ((ctx.value.ratePerMinute === undefined) === (ctx.value.rateCurve === undefined)) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: 'give exactly one of "ratePerMinute" or "rateCurve"',
+      });
+    }
+  });
+
+const IntOrPercent = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^\d+%$/, 'a count or a percentage such as "25%"'),
+]);
+
+const Deployment = z.strictObject({
+  name: DnsLabel,
+  replicas: z.number().int().nonnegative(),
+  maxSurge: IntOrPercent.optional().meta({ description: 'default "25%" (rounded up)' }),
+  maxUnavailable: IntOrPercent.optional().meta({ description: 'default "25%" (rounded down)' }),
+  readinessDelay: Duration.optional().meta({
+    description: 'from a pod running to it counting as available; default 0',
+  }),
+  rollouts: z.array(Duration).optional().meta({ description: 'times of rolling updates (a new pod template)' }),
+  replicaSteps: z
+    .array(z.strictObject({ at: Duration, replicas: z.number().int().nonnegative() }))
+    .optional()
+    .meta({ description: 'replica counts set over time, as an HPA makes them' }),
+  nodeGroup: Placement.nodeGroup,
+});
+
+const CronJob = z.strictObject({
+  name: DnsLabel,
+  schedule: z.string().meta({ description: 'cron "minute hour * * *", e.g. "*/15 * * * *"; time 0 is midnight' }),
+  parallelism: z.number().int().positive().optional().meta({ description: 'pods per run; default 1' }),
+  runTime: DistributionInput.meta({ description: 'how long each pod runs' }),
+  nodeGroup: Placement.nodeGroup,
 });
 
 const PodEvent = z.strictObject({
@@ -186,6 +275,8 @@ export const WorkloadItem = oneOf(
     scale: Scale.optional(),
     burst: Burst.optional(),
     poisson: Poisson.optional(),
+    deployment: Deployment.optional(),
+    cronJob: CronJob.optional(),
     events: z.array(PodEvent).optional(),
     trace: z.string().optional().meta({ description: 'CSV file (relative to the scenario): time,action,pod[,node]' }),
   },
