@@ -116,6 +116,13 @@ class PodQueue {
   queued(): Pod[] {
     return this.items.slice(this.head);
   }
+
+  /** Pods still waiting (deleted ones skipped). */
+  countPending(): number {
+    let n = 0;
+    for (let j = this.head; j < this.items.length; j++) if (this.items[j].state === PodState.Pending) n++;
+    return n;
+  }
   shift(): Pod | undefined {
     const p = this.items[this.head++];
     if (this.head > 256 && this.head * 2 > this.items.length) {
@@ -226,6 +233,11 @@ export class Scheduler {
     return [...this.queues.values()].flatMap((q) =>
       q.queued().flatMap((p) => (p.state === PodState.Pending ? [p.createdAt] : [])),
     );
+  }
+
+  /** Pods waiting in the queue of `key` ('*', 'group:<name>' or 'node:<name>'); autoscalers read it. */
+  pendingIn(key: string): number {
+    return this.queues.get(key)?.countPending() ?? 0;
   }
 
   /** Forgets a queued pod that was deleted before placement (it is skipped lazily). */

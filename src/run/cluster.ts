@@ -19,6 +19,8 @@ import { Metrics, type EventSink } from '../report/metrics.js';
 import { TimeSeriesRecorder, autoSampleEvery } from '../report/timeseries.js';
 import { clusterProbes } from './series.js';
 import type { ClusterNode, ClusterView } from './view.js';
+import type { AutoscaledCluster } from './autoscaler/autoscaler.js';
+import { createAutoscaler } from './autoscaler/create.js';
 
 export type { ClusterNode } from './view.js';
 
@@ -40,7 +42,7 @@ export interface RunOptions {
 }
 
 /** A cluster ready to run. */
-export class Cluster implements NodeScaler, ClusterView {
+export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
   readonly sim = new Simulation();
   readonly seed: number;
   readonly streams: Streams;
@@ -87,6 +89,7 @@ export class Cluster implements NodeScaler, ClusterView {
       scenario.durationMs,
       this,
     );
+    for (const g of scenario.nodeGroups) createAutoscaler(this, g)?.start();
     const ts = opts.timeseries;
     this.timeseries = ts
       ? new TimeSeriesRecorder(
@@ -170,6 +173,34 @@ export class Cluster implements NodeScaler, ClusterView {
       },
       undefined,
     );
+  }
+
+  /** Pods waiting that a node of `group` could take: its own queue, and '*' for the first autoscaled group with room. */
+  pendingFor(group: string): number {
+    const s = this.kubelet.scheduler;
+    const first = this.scenario.nodeGroups.find(
+      (g) => g.autoscaler && (this.live.get(g.name) as ClusterNode[]).length < g.autoscaler.maxNodes,
+    );
+    return s.pendingIn(`group:${group}`) + (first?.name === group ? s.pendingIn('*') : 0);
+  }
+
+  /** An autoscaler adds `n` nodes to a group. */
+  addNodes(group: string, n: number, by: string): void {
+    this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'autoscale', group, by, add: n });
+    this.scaleTo(group, (this.live.get(group) as ClusterNode[]).length + n, true);
+  }
+
+  /** An autoscaler removes these nodes of a group (drained with their pods rescheduled, then terminated). */
+  removeNodes(group: string, nodes: readonly ClusterNode[], by: string): void {
+    const live = this.live.get(group) as ClusterNode[];
+    const names = nodes.map((n) => n.runtime.name);
+    this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'autoscale', group, by, remove: names });
+    for (const n of nodes) {
+      const k = live.indexOf(n);
+      if (k < 0) continue;
+      live.splice(k, 1);
+      this.removeNode(n, true);
+    }
   }
 
   private subnet(name: string): Subnet {
