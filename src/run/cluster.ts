@@ -184,6 +184,11 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
     return s.pendingIn(`group:${group}`) + (first?.name === group ? s.pendingIn('*') : 0);
   }
 
+  /** Whether no pod on the node is pinned to it by name (an autoscaler may then move them). */
+  podsMovable(node: ClusterNode): boolean {
+    return this.kubelet.podsOn(node.runtime).every((p) => !p.constraint.startsWith('node:'));
+  }
+
   /** An autoscaler adds `n` nodes to a group. */
   addNodes(group: string, n: number, by: string): void {
     this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'autoscale', group, by, add: n });

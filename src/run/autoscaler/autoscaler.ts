@@ -16,6 +16,8 @@ export interface AutoscaledCluster {
   liveNodes(group: string): readonly ClusterNode[];
   /** Pods waiting for a node that a node of this group could take (pod slots being the only resource). */
   pendingFor(group: string): number;
+  /** Whether every pod on the node may run elsewhere (none is pinned to it by name). */
+  podsMovable(node: ClusterNode): boolean;
   /** Adds `n` nodes to a group (they join after the boot delay); `by` names the autoscaler in the event log. */
   addNodes(group: string, n: number, by: string): void;
   /** Removes these nodes of a group: drained (pods recreated elsewhere), then terminated. */
@@ -43,14 +45,16 @@ export function nodesNeeded(g: NodeGroupSpec, pending: number, live: readonly Cl
 }
 
 /**
- * Whether the pods of `node` fit in the free slots of the group's other Ready nodes that are not `leaving`
+ * Whether the pods of `node` may move (none pinned to it) and fit in the free slots of the group's other Ready nodes that are not `leaving`
  * (the scheduler's simulation each autoscaler runs before it removes a node that has pods).
  */
 export function podsFitElsewhere(
+  cluster: AutoscaledCluster,
   node: ClusterNode,
   live: readonly ClusterNode[],
   leaving: ReadonlySet<ClusterNode>,
 ): boolean {
+  if (!cluster.podsMovable(node)) return false;
   let room = 0;
   for (const n of live)
     if (n !== node && !leaving.has(n) && n.runtime.ready) room += Math.max(0, n.runtime.podCapacity - n.runtime.pods);

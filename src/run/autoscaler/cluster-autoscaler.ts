@@ -70,7 +70,7 @@ export class ClusterAutoscaler implements Autoscaler {
       removable--;
     }
     if (leaving.size === 0 && removable > 0) {
-      const busy = ripe.find((n) => n.runtime.pods > 0 && podsFitElsewhere(n, live, leaving));
+      const busy = ripe.find((n) => n.runtime.pods > 0 && podsFitElsewhere(this.cluster, n, live, leaving));
       if (busy) leaving.add(busy);
     }
     if (leaving.size === 0) return;

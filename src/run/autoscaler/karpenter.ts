@@ -80,7 +80,7 @@ export class Karpenter implements Autoscaler {
       const busy = ripe
         .filter((n) => n.runtime.pods > 0)
         .sort((a, b) => a.runtime.pods - b.runtime.pods || a.runtime.index - b.runtime.index)
-        .find((n) => podsFitElsewhere(n, live, leaving));
+        .find((n) => podsFitElsewhere(this.cluster, n, live, leaving));
       if (busy) leaving.add(busy);
     }
     if (leaving.size > 0) {
