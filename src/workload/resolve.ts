@@ -17,7 +17,7 @@ import type { DistributionInputT, ModelInput, NodeGroupInput, SubnetItemInput, W
 import type { NodeGroupSpec, PodEventSpec, Scenario, WorkloadSpec } from './scenario.js';
 import type { Problem } from './problems.js';
 import { capacityWarnings, groupConfig, resolveGroupNetwork, resolveSubnets } from './resolve-network.js';
-import { autoscalerSpec, cronJobSpec, deploymentSpec, rateCurveSpec } from './shapes.js';
+import { autoscalerSpec, controllerNameProblems, cronJobSpec, deploymentSpec, rateCurveSpec } from './shapes.js';
 
 type Report = (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning', key?: string) => void;
 
@@ -112,6 +112,7 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
     if (spec) workload.push(spec);
   });
   scaleWarnings(workload, ctx.knownGroups ?? [], report);
+  controllerNameProblems(workload, report);
   const model = resolveModel(input.model, report);
   return {
     scenario: {

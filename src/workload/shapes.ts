@@ -195,3 +195,15 @@ export function autoscalerSpec(g: NodeGroupInput, i: number, report: Report): Au
     consolidateAfterMs: d(k.consolidateAfter, 0),
   };
 }
+
+/** Deployments and CronJobs name their pods after themselves: two of one name would share pods. */
+export function controllerNameProblems(workload: readonly WorkloadSpec[], report: Report): void {
+  const seen = new Map<string, number>();
+  for (const w of workload) {
+    if (w.kind !== 'deployment' && w.kind !== 'cronJob') continue;
+    const first = seen.get(w.name);
+    if (first !== undefined)
+      report(['workload', w.index, w.kind, 'name'], `"${w.name}" is already the name of workload[${first}]`);
+    else seen.set(w.name, w.index);
+  }
+}

@@ -80,6 +80,7 @@ workload:
   - deployment: { name: web, replicas: 3, maxSurge: 0, maxUnavailable: "0%" }
   - deployment: { name: api, replicas: 3, maxSurge: lots }
   - cronJob: { name: nightly, schedule: "0 0 * * 1", runTime: 1m }
+  - cronJob: { name: web, schedule: "0 * * * *", runTime: 1m }
 `);
     expect(out).toEqual([
       'bad.yaml:4:14: error: workload[0].poisson: give exactly one of "ratePerMinute" or "rateCurve"',
@@ -87,6 +88,7 @@ workload:
       'bad.yaml:6:72: error: workload[2].deployment.maxUnavailable: maxSurge and maxUnavailable cannot both be 0 (a rollout could never progress)',
       'bad.yaml:7:53: error: workload[3].deployment.maxSurge: a count or a percentage such as "25%"',
       'bad.yaml:8:41: error: workload[4].cronJob.schedule: only daily schedules are modelled: day-of-month, month and day-of-week must be "*" (got "0 0 * * 1")',
+      'bad.yaml:9:22: error: workload[5].cronJob.name: "web" is already the name of workload[2]',
     ]);
   });
 
