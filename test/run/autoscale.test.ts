@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/run/cluster.js';
 import { buildReport } from '../../src/run/report.js';
 import { PodState } from '../../src/kubelet/pod.js';
-import { checkInvariants, runLogged, scenarioFrom, type LogRecord } from '../helpers.js';
+import fc from 'fast-check';
+import { checkInvariants, expectLazyEqualsEveryTick, runLogged, scenarioFrom, type LogRecord } from '../helpers.js';
+import { fcParams } from '../fc.js';
 
 const created = (log: LogRecord[], prefix: string): LogRecord[] =>
   log.filter((r) => r.type === 'pod' && r.event === 'created' && String(r.pod).startsWith(prefix));
@@ -248,4 +250,38 @@ workload:
   const b = new Cluster(sc);
   b.run();
   expect(JSON.stringify(buildReport(a))).toBe(JSON.stringify(buildReport(b)));
+  expectLazyEqualsEveryTick(sc);
+});
+
+it('under either autoscaler a group stays within its bounds and the invariants hold after every event', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 2 }),
+      fc.integer({ min: 3, max: 6 }),
+      fc.integer({ min: 1, max: 80 }),
+      fc.integer({ min: 1, max: 12 }),
+      fc.boolean(),
+      (min, max, pods, lifetimeMin, karpenter) => {
+        const autoscaler = karpenter
+          ? `{ karpenter: { maxNodes: ${max} } }`
+          : `{ clusterAutoscaler: { minNodes: ${min}, maxNodes: ${max}, scaleDownUnneededTime: 2m, scaleDownDelayAfterAdd: 1m } }`;
+        const c = new Cluster(
+          scenarioFrom(`
+duration: 20m
+nodeGroups: [{ name: w, instanceType: m5.large, count: ${min}, podsPerNode: 10, autoscaler: ${autoscaler} }]
+workload:
+  - burst: { at: 30s, pods: ${pods}, lifetime: ${lifetimeMin}m }
+  - deployment: { name: web, replicas: 5, replicaSteps: [{ at: 4m, replicas: 15 }, { at: 9m, replicas: 2 }] }
+`),
+        );
+        c.sim.afterEvent = () => {
+          checkInvariants(c);
+          const live = c.liveNodes('w').length;
+          if (live > max || (!karpenter && live < min)) throw new Error(`${live} live nodes outside ${min}-${max}`);
+        };
+        c.run();
+      },
+    ),
+    fcParams(12),
+  );
 });
