@@ -1,4 +1,5 @@
 /** The run report. JSON field names listed in the README are a contract; fields may be added. */
+import type { AutoscalerSpec } from '../workload/scenario.js';
 
 /** Durations (ms) over a set of pods or nodes. Every figure is null when the set is empty (count 0). */
 export interface LatencySummary {
@@ -96,6 +97,8 @@ export interface NodeGroupReport {
   subnet: string;
   /** Custom networking: the ENIConfig subnet. */
   eniConfigSubnet?: string;
+  /** The group's autoscaler and its effective settings (durations in ms), when it has one. */
+  autoscaler?: AutoscalerSpec;
   /** Effective ipamd settings after ipamd's parsing. */
   settings: Record<string, number | boolean>;
   podsRunning: number;

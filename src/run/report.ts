@@ -121,6 +121,7 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
       prefixDelegation: g.pdFallback ? 'fallback' : cfg.enablePrefixDelegation ? 'on' : 'off',
       subnet: g.subnet,
       ...(g.eniConfigSubnet !== undefined ? { eniConfigSubnet: g.eniConfigSubnet } : {}),
+      ...(g.autoscaler ? { autoscaler: g.autoscaler } : {}),
       settings: groupSettings(cfg),
       podsRunning: gn.reduce((a, n) => a + n.podsRunning, 0),
       enis: gn.reduce((a, n) => a + n.enis.length, 0),
