@@ -6,6 +6,8 @@ import { PodState } from '../../src/kubelet/pod.js';
 import fc from 'fast-check';
 import { checkInvariants, expectLazyEqualsEveryTick, runLogged, scenarioFrom, type LogRecord } from '../helpers.js';
 import { fcParams } from '../fc.js';
+import { bootingRoom, MAX_NODE_PROVISION_MS } from '../../src/run/autoscaler/autoscaler.js';
+import type { ClusterNode } from '../../src/run/view.js';
 
 const created = (log: LogRecord[], prefix: string): LogRecord[] =>
   log.filter((r) => r.type === 'pod' && r.event === 'created' && String(r.pod).startsWith(prefix));
@@ -284,4 +286,14 @@ workload:
     ),
     fcParams(12),
   );
+});
+
+describe('booting room', () => {
+  const node = (ready: boolean, joinedAt: number, pods: number): ClusterNode =>
+    ({ runtime: { ready, joinedAt, pods, podCapacity: 10, drainedAt: -1 } }) as unknown as ClusterNode;
+  it('counts the free slots of booting nodes, until they have been booting for the provision timeout', () => {
+    const nodes = [node(false, 0, 0), node(false, 60_000, 3), node(true, 0, 0)];
+    expect(bootingRoom(nodes, 120_000)).toBe(17);
+    expect(bootingRoom(nodes, MAX_NODE_PROVISION_MS + 30_000)).toBe(7);
+  });
 });

@@ -30,16 +30,32 @@ export interface Autoscaler {
   start(): void;
 }
 
+/**
+ * How long a booting node is counted on to take pending pods: past this the autoscaler stops waiting for it
+ * (Cluster Autoscaler's --max-node-provision-time default, 15 min; a node whose subnet had no address never joins).
+ */
+export const MAX_NODE_PROVISION_MS = 15 * 60_000;
+
 /** Free pod slots on a group's nodes that are booting (will take pending pods once Ready). */
-export function bootingRoom(nodes: readonly ClusterNode[]): number {
+export function bootingRoom(nodes: readonly ClusterNode[], now: number): number {
   let room = 0;
-  for (const n of nodes) if (!n.runtime.ready) room += Math.max(0, n.runtime.podCapacity - n.runtime.pods);
+  for (const n of nodes) {
+    const r = n.runtime;
+    if (!r.ready && r.drainedAt < 0 && now - r.joinedAt < MAX_NODE_PROVISION_MS)
+      room += Math.max(0, r.podCapacity - r.pods);
+  }
   return room;
 }
 
 /** Nodes a group needs to add so that `pending` pods find a slot, booting nodes' room counted; at most `max`. */
-export function nodesNeeded(g: NodeGroupSpec, pending: number, live: readonly ClusterNode[], max: number): number {
-  const short = pending - bootingRoom(live);
+export function nodesNeeded(
+  g: NodeGroupSpec,
+  pending: number,
+  live: readonly ClusterNode[],
+  max: number,
+  now: number,
+): number {
+  const short = pending - bootingRoom(live, now);
   if (short <= 0 || g.podsPerNode <= 0) return 0;
   return Math.max(0, Math.min(Math.ceil(short / g.podsPerNode), max - live.length));
 }

@@ -41,7 +41,7 @@ export class ClusterAutoscaler implements Autoscaler {
 
   private scaleUp(now: number): boolean {
     const live = this.cluster.liveNodes(this.group.name);
-    const add = nodesNeeded(this.group, this.cluster.pendingFor(this.group.name), live, this.spec.maxNodes);
+    const add = nodesNeeded(this.group, this.cluster.pendingFor(this.group.name), live, this.spec.maxNodes, now);
     if (add === 0) return false;
     this.cluster.addNodes(this.group.name, add, 'cluster-autoscaler');
     this.lastScaleUp = now;

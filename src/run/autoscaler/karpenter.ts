@@ -55,7 +55,7 @@ export class Karpenter implements Autoscaler {
       (now - this.lastGrowth >= this.spec.batchIdleDurationMs || now - this.batchOpened >= this.spec.batchMaxDurationMs)
     ) {
       const live = this.cluster.liveNodes(this.group.name);
-      const add = nodesNeeded(this.group, pending, live, this.spec.maxNodes);
+      const add = nodesNeeded(this.group, pending, live, this.spec.maxNodes, now);
       if (add > 0) this.cluster.addNodes(this.group.name, add, 'karpenter');
       this.batchOpened = -1;
     }
