@@ -13,7 +13,16 @@ import type { IpamdParams } from './params.js';
 
 /** Pool actions reported to observers (event log, metrics). */
 export type PoolAction =
-  'assign-ips' | 'create-eni' | 'eni-ready' | 'release-ips' | 'free-eni' | 'ec2-error' | 'init-failed';
+  | 'assign-ips'
+  | 'create-eni'
+  | 'eni-ready'
+  | 'release-ips'
+  | 'free-eni'
+  | 'ec2-error'
+  /** nodeInit failed (code: the error): aws-node exits. */
+  | 'init-failed'
+  /** kubelet restarted aws-node after its back-off (count: restarts so far); nodeInit runs again. */
+  | 'aws-node-restart';
 
 /** Details of a pool action: `count` is CIDRs (addresses in SIP, prefixes in PD); `prefixes` their first addresses. */
 export interface PoolActionDetail {

@@ -18,7 +18,7 @@ import type { SimEvent } from '../engine/queue.js';
 import type { Rng, Streams } from '../engine/random.js';
 import { sample } from '../engine/distribution.js';
 import type { EniRecord } from '../aws/ec2.js';
-import type { Ec2Client } from '../aws/ec2-client.js';
+import { isInsufficient, type Ec2Client } from '../aws/ec2-client.js';
 import type { Subnet } from '../aws/subnet.js';
 import { supportsPrefixDelegation, type InstanceType } from '../aws/instance-types.js';
 import type { AllocationPolicy, Intent, NodeView, Step } from './allocator.js';
@@ -35,9 +35,16 @@ import { SipPool } from './sip-pool.js';
 
 export type { IpamObserver, PoolAction, PoolActionDetail } from './core.js';
 
-/** kubelet's CrashLoopBackOff for a restarting aws-node: 10 s doubling to 5 min (an assumption, kubelet's). */
-const RESTART_FIRST_MS = 10_000;
-const RESTART_MAX_MS = 300_000;
+/**
+ * kubelet's CrashLoopBackOff for a restarting aws-node container (pkg/kubelet/kuberuntime, kubelet's
+ * backOffPeriod / MaxContainerBackOff): 10 s doubling to 5 min, forgotten once the container has run for 10 min.
+ */
+export const RESTART_FIRST_MS = 10_000;
+export const RESTART_MAX_MS = 300_000;
+export const RESTART_RESET_MS = 600_000;
+
+/** Why nodeInit failed, as the `init-failed` event's code says. */
+export const CUSTOM_NETWORKING_EMPTY = 'CustomNetworkingEmptyPool';
 
 /** Where a node's ENIs go: custom networking's ENIConfig subnet, if any (else the node's subnet or discovery). */
 export interface NodeNetwork {
@@ -109,8 +116,17 @@ export class Ipamd {
   readonly eniCap: number;
   /** Pool loop passes run (acting or not; skipped lazy passes are not counted). */
   passes: number;
-  /** Times aws-node restarted because nodeInit failed (custom networking with an empty pool). */
+  /**
+   * Times aws-node restarted because nodeInit failed: handlePreScaling's allocation failed with an error other
+   * than insufficient addresses, or custom networking left the pool empty.
+   */
   restarts: number;
+  /** Time (ms) the running aws-node container started (kubelet's back-off is forgotten after 10 min of running). */
+  private containerStartedAt: number;
+  /** The crash-loop back-off step kubelet is at (0: the next restart waits 10 s). */
+  private backoffStep: number;
+  /** The error that failed this nodeInit's pre-scaling allocation (undefined: none). */
+  private initError: string | undefined;
   /** False when the instance could not launch: its subnet had no address for the primary ENI. */
   launched: boolean;
   /** ENIs ipamd could not delete (left to the leaked-ENI cleanup, which is not modelled). */
@@ -168,6 +184,9 @@ export class Ipamd {
     this.eniCap = this.maxEnis - (config.enablePodEni && supportsPrefixDelegation(instance) ? 1 : 0);
     this.passes = 0;
     this.restarts = 0;
+    this.containerStartedAt = 0;
+    this.backoffStep = 0;
+    this.initError = undefined;
     this.launched = false;
     this.leakedEnis = 0;
     this.anchor = 0;
@@ -225,6 +244,7 @@ export class Ipamd {
     this.records.set(primary.id, primary);
     const excluded = this.config.enableSubnetDiscovery && this.ec2.subnet.cniTag === 'excluded';
     this.ds.addEni(primary.id, true, 0, this.sim.now, !this.config.customNetworking && !excluded);
+    this.containerStartedAt = this.sim.now;
     this.sim.after(
       sample(this.params.startDelay, this.timing),
       Priority.ec2,
@@ -234,16 +254,20 @@ export class Ipamd {
   }
 
   /**
-   * nodeInit + handlePreScaling: the policy's init step (one INCREASE if the pool is low), then gRPC serves and the
-   * loop starts. With custom networking an empty pool after that fails nodeInit: aws-node exits and kubelet
-   * restarts it.
+   * nodeInit + handlePreScaling (pkg/ipamd/ipamd.go): the policy's init step (one increaseDatastorePool if the pool
+   * is low), then gRPC serves and the loop starts (cmd/aws-k8s-agent/main.go). nodeInit fails, aws-node exits and
+   * kubelet restarts it when that allocation returned an error other than insufficient addresses (e.g.
+   * RequestLimitExceeded once the SDK's retries are spent), or, with custom networking, when the pool is still
+   * empty. The node stays NotReady meanwhile.
    */
   private nodeInit(): void {
     this.busy = true;
+    this.initError = undefined;
     const first = this.ask({ at: 'init' });
     const low = first.kind !== 'done';
     this.step(first, true, () => {
-      if (low && this.config.customNetworking && this.ds.total === 0) return this.restart();
+      if (this.initError !== undefined) return this.restart(this.initError);
+      if (low && this.config.customNetworking && this.ds.total === 0) return this.restart(CUSTOM_NETWORKING_EMPTY);
       this.ready = true;
       this.busy = false;
       this.anchor = this.sim.now + this.period / 2;
@@ -262,13 +286,34 @@ export class Ipamd {
     this.syncQuiet();
   }
 
-  /** aws-node exits and restarts after kubelet's back-off; in-memory state such as the backoff starts afresh. */
-  private restart(): void {
-    this.observer.poolAction(this.node, 'init-failed', {}, this.sim.now);
-    const delay = Math.min(RESTART_FIRST_MS * 2 ** this.restarts, RESTART_MAX_MS);
+  /**
+   * aws-node exits (main.go: ipamd.New returned nodeInit's error) and kubelet restarts it after its crash-loop
+   * back-off: 10 s doubling to 5 min, back to 10 s once the container had run for 10 min. The new ipamd rebuilds
+   * its datastore from EC2 and IMDS: the ENIs and addresses attached are found again, their ages start over, and
+   * in-memory state (the insufficient-address back-off, the last decrease) starts afresh.
+   */
+  private restart(code: string): void {
+    const now = this.sim.now;
+    this.observer.poolAction(this.node, 'init-failed', { code }, now);
+    if (now - this.containerStartedAt >= RESTART_RESET_MS) this.backoffStep = 0;
+    const delay = Math.min(RESTART_FIRST_MS * 2 ** this.backoffStep, RESTART_MAX_MS);
+    this.backoffStep++;
     this.restarts++;
-    this.view.backoffUntil = -Infinity;
-    this.sim.after(delay, Priority.ec2, () => !this.stopped && this.nodeInit(), undefined);
+    this.sim.after(
+      delay,
+      Priority.ec2,
+      () => {
+        if (this.stopped) return;
+        this.containerStartedAt = this.sim.now;
+        this.view.backoffUntil = -Infinity;
+        this.view.lastDecreaseAt = -Infinity;
+        // data_store.go AddENI stamps createTime: time.Now() for every ENI the new ipamd finds.
+        for (const e of this.ds.enis) e.createdAt = this.sim.now;
+        this.observer.poolAction(this.node, 'aws-node-restart', { count: this.restarts }, this.sim.now);
+        this.nodeInit();
+      },
+      undefined,
+    );
   }
 
   // ---- the CNI door (rpc_handler.go): datastore only, never EC2 ----
@@ -424,9 +469,12 @@ export class Ipamd {
       case 'done':
         return end();
       case 'top-up':
-        return topUp(c, intent.enis, intent.perEni, intent.want, intent.nextOnInsufficient, (increased, error) =>
-          this.step(this.ask({ at: 'topped-up', init, increased, error }), init, end),
-        );
+        return topUp(c, intent.enis, intent.perEni, intent.want, intent.nextOnInsufficient, (increased, error) => {
+          // increaseDatastorePool returns tryAssignCidrs' error unless it is an insufficient-address one; during
+          // nodeInit, handlePreScaling turns it into nodeInit's error.
+          if (init && error !== undefined && !isInsufficient(error)) this.initError = error;
+          this.step(this.ask({ at: 'topped-up', init, increased, error }), init, end);
+        });
       case 'attach-eni':
         return attachEni(c, intent.cidrs, () => this.step(this.ask({ at: 'attached', init }), init, end));
       case 'release':

@@ -42,8 +42,8 @@ export class DsEni {
     readonly id: string,
     readonly primary: boolean,
     readonly deviceIndex: number,
-    /** Time (ms) it entered the datastore: starts the minimum ENI lifetime. */
-    readonly createdAt: number,
+    /** Time (ms) it entered the datastore: starts the minimum ENI lifetime (again after an aws-node restart). */
+    public createdAt: number,
     /** The node's IP_COOLDOWN_PERIOD (ms). */
     readonly cooldownMs: number,
     /** False for an ENI that never gets pod addresses (custom networking's primary, an excluded subnet's). */

@@ -121,6 +121,18 @@ function lifecycleSection(r: RunReport): string[] {
   }
   if (nl.lastWaitingPodStartedAt !== null)
     out.push(`  the last pod that had to wait started at ${d(nl.lastWaitingPodStartedAt)}`);
+  if (nl.awsNodeRestarts > 0) {
+    // nodeInit failed (handlePreScaling, ipamd.go): aws-node restarted and the node stayed NotReady meanwhile.
+    const spread = (l: LatencySummary): string =>
+      (['p50', 'p90', 'max'] as const).map((k) => `${k} ${formatFigure(l, k)}`).join('   ');
+    out.push(
+      `  aws-node restarts ${nl.awsNodeRestarts} on ${nl.nodesRestarted} nodes (nodeInit failed); NotReady after joining: ${spread(nl.notReadyMs)}`,
+    );
+    for (const g of r.nodeGroups) {
+      if (g.awsNodeRestarts > 0)
+        out.push(`    ${g.name}: ${g.awsNodeRestarts} restarts; NotReady ${spread(g.notReadyMs)}`);
+    }
+  }
   return out;
 }
 

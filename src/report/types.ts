@@ -74,6 +74,10 @@ export interface NodeReport {
   /** First time after Ready that the pool had nothing left to grow. */
   poolAtTargetAt: number | null;
   drainedAt: number | null;
+  /** Times kubelet restarted aws-node because ipamd's nodeInit failed (handlePreScaling, ipamd.go). */
+  awsNodeRestarts: number;
+  /** Time (ms) from joining until Ready (or until drained or the end, if never Ready); null if it never joined. */
+  notReadyMs: number | null;
   enis: EniReport[];
 }
 
@@ -110,6 +114,10 @@ export interface NodeGroupReport {
   failedAddAttempts: number;
   /** First CNI ADD to address, over the group's pods (those that never got one censored). */
   podStartLatencyMs: CensoredLatency;
+  /** aws-node restarts over the group's nodes (nodeInit failures). */
+  awsNodeRestarts: number;
+  /** The group's nodes' NotReady times (see {@link NodeReport.notReadyMs}). */
+  notReadyMs: LatencySummary;
 }
 
 /** Minimum over the run and values at the start (after other tenants, before any node) and at the end. */
@@ -187,6 +195,11 @@ export interface RunReport {
     joinToPoolAtTargetMs: LatencySummary;
     /** Time the last pod that had to wait got its address (null if no pod waited). */
     lastWaitingPodStartedAt: number | null;
+    /** aws-node restarts (nodeInit failed) over all nodes, and on how many nodes. */
+    awsNodeRestarts: number;
+    nodesRestarted: number;
+    /** Every joined node's NotReady time (see {@link NodeReport.notReadyMs}). */
+    notReadyMs: LatencySummary;
   };
   ips: {
     attachedPeak: number;

@@ -23,6 +23,11 @@ function sortedRecord(m: Map<string, number>, order?: readonly string[]): Record
   return Object.fromEntries(keys.map((k) => [k, m.get(k) as number]));
 }
 
+/** The NotReady times of the nodes that joined. */
+function notReadySummary(nodes: readonly NodeReport[]): ReturnType<typeof summarise> {
+  return summarise(nodes.filter((n) => n.notReadyMs !== null).map((n) => n.notReadyMs as number));
+}
+
 /** Per node: its type, pods, lifecycle times and ENIs; also the cluster's running/waiting pods and ipamd passes. */
 function nodeReports(c: Cluster): { nodes: NodeReport[]; running: number; waiting: number; passes: number } {
   const end = c.sim.now;
@@ -35,6 +40,9 @@ function nodeReports(c: Cluster): { nodes: NodeReport[]; running: number; waitin
     waiting += n.runtime.pods - ds.assigned;
     passes += n.ipamd.passes;
     const t = (v: number): number | null => (v >= 0 ? v : null);
+    const rt = n.runtime;
+    const joined = n.ipamd.launched && rt.joinedAt >= 0 && rt.joinedAt <= end;
+    const notReadyUntil = rt.readyAt >= 0 ? rt.readyAt : rt.drainedAt >= 0 ? rt.drainedAt : end;
     return {
       name: n.runtime.name,
       group: n.group,
@@ -49,6 +57,8 @@ function nodeReports(c: Cluster): { nodes: NodeReport[]; running: number; waitin
       firstPodAddressAt: t(n.runtime.firstPodAddressAt),
       poolAtTargetAt: t(n.ipamd.atTargetAt),
       drainedAt: t(n.runtime.drainedAt),
+      awsNodeRestarts: n.ipamd.restarts,
+      notReadyMs: joined ? Math.max(0, notReadyUntil - rt.joinedAt) : null,
       enis: n.ec2.enis.map((e) => {
         const d = ds.enis.find((x) => x.id === e.id);
         return {
@@ -131,6 +141,8 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
       idleMean: round2(gm.idle.mean(0, end)),
       failedAddAttempts: gm.failedAdds,
       podStartLatencyMs: censoredSummary(gm.latencies, c.metrics.censoredStarts(end, gi)),
+      awsNodeRestarts: gn.reduce((a, n) => a + n.awsNodeRestarts, 0),
+      notReadyMs: notReadySummary(gn),
     };
   });
 }
@@ -226,6 +238,9 @@ function lifecycleReport(c: Cluster, nodes: readonly NodeReport[]): RunReport['n
       ),
     ),
     lastWaitingPodStartedAt: m.lastWaitedStartAt >= 0 ? m.lastWaitedStartAt : null,
+    awsNodeRestarts: nodes.reduce((a, n) => a + n.awsNodeRestarts, 0),
+    nodesRestarted: nodes.filter((n) => n.awsNodeRestarts > 0).length,
+    notReadyMs: notReadySummary(nodes),
   };
 }
 

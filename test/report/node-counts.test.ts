@@ -17,6 +17,8 @@ function node(joinedAt: number | null, drainedAt: number | null, launched = true
     firstPodAddressAt: null,
     poolAtTargetAt: null,
     drainedAt,
+    awsNodeRestarts: 0,
+    notReadyMs: null,
     enis: [],
   };
 }
