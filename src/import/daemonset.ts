@@ -96,7 +96,7 @@ export function readDaemonSet(src: SourceFile, f: Findings): Record<string, stri
       fromRefs.push(e.name);
       return;
     }
-    if (!(e.name in IPAMD_ENV)) {
+    if (!(e.name in IPAMD_ENV) || IPAMD_ENV[e.name].imported === false) {
       ignored.push(e.name);
       return;
     }

@@ -21,7 +21,12 @@ export interface IpamdConfig {
   ipCooldownMs: number;
   enablePrefixDelegation: boolean;
   enableSubnetDiscovery: boolean;
+  /**
+   * ipamd's disableENIProvisioning (ipamd.go): DISABLE_NETWORK_RESOURCE_PROVISIONING, or ENABLE_IMDS_ONLY_MODE.
+   */
   disableNetworkResourceProvisioning: boolean;
+  /** ENABLE_IMDS_ONLY_MODE (implies disableNetworkResourceProvisioning). */
+  imdsOnlyMode: boolean;
   customNetworking: boolean;
   enablePodEni: boolean;
 }
@@ -63,10 +68,16 @@ interface EnvSpec {
   apply?: (c: IpamdConfig, v: number | boolean) => void;
   /** Set when the simulator does not model this variable yet (an error if the user changes it). */
   unsupported?: string;
+  /** Accepted, with no effect on addresses in this model (validate lists such variables once, as info). */
+  noEffect?: boolean;
+  /** False: `import` leaves it out of the scenario it writes (it sizes nothing; the import notes it as ignored). */
+  imported?: boolean;
   doc: string;
 }
 
-const ignored = (doc: string): EnvSpec => ({ default: '', parse: () => 0, doc });
+const ignored = (doc: string): EnvSpec => ({ default: '', parse: () => 0, noEffect: true, doc });
+/** Accepted so that the shipped manifest or the add-on's configuration pastes as is; sizes nothing; not imported. */
+const accepted = (doc: string): EnvSpec => ({ ...ignored(doc), imported: false });
 
 /** Every aws-node variable the simulator knows, with ipamd's parsing rule and its effect. */
 export const IPAMD_ENV: Record<string, EnvSpec> = {
@@ -177,7 +188,54 @@ export const IPAMD_ENV: Record<string, EnvSpec> = {
   DISABLE_LEAKED_ENI_CLEANUP: ignored('Leaked-ENI cleanup is not modelled (it makes no pool decisions).'),
   ENABLE_MULTI_NIC: ignored('Only network card 0 is modelled.'),
   HTTP_TIMEOUT: ignored('No effect in the simulator (calls do not hang).'),
+  ENABLE_IMDS_ONLY_MODE: {
+    default: 'false',
+    parse: bool(false),
+    // disableENIProvisioning() (ipamd.go) is ENABLE_IMDS_ONLY_MODE || DISABLE_NETWORK_RESOURCE_PROVISIONING.
+    apply: (c, v) => (c.imdsOnlyMode = v as boolean),
+    doc: 'true implies DISABLE_NETWORK_RESOURCE_PROVISIONING (ipamd.go disableENIProvisioning): no EC2 calls for addresses.',
+  },
+  // The rest of config/master/aws-k8s-cni.yaml and of the EKS add-on's configuration: accepted, no effect here.
+  ADDITIONAL_ENI_TAGS: accepted('Tags on the ENIs ipamd creates; no effect on addresses.'),
+  AWS_VPC_CNI_NODE_PORT_SUPPORT: accepted('NodePort iptables rules; no effect on addresses.'),
+  AWS_VPC_K8S_CNI_LOG_FILE: accepted('Log file; no effect on addresses.'),
+  AWS_VPC_K8S_PLUGIN_LOG_FILE: accepted('Log file; no effect on addresses.'),
+  AWS_VPC_K8S_EGRESS_V4_PLUGIN_LOG_FILE: accepted('Log file; no effect on addresses.'),
+  AWS_VPC_K8S_EGRESS_V6_PLUGIN_LOG_FILE: accepted('Log file; no effect on addresses.'),
+  AWS_VPC_K8S_CNI_RANDOMIZESNAT: accepted('SNAT port randomisation; no effect on addresses.'),
+  AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: accepted('SNAT; no effect on addresses.'),
+  AWS_VPC_K8S_CNI_CONNMARK: accepted('SNAT connmark; no effect on addresses.'),
+  AWS_VPC_K8S_CNI_CONFIGURE_RPFILTER: accepted('Host rp_filter; no effect on addresses.'),
+  AWS_VPC_K8S_CNI_VETHPREFIX: accepted('Host veth names; no effect on addresses.'),
+  AWS_VPC_K8S_CNI_BACKING_STORE: accepted('Checkpoint file; no effect on addresses.'),
+  AWS_EXTERNAL_SERVICE_CIDRS: accepted('Routing; no effect on addresses.'),
+  NETWORK_POLICY_ENFORCING_MODE: accepted('Network policy agent; no effect on addresses.'),
+  VPC_CNI_VERSION: accepted('Version label; no effect on addresses.'),
+  CLUSTER_NAME: accepted('Tags and metrics; no effect on addresses.'),
+  CLUSTER_ENDPOINT: accepted('API server endpoint; no effect on addresses.'),
+  INTROSPECTION_BIND_ADDRESS: accepted('Introspection endpoint; no effect on addresses.'),
+  POD_MTU: accepted('MTU; no effect on addresses.'),
+  POD_SECURITY_GROUP_ENFORCING_MODE: accepted('Branch-ENI pods are not modelled; no effect on addresses.'),
+  ENABLE_BANDWIDTH_PLUGIN: accepted('CNI chaining; no effect on addresses.'),
+  ENABLE_NFTABLES: accepted('iptables backend; no effect on addresses.'),
+  ENABLE_V4_EGRESS: accepted('Egress-only plugin; no effect on addresses.'),
+  ENABLE_V6_EGRESS: accepted('Egress-only plugin; no effect on addresses.'),
+  DISABLE_POD_V6: accepted('Pod IPv6 sysctls; no effect on addresses.'),
+  ENI_CONFIG_LABEL_DEF: accepted("The node group's eniConfig names the ENIConfig; no effect here."),
+  ENI_CONFIG_ANNOTATION_DEF: accepted("The node group's eniConfig names the ENIConfig; no effect here."),
+  MY_NODE_NAME: accepted('Set by the DaemonSet from the pod spec; no effect on addresses.'),
+  MY_POD_NAME: accepted('Set by the DaemonSet from the pod spec; no effect on addresses.'),
 };
+
+/**
+ * The variables of `env` that the model accepts but that change nothing about addresses, sorted (validate lists
+ * them once, as info).
+ */
+export function noEffectVars(env: Record<string, unknown>): string[] {
+  return Object.keys(env)
+    .filter((k) => IPAMD_ENV[k]?.noEffect === true)
+    .sort();
+}
 
 /** Names of all known variables (for suggestions). */
 export const KNOWN_ENV_NAMES = Object.keys(IPAMD_ENV);
@@ -203,6 +261,7 @@ export function parseIpamdEnv(env: Record<string, EnvValue>): { config: IpamdCon
     enablePrefixDelegation: false,
     enableSubnetDiscovery: true,
     disableNetworkResourceProvisioning: false,
+    imdsOnlyMode: false,
     customNetworking: false,
     enablePodEni: false,
   };
@@ -226,6 +285,7 @@ export function parseIpamdEnv(env: Record<string, EnvValue>): { config: IpamdCon
     }
     spec.apply?.(c, parsed);
   }
+  if (c.imdsOnlyMode) c.disableNetworkResourceProvisioning = true;
   return { config: c, issues };
 }
 

@@ -277,7 +277,9 @@ export function capacityWarnings(
       'warning',
     );
   }
-  const where = (key: string): PropertyKey[] => (g.ipamd?.[key] !== undefined ? [...p, 'ipamd', key] : ['ipamd', key]);
+  // (resolve.ts hands the group's environment over as a map, whichever form it was written in.)
+  const own = Array.isArray(g.ipamd) ? undefined : g.ipamd;
+  const where = (key: string): PropertyKey[] => (own?.[key] !== undefined ? [...p, 'ipamd', key] : ['ipamd', key]);
   const target = (key: string, value: number, unit: string, most: number): void => {
     if (value > most)
       report(

@@ -10,6 +10,7 @@ import { closest } from '../util/suggest.js';
 import { instanceType, suggestInstanceType } from '../aws/instance-types.js';
 import { defaultEc2Params, EC2_APIS } from '../aws/ec2.js';
 import { parseIpamdEnv, type EnvValue } from '../ipam/config.js';
+import { envOf, type EnvInputT, type EnvOf } from './env-input.js';
 import { defaultIpamdParams } from '../ipam/params.js';
 import { defaultKubeletParams } from '../kubelet/kubelet.js';
 import type { SubnetSpec } from '../aws/subnet.js';
@@ -62,11 +63,13 @@ export function toDistribution(d: DistributionInputT, path: readonly PropertyKey
   return { kind: 'lognormal', medianMs, p99Ms, ...(l.max !== undefined ? { maxMs: dur(l.max) } : {}) };
 }
 
-function envProblems(env: Record<string, EnvValue>, path: PropertyKey[], report: Report): void {
-  for (const issue of parseIpamdEnv(env).issues) {
+function envProblems(e: EnvOf, report: Report): void {
+  for (const issue of parseIpamdEnv(e.env).issues) {
     // An unknown name is located at the name itself; a bad value at the value.
-    if (issue.message.startsWith('unknown ipamd variable')) report(path, issue.message, issue.severity, issue.key);
-    else report([...path, issue.key], issue.message, issue.severity);
+    if (issue.message.startsWith('unknown ipamd variable')) {
+      const at = e.nameAt(issue.key);
+      report(at.path, issue.message, issue.severity, at.key);
+    } else report(e.valueAt(issue.key), issue.message, issue.severity);
   }
 }
 
@@ -77,7 +80,7 @@ export interface ResolveInput {
   seed?: number;
   /** Undefined when missing or invalid: checks against the run's length are skipped. */
   duration?: string | number;
-  ipamd?: Record<string, EnvValue>;
+  ipamd?: EnvInputT;
   subnets?: (SubnetItemInput | undefined)[];
   nodeGroups: (NodeGroupInput | undefined)[];
   workload: (WorkloadItemInput | undefined)[];
@@ -100,8 +103,9 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
       'warning',
     );
   }
-  const env = input.ipamd ?? {};
-  envProblems(env, ['ipamd'], report);
+  const top = envOf(input.ipamd, ['ipamd'], report);
+  const env = top.env;
+  envProblems(top, report);
   const subnets = resolveSubnets(input.subnets, report);
   const nodeGroups = resolveNodeGroups(input, env, subnets, ctx);
   const refs = references(ctx);
@@ -144,7 +148,8 @@ function resolveNodeGroups(
     if (!g) return; // invalid: already reported
     if (seen.has(g.name)) report(['nodeGroups', i, 'name'], `duplicate node group name "${g.name}"`);
     seen.add(g.name);
-    if (g.ipamd) envProblems(g.ipamd, ['nodeGroups', i, 'ipamd'], report);
+    const own = envOf(g.ipamd, ['nodeGroups', i, 'ipamd'], report);
+    if (g.ipamd) envProblems(own, report);
     const inst = instanceType(g.instanceType);
     if (!inst) {
       const hint = suggestInstanceType(g.instanceType);
@@ -154,9 +159,9 @@ function resolveNodeGroups(
       );
       return;
     }
-    const merged = { ...env, ...(g.ipamd ?? {}) };
+    const merged = { ...env, ...own.env };
     const { config, pdFallback, maxPods } = groupConfig(g, i, inst, parseIpamdEnv(merged).config, report);
-    capacityWarnings(g, i, inst, config, report);
+    capacityWarnings(g.ipamd === undefined ? g : { ...g, ipamd: own.env }, i, inst, config, report);
     const net = resolveGroupNetwork(g, i, subnets, ctx.knownSubnets, config.customNetworking, report);
     const autoscaler = autoscalerSpec(g, i, report);
     nodeGroups.push({

@@ -55,6 +55,18 @@ export const EnvMap = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
   .meta({ description: 'aws-node container environment, as written in the DaemonSet.' });
 
+/** One item of a DaemonSet's `env:` list: `- name: X` with `value: "y"` (or `valueFrom`, which a file cannot resolve). */
+export const EnvEntry = z.strictObject({
+  name: z.string(),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  valueFrom: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The aws-node environment: a map, or the DaemonSet's `env:` list pasted as is. */
+export const EnvInput = z
+  .union([EnvMap, z.array(EnvEntry)])
+  .meta({ description: 'aws-node container environment: a map, or the DaemonSet env list (- name: X, value: "y")' });
+
 const DnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "workers"');
 
 /** A node group's autoscaler (src/run/autoscaler/): Cluster Autoscaler or Karpenter; defaults from their docs. */
@@ -94,7 +106,7 @@ export const NodeGroup = z.strictObject({
     .positive()
     .optional()
     .meta({ description: 'workload pods that fit on a node by CPU/memory (scheduler only); default maxPods - 2' }),
-  ipamd: EnvMap.optional(),
+  ipamd: EnvInput.optional(),
   subnet: z
     .string()
     .optional()
@@ -354,7 +366,7 @@ export const ScenarioSchema = z
     description: z.string().optional(),
     seed: z.number().int().nonnegative().optional(),
     duration: Duration,
-    ipamd: EnvMap.optional(),
+    ipamd: EnvInput.optional(),
     subnets: z.array(SubnetInput).optional().meta({ description: 'VPC subnets; default: one roomy 10.0.0.0/8' }),
     nodeGroups: z.array(NodeGroup).min(1),
     workload: z.array(WorkloadItem).default([]),

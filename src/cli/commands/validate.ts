@@ -4,6 +4,7 @@ import { parseScenarioText, readScenarioText, validateScenario } from '../../wor
 import { describeEstimate, estimateRun, memoryRefusal } from '../../workload/estimate.js';
 import { InputError, type Problem } from '../../workload/problems.js';
 import type { Scenario } from '../../workload/scenario.js';
+import { noEffectVars } from '../../ipam/config.js';
 import { printProblems, type Io } from '../io.js';
 import { memoryLimit, memoryOptions, type MemoryArgs } from '../memory-limit.js';
 
@@ -27,6 +28,13 @@ function estimateProblems(file: string, scenario: Scenario, a: MemoryArgs): Prob
   const limit = memoryLimit(a);
   const refusal = limit && memoryRefusal(estimate, limit.bytes, limit.name);
   return refusal ? [{ file, line: 0, col: 0, path: '', severity: 'error', message: `run refuses it: ${refusal}` }] : [];
+}
+
+/** Every aws-node variable a scenario sets, for the cluster or for a node group. */
+function allEnv(s: Scenario): Record<string, unknown> {
+  const all: Record<string, unknown> = { ...s.env };
+  for (const g of s.nodeGroups) Object.assign(all, g.env);
+  return all;
 }
 
 /** `warmpool-sim validate`: check scenario files, reporting every problem at once. */
@@ -54,6 +62,8 @@ export function validateCommand(io: Io, setExit: (code: number) => void) {
         if (n === 0) io.stdout(`${file}: ok${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}\n`);
         if (checked.scenario)
           io.stdout(`${file}: info: a run takes ${describeEstimate(estimateRun(checked.scenario))}\n`);
+        const quiet = checked.scenario ? noEffectVars(allEnv(checked.scenario)) : [];
+        if (quiet.length) io.stdout(`${file}: info: no effect in this model: ${quiet.join(', ')}\n`);
       }
       if (errors > 0) {
         io.stderr(`${errors} error${errors === 1 ? '' : 's'}\n`);
