@@ -164,7 +164,10 @@ export function checkInvariants(c: Cluster): void {
     for (const e of ds.enis) {
       const rec = n.ec2.enis.find((r) => r.id === e.id);
       if (!rec) throw new Error(`${where}: datastore ENI ${e.id} unknown to EC2`);
-      for (const a of checkEni(where, ds, e, rec)) held.add(a);
+      // IPv6: the datastore holds addresses of the primary ENI's /80, which EC2's IPv4 record does not list.
+      const v6 = n.ipamd.config.enableIpv6;
+      for (const a of checkEni(where, ds, e, v6 ? { secondaries: e.addrs.map((x) => x.ip), prefixes: [] } : rec))
+        held.add(a);
       total += ds.sizeOf(e);
       assigned += ds.assignedOn(e);
       prefixes += e.prefixes.length;

@@ -103,6 +103,26 @@ export class Ec2Client {
       eni.attached = false;
     }
     this.enis.length = 0;
+    if (this.ipv6Addresses > 0) this.ec2.observer.secondaries(this.node, -this.ipv6Addresses, this.ec2.sim.now);
+    this.ipv6Addresses = 0;
+  }
+
+  /** IPv6: pod addresses of the primary ENI's /80 that the datastore holds (see {@link assignIpv6Prefix}). */
+  private ipv6Addresses = 0;
+
+  /**
+   * IPv6 (ipamd.go assignIPv6Prefix): GetIPv6PrefixesFromEC2 (DescribeNetworkInterfaces), then AllocIPv6Prefixes'
+   * one /80 on the primary ENI, counted as the `addresses` pod addresses ipamd keeps of it. AssignIpv6Addresses is
+   * not a modelled API (no latency, no bucket); IPv6 addresses take nothing from the IPv4 subnet.
+   */
+  assignIpv6Prefix(addresses: number, done: (r: Ec2Result<null>) => void): void {
+    this.describeNetworkInterfaces((r) => {
+      if (r.ok && this.ipv6Addresses === 0) {
+        this.ipv6Addresses = addresses;
+        this.ec2.observer.secondaries(this.node, addresses, this.ec2.sim.now);
+      }
+      done(r);
+    });
   }
 
   /** A deleted ENI's primary and secondary addresses and its prefixes go back to its subnet. */

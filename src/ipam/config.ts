@@ -29,6 +29,11 @@ export interface IpamdConfig {
   imdsOnlyMode: boolean;
   customNetworking: boolean;
   enablePodEni: boolean;
+  /**
+   * ENABLE_IPv6: one /80 prefix on the primary ENI at nodeInit (assignIPv6Prefix), no warm pool and no pool loop
+   * (StartNodeIPPoolManager returns at once); IPv4 warm targets are ignored. Requires prefix delegation.
+   */
+  enableIpv6: boolean;
 }
 
 /** A value as written in YAML/JSON: numbers, strings and booleans are all accepted, as in a DaemonSet. */
@@ -171,8 +176,8 @@ export const IPAMD_ENV: Record<string, EnvSpec> = {
   ENABLE_IPv6: {
     default: 'false',
     parse: bool(false),
-    unsupported: 'IPv6 has no warm pool; only IPv4 is modelled',
-    doc: 'IPv6 mode: no warm pool.',
+    apply: (c, v) => (c.enableIpv6 = v as boolean),
+    doc: 'IPv6 mode (with ENABLE_PREFIX_DELEGATION): one /80 prefix per node at start, no warm pool; pods limited by maxPods. ipamd.go assignIPv6Prefix, StartNodeIPPoolManager',
   },
   AWS_VPC_K8S_CNI_LOGLEVEL: ignored('Log level; no effect on the pool.'),
   AWS_VPC_K8S_PLUGIN_LOG_LEVEL: ignored('Log level; no effect on the pool.'),
@@ -264,6 +269,7 @@ export function parseIpamdEnv(env: Record<string, EnvValue>): { config: IpamdCon
     imdsOnlyMode: false,
     customNetworking: false,
     enablePodEni: false,
+    enableIpv6: false,
   };
   const issues: EnvIssue[] = [];
   for (const [key, value] of Object.entries(env)) {

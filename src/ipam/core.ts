@@ -21,6 +21,8 @@ export type PoolAction =
   | 'ec2-error'
   /** nodeInit failed (code: the error): aws-node exits. */
   | 'init-failed'
+  /** IPv6: the primary ENI got its /80 prefix (count: 1). */
+  | 'ipv6-prefix'
   /** kubelet restarted aws-node after its back-off (count: restarts so far); nodeInit runs again. */
   | 'aws-node-restart';
 

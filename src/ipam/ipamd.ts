@@ -104,6 +104,8 @@ export class Ipamd {
    */
   atTargetAt: number;
   readonly node: string;
+  /** The node's place among all nodes. */
+  private readonly nodeIndex: number;
   readonly instance: InstanceType;
   readonly maxPods: number;
   readonly config: IpamdConfig;
@@ -158,9 +160,13 @@ export class Ipamd {
     const { config, instance } = o;
     const pd = config.enablePrefixDelegation;
     const pool = { placement: o.params.placement, rng: o.streams.stream(`ipam/${o.node}/assign`) };
-    this.ds = pd
-      ? new PdPool(config.ipCooldownMs, pool)
-      : new SipPool(config.ipCooldownMs, instance.ipv4PerEni - 1, pool);
+    // IPv6: the /80 prefix of the primary ENI holds far more addresses than pods fit; the datastore holds maxPods of
+    // them with no cooldown (pods are limited by maxPods only).
+    this.ds = config.enableIpv6
+      ? new SipPool(0, o.maxPods, pool)
+      : pd
+        ? new PdPool(config.ipCooldownMs, pool)
+        : new SipPool(config.ipCooldownMs, instance.ipv4PerEni - 1, pool);
     this.lazy = o.params.loopMode === 'lazy';
     this.ready = false;
     this.busy = false;
@@ -174,6 +180,7 @@ export class Ipamd {
     this.bandHi = 0;
     this.atTargetAt = -1;
     this.node = o.node;
+    this.nodeIndex = o.nodeIndex;
     this.instance = instance;
     this.maxPods = o.maxPods;
     this.config = config;
@@ -262,6 +269,7 @@ export class Ipamd {
    */
   private nodeInit(): void {
     this.busy = true;
+    if (this.config.enableIpv6) return this.ipv6Init();
     this.initError = undefined;
     const first = this.ask({ at: 'init' });
     const low = first.kind !== 'done';
@@ -274,6 +282,34 @@ export class Ipamd {
       this.noteTarget();
       this.onReady(this.sim.now);
       this.reschedule(this.sim.now);
+    });
+  }
+
+  /**
+   * IPv6 nodeInit: setupENI of the primary ENI runs assignIPv6Prefix (ipamd.go): GetIPv6PrefixesFromEC2
+   * (DescribeNetworkInterfaces), and with no prefix yet AllocIPv6Prefixes (AssignIpv6Addresses, one /80; not a
+   * modelled EC2 API: no latency, no bucket). An error fails nodeInit. Then no pool loop: StartNodeIPPoolManager
+   * returns at once in IPv6 mode, so the node never grows, shrinks or frees anything.
+   */
+  private ipv6Init(): void {
+    const primary = this.ds.enis[0];
+    this.ec2.assignIpv6Prefix(this.maxPods, (r) => {
+      if (this.stopped) return;
+      if (!r.ok) return this.restart(r.code);
+      if (this.ds.total === 0) {
+        // Placeholder pod addresses (the model's addresses are IPv4 numbers; these stand for the /80's).
+        const base = 0xfd000000 + this.nodeIndex * 1024;
+        this.ds.addCidrs(
+          primary,
+          Array.from({ length: this.maxPods }, (_, k) => base + k),
+        );
+        this.observer.poolAction(this.node, 'ipv6-prefix', { eni: primary.id, count: 1 }, this.sim.now);
+      }
+      this.ready = true;
+      this.watchTarget = false;
+      this.atTargetAt = this.sim.now;
+      this.onReady(this.sim.now);
+      // busy stays true: no pass is ever scheduled.
     });
   }
 

@@ -68,6 +68,12 @@ function settingsSection(r: RunReport): string[] {
     const s = g.settings;
     const maxEni = Number(s.MAX_ENI) > 0 ? ` MAX_ENI=${String(s.MAX_ENI)}` : '';
     const pd = g.prefixDelegation === 'on' ? ', /28 prefixes' : '';
+    if (g.mode === 'ipv6-prefix') {
+      out.push(
+        `  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, IPv6: one /80 prefix per node at start, no warm pool; pods limited by maxPods (IPv4 warm targets ignored)`,
+      );
+      continue;
+    }
     out.push(
       `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets(g)}${maxEni}, cooldown ${String(s.IP_COOLDOWN_PERIOD)}s${pd})`,
     );

@@ -127,7 +127,8 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
       instanceType: g.instance.name,
       nodes: nodeCounts(gn, g.count),
       maxPods: g.maxPods,
-      mode: poolMode(cfg),
+      // IPv6 (ipamd.go StartNodeIPPoolManager): one /80 per node, no warm pool: no IPv4 pool mode applies.
+      mode: cfg.enableIpv6 ? 'ipv6-prefix' : poolMode(cfg),
       prefixDelegation: g.pdFallback ? 'fallback' : cfg.enablePrefixDelegation ? 'on' : 'off',
       subnet: g.subnet,
       ...(g.eniConfigSubnet !== undefined ? { eniConfigSubnet: g.eniConfigSubnet } : {}),

@@ -7,9 +7,14 @@ import { resolve as resolvePath } from 'node:path';
 import { parseDuration } from '../util/duration.js';
 import type { Distribution } from '../engine/distribution.js';
 import { closest } from '../util/suggest.js';
-import { instanceType, suggestInstanceType } from '../aws/instance-types.js';
+import {
+  instanceType,
+  suggestInstanceType,
+  supportsPrefixDelegation,
+  type InstanceType,
+} from '../aws/instance-types.js';
 import { defaultEc2Params, EC2_APIS } from '../aws/ec2.js';
-import { parseIpamdEnv, type EnvValue } from '../ipam/config.js';
+import { parseIpamdEnv, type EnvValue, type IpamdConfig } from '../ipam/config.js';
 import { envOf, type EnvInputT, type EnvOf } from './env-input.js';
 import { defaultIpamdParams } from '../ipam/params.js';
 import { defaultKubeletParams } from '../kubelet/kubelet.js';
@@ -134,6 +139,40 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
   };
 }
 
+/** The IPv4 pool settings IPv6 mode ignores (ipamd.go: "WARM and Min IP/Prefix targets are ignored in IPv6 mode"). */
+const IPV4_POOL_SETTINGS = ['WARM_ENI_TARGET', 'WARM_IP_TARGET', 'MINIMUM_IP_TARGET', 'WARM_PREFIX_TARGET', 'MAX_ENI'];
+
+/**
+ * ENABLE_IPv6 as ipamd's isConfigValid (ipamd.go) checks it: prefix delegation on, no custom networking, a type
+ * that honours prefix delegation, or ipamd does not start; IPv4 pool settings are ignored (a warning).
+ */
+function ipv6Problems(
+  i: number,
+  inst: InstanceType,
+  c: IpamdConfig,
+  env: Record<string, EnvValue>,
+  report: Report,
+): void {
+  const p = ['nodeGroups', i];
+  if (!c.enablePrefixDelegation || c.customNetworking)
+    report(
+      p,
+      'ENABLE_IPv6=true needs ENABLE_PREFIX_DELEGATION=true and no custom networking (ipamd: "IPv6 is supported only in Prefix Delegation mode"); ipamd would not start',
+    );
+  else if (!supportsPrefixDelegation(inst))
+    report(
+      [...p, 'instanceType'],
+      `${inst.name} is neither Nitro nor bare metal: IPv6 needs prefix delegation, so ipamd would not start`,
+    );
+  const set = IPV4_POOL_SETTINGS.filter((k) => k in env);
+  if (set.length > 0)
+    report(
+      p,
+      `IPv6 mode has no warm pool: ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} ignored (one /80 prefix per node; pods limited by maxPods)`,
+      'warning',
+    );
+}
+
 /** Every valid node group, with its instance type looked up and its ipamd environment parsed. */
 function resolveNodeGroups(
   input: ResolveInput,
@@ -160,8 +199,12 @@ function resolveNodeGroups(
       return;
     }
     const merged = { ...env, ...own.env };
-    const { config, pdFallback, maxPods } = groupConfig(g, i, inst, parseIpamdEnv(merged).config, report);
-    capacityWarnings(g.ipamd === undefined ? g : { ...g, ipamd: own.env }, i, inst, config, report);
+    const parsed = parseIpamdEnv(merged).config;
+    if (parsed.enableIpv6) ipv6Problems(i, inst, parsed, merged, report);
+    const { config, pdFallback, maxPods } = groupConfig(g, i, inst, parsed, report);
+    // IPv6: pods are limited by maxPods only (a /80 each), so no address-capacity warning applies.
+    if (!config.enableIpv6)
+      capacityWarnings(g.ipamd === undefined ? g : { ...g, ipamd: own.env }, i, inst, config, report);
     const net = resolveGroupNetwork(g, i, subnets, ctx.knownSubnets, config.customNetworking, report);
     const autoscaler = autoscalerSpec(g, i, report);
     nodeGroups.push({
