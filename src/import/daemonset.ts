@@ -106,11 +106,19 @@ export function readDaemonSet(src: SourceFile, f: Findings): Record<string, stri
   if (fromRefs.length)
     f.note(`aws-node variables set from valueFrom cannot be resolved from the file, skipped: ${fromRefs.join(', ')}`);
   if (ignored.length) f.note(`aws-node variables the simulator does not read, ignored: ${ignored.join(', ')}`);
-  for (const issue of parseIpamdEnv(env).issues) {
+  const parsedEnv = parseIpamdEnv(env);
+  for (const issue of parsedEnv.issues) {
     const path = where.get(issue.key) ?? [];
     if (issue.severity === 'error') err(path, issue.message);
     else f.note(`${issue.key}: ${issue.message}`);
   }
+  const c = parsedEnv.config;
+  // ipamd.go isConfigValid: IPv6 only in prefix-delegation mode, without custom networking.
+  if (c.enableIpv6 && (!c.enablePrefixDelegation || c.customNetworking))
+    err(
+      where.get('ENABLE_IPv6') ?? [],
+      'ENABLE_IPv6=true needs ENABLE_PREFIX_DELEGATION=true and no custom networking (ipamd: "IPv6 is supported only in Prefix Delegation mode"); ipamd would not start',
+    );
   return env;
 }
 

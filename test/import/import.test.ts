@@ -426,7 +426,7 @@ describe('warmpool-sim import: bad inputs', () => {
     expect(b.stderr).toMatch(/b\.yaml:\d+:\d+: error: not valid YAML or JSON/);
   });
 
-  it('an IPv6 cluster is refused: the simulator has no IPv6 warm pool', async () => {
+  it('an IPv6 cluster without prefix delegation is refused, as ipamd refuses to start', async () => {
     const dir = tempDir();
     const v6 = readFileSync(fx('aws-node.yaml'), 'utf8').replace(
       /- name: ENABLE_IPv6\n(\s+)value: "false"\n(\s+- name: ENABLE_MULTI_NIC)/,
