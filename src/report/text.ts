@@ -70,7 +70,7 @@ function settingsSection(r: RunReport): string[] {
     const pd = g.prefixDelegation === 'on' ? ', /28 prefixes' : '';
     if (g.mode === 'ipv6-prefix') {
       out.push(
-        `  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, IPv6: one /80 prefix per node at start, no warm pool; pods limited by maxPods (IPv4 warm targets ignored)`,
+        `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, IPv6: one /80 prefix per node at start, no warm pool; pods limited by maxPods (IPv4 warm targets ignored)`,
       );
       continue;
     }
