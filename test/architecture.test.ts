@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 
-const LAYERS = ['util', 'engine', 'aws', 'ipam', 'kubelet', 'workload', 'import', 'report', 'sweep', 'run', 'cli'];
+const LAYERS = ['util', 'engine', 'aws', 'ipam', 'kubelet', 'vpcrc', 'workload', 'import', 'report', 'sweep', 'run', 'cli'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -15,7 +15,7 @@ function files(dir: string): string[] {
 const sources = files('src');
 
 describe('architecture', () => {
-  it('imports point one way: util <- engine <- aws <- ipam <- kubelet <- workload <- import <- report <- sweep <- run <- cli', () => {
+  it('imports point one way: util <- engine <- aws <- ipam <- kubelet <- vpcrc <- workload <- import <- report <- sweep <- run <- cli', () => {
     const bad: string[] = [];
     for (const f of sources) {
       const layer = f.split('/')[1];

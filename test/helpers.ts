@@ -176,7 +176,7 @@ export function checkInvariants(c: Cluster): void {
     if (total !== ds.total || assigned !== ds.assigned)
       throw new Error(`${where}: totals ${ds.total}/${ds.assigned} != ${total}/${assigned}`);
     // The addresses the datastore holds for pods are exactly those of the node's running pods, one each.
-    const running = c.kubelet.podsOn(n.runtime).filter((p) => p.state === PodState.Running);
+    const running = c.kubelet.podsOn(n.runtime).filter((p) => p.state === PodState.Running && !p.branch);
     for (const p of running) {
       const a = p.addr as Addr;
       if (!held.has(a))
@@ -196,12 +196,56 @@ export function checkInvariants(c: Cluster): void {
       throw new Error(`${where}: ${n.ec2.enis.length} ENIs > cap ${n.ipamd.maxEnis}`);
     if (ds.assigned > n.runtime.pods) throw new Error(`${where}: more addresses assigned than pods bound`);
   }
+  if (c.vpcrc) checkBranchEnis(c, place);
   for (const s of c.subnets) {
     const ours = onSubnet.get(s.name) ?? 0;
     if (s.freeAddresses !== s.size - s.awsReserved - ours - s.tenants) {
       throw new Error(
         `subnet ${s.name} at ${c.sim.now} ms: free ${s.freeAddresses} != ${s.size} - 5 - ${ours} - ${s.tenants}`,
       );
+    }
+  }
+}
+
+/**
+ * The VPC resource controller's invariants: every branch ENI's address is in one place only (placed like the ENIs'),
+ * no branch ENI serves two pods, a running branch-ENI pod holds its own associated and annotated branch ENI, and
+ * per trunk the branch ENIs in use, cooling and being created stay within the type's limit, and the bound branch-ENI
+ * pods within the advertised `vpc.amazonaws.com/pod-eni` capacity.
+ */
+function checkBranchEnis(
+  c: Cluster,
+  place: (ip: number, what: string, subnet: Cluster['subnets'][number], prefixed: boolean) => void,
+): void {
+  const v = c.vpcrc as NonNullable<Cluster['vpcrc']>;
+  const ids = new Set<string>();
+  for (const e of v.branchEnis()) {
+    if (ids.has(e.eni.id)) throw new Error(`branch ENI ${e.eni.id} listed twice`);
+    ids.add(e.eni.id);
+    if (e.deleted) throw new Error(`branch ENI ${e.eni.id} deleted yet alive`);
+    place(e.ip, `branch ${e.eni.id}`, e.subnet, false);
+  }
+  const byPod = new Map<number, string>();
+  for (const t of v.trunks) {
+    const where = `${t.node.name} at ${c.sim.now} ms`;
+    if (t.held > t.limit) throw new Error(`${where}: ${t.held} branch ENIs held > limit ${t.limit}`);
+    if (t.node.drainedAt < 0 && t.node.branchPods > t.node.branchCapacity)
+      throw new Error(`${where}: ${t.node.branchPods} branch pods > capacity ${t.node.branchCapacity}`);
+    for (const [podId, e] of t.byPod) {
+      if (!ids.has(e.eni.id)) throw new Error(`${where}: pod ${podId}'s branch ENI ${e.eni.id} not in EC2`);
+      if (byPod.has(podId)) throw new Error(`${where}: pod ${podId} holds two branch ENIs`);
+      byPod.set(podId, e.eni.id);
+    }
+    for (const e of t.deleteQueue.all())
+      if ([...t.byPod.values()].includes(e)) throw new Error(`${where}: ${e.eni.id} both in use and cooling`);
+  }
+  for (const n of c.nodes) {
+    for (const p of c.kubelet.podsOn(n.runtime)) {
+      if (!p.branch || p.state !== PodState.Running) continue;
+      const t = v.trunk(n.runtime.name);
+      const e = t?.byPod.get(p.id);
+      if (!e || e !== p.addr || !e.associated || !e.annotated)
+        throw new Error(`${n.runtime.name} at ${c.sim.now} ms: branch pod ${p.name} runs without its branch ENI`);
     }
   }
 }

@@ -16,7 +16,12 @@ export const EC2_APIS = [
   'DetachNetworkInterface',
   'DeleteNetworkInterface',
 ] as const;
-export type Ec2ApiName = (typeof EC2_APIS)[number];
+/**
+ * The EC2 APIs only the VPC resource controller calls (branch ENIs on a trunk). Kept apart from {@link EC2_APIS} so
+ * that runs without the controller list, bucket and report exactly what they did before.
+ */
+export const CONTROLLER_APIS = ['AssociateTrunkInterface', 'DisassociateTrunkInterface'] as const;
+export type Ec2ApiName = (typeof EC2_APIS)[number] | (typeof CONTROLLER_APIS)[number];
 
 /** Outcome of a call: a value, or an EC2 error code (modelled failure, never an exception). */
 export type Ec2Result<T> = { ok: true; value: T } | { ok: false; code: string };

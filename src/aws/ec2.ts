@@ -7,11 +7,11 @@ import { Priority, type Simulation } from '../engine/sim.js';
 import type { Rng, Streams } from '../engine/random.js';
 import { sample, type Distribution } from '../engine/distribution.js';
 import type { Subnet } from './subnet.js';
-import { EC2_APIS, THROTTLED, type Ec2ApiName, type Ec2Result } from './api.js';
+import { CONTROLLER_APIS, EC2_APIS, THROTTLED, type Ec2ApiName, type Ec2Result } from './api.js';
 import { defaultBuckets, TokenBucket, type BucketSpec } from './throttle.js';
 import { defaultSdkRetry, SdkRetryState, type SdkRetryParams } from './sdk-retry.js';
 
-export { EC2_APIS, THROTTLED, type Ec2ApiName, type Ec2Result } from './api.js';
+export { CONTROLLER_APIS, EC2_APIS, THROTTLED, type Ec2ApiName, type Ec2Result } from './api.js';
 
 /** Model parameters of the EC2 layer (all assumptions, all overridable). */
 export interface Ec2Params {
@@ -49,6 +49,9 @@ export function defaultEc2Params(): Ec2Params {
       DescribeNetworkInterfaces: ms(118, 500),
       DetachNetworkInterface: ms(203, 800),
       DeleteNetworkInterface: ms(263, 1000),
+      // Assumptions (no measurement found): like AttachNetworkInterface and DetachNetworkInterface.
+      AssociateTrunkInterface: ms(440, 1500),
+      DisassociateTrunkInterface: ms(203, 800),
     },
     eniVisibleDelay: ms(3000, 10_000),
     throttle: defaultBuckets(),
@@ -110,6 +113,14 @@ export class Ec2 {
       for (const api of EC2_APIS)
         this.buckets.set(api, new TokenBucket(params.throttle[api], params.background[api] ?? 0));
     }
+  }
+
+  /** Adds the account's buckets for the VPC resource controller's own APIs (only runs with the controller have them). */
+  addControllerBuckets(): void {
+    const spec = this.params.throttle;
+    if (!spec) return;
+    for (const api of CONTROLLER_APIS)
+      if (!this.buckets.has(api)) this.buckets.set(api, new TokenBucket(spec[api], this.params.background[api] ?? 0));
   }
 
   /** The SDK retry state of a node's client (its own jitter stream, so retries never shift other draws). */

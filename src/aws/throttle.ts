@@ -33,6 +33,9 @@ export function defaultBuckets(): Record<Ec2ApiName, BucketSpec> {
     ModifyNetworkInterfaceAttribute: { ...own },
     AttachNetworkInterface: { ...mutating },
     DetachNetworkInterface: { ...mutating },
+    // Assumption: the throttling table has no row for the trunk association APIs; the default mutating category.
+    AssociateTrunkInterface: { ...mutating },
+    DisassociateTrunkInterface: { ...mutating },
   };
 }
 

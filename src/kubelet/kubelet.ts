@@ -9,6 +9,7 @@ import type { Rng, Streams } from '../engine/random.js';
 import { Pod, PodState } from './pod.js';
 import type { NodeRuntime } from './node.js';
 import { Scheduler } from './scheduler.js';
+import type { BranchCni } from './branch-cni.js';
 
 /** kubelet model parameters (assumptions, overridable). */
 export interface KubeletParams {
@@ -43,6 +44,8 @@ export class Kubelet {
    */
   private readonly bound: Pod[] = [];
   private nextId = 0;
+  /** The VPC resource controller, when the cluster runs one: branch-ENI pods' CNI calls go to it. */
+  branchCni: BranchCni | undefined = undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -83,7 +86,14 @@ export class Kubelet {
             : pod.lifetimeMs;
       this.deletePod(pod);
       if (reschedule)
-        this.createPod(pod.nameOrPrefix, pod.index, left, pod.constraint, this.byName.get(pod.name) === pod);
+        this.createPod(
+          pod.nameOrPrefix,
+          pod.index,
+          left,
+          pod.constraint,
+          this.byName.get(pod.name) === pod,
+          pod.branch,
+        );
     }
   }
 
@@ -91,13 +101,20 @@ export class Kubelet {
    * Creates a pod. `name` is a full name when `index` < 0, else a prefix (name = prefix-index).
    * Named pods (explicit events, traces) can be deleted by name.
    */
-  createPod(name: string, index: number, lifetimeMs: number | undefined, constraint: string, named: boolean): Pod {
+  createPod(
+    name: string,
+    index: number,
+    lifetimeMs: number | undefined,
+    constraint: string,
+    named: boolean,
+    branch = false,
+  ): Pod {
     const spare = this.spare.pop();
     let pod: Pod;
     if (spare !== undefined) {
       pod = spare;
-      pod.reset(this.nextId++, name, index, this.sim.now, lifetimeMs, constraint, named);
-    } else pod = new Pod(this.nextId++, name, index, this.sim.now, lifetimeMs, constraint, named);
+      pod.reset(this.nextId++, name, index, this.sim.now, lifetimeMs, constraint, named, branch);
+    } else pod = new Pod(this.nextId++, name, index, this.sim.now, lifetimeMs, constraint, named, branch);
     if (named) this.byName.set(pod.name, pod);
     this.observer.podCreated(pod, this.sim.now);
     this.scheduler.submit(pod);
@@ -120,6 +137,7 @@ export class Kubelet {
     pod.boundAt = this.sim.now;
     pod.state = PodState.Waiting;
     node.pods++;
+    if (pod.branch) node.branchPods++;
     pod.slot = this.bound.length;
     this.bound.push(pod);
     this.scheduler.refresh(node);
@@ -156,8 +174,8 @@ export class Kubelet {
     const node = pod.node as NodeRuntime;
     const now = this.sim.now;
     if (pod.firstAddAt < 0) pod.firstAddAt = now;
-    // CNI ADD → ipamd's AddNetwork: an address, or none free yet.
-    const addr = node.ipamd.addNetwork(pod);
+    // CNI ADD → ipamd's AddNetwork: an address, or none free yet. A branch-ENI pod's goes to the controller.
+    const addr = pod.branch ? this.branchCni?.addNetwork(pod) : node.ipamd.addNetwork(pod);
     if (addr !== undefined) {
       pod.addr = addr;
       pod.state = PodState.Running;
@@ -183,12 +201,16 @@ export class Kubelet {
       pod.timerQueued = false;
     }
     if (state === PodState.Pending) {
-      this.scheduler.forget();
+      this.scheduler.forget(pod);
       this.observer.podDeleted(pod, this.sim.now, false);
       return;
     }
     const node = pod.node as NodeRuntime;
-    if (state === PodState.Running) {
+    if (pod.branch) {
+      // The controller's pod watch: the branch ENI (if any) starts the controller's cooldown.
+      node.branchPods--;
+      this.branchCni?.podDeleted(pod);
+    } else if (state === PodState.Running) {
       // CNI DEL → ipamd's DelNetwork: the address starts its cooldown.
       node.ipamd.delNetwork(pod);
     }

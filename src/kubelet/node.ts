@@ -36,6 +36,16 @@ export class NodeRuntime {
 
   /** Workload pods this node takes. */
   podCapacity: number;
+
+  /** The node's `vpc.amazonaws.com/pod-eni` capacity: 0 until the VPC resource controller has attached its trunk. */
+  branchCapacity = 0;
+  /** Bound pods (waiting or running) that request `vpc.amazonaws.com/pod-eni`. */
+  branchPods = 0;
+
+  /** Room for a pod that requests a branch ENI: a pod slot and a free `vpc.amazonaws.com/pod-eni`. */
+  get hasBranchRoom(): boolean {
+    return this.pods < this.podCapacity && this.branchPods < this.branchCapacity;
+  }
 }
 
 /** aws-node and kube-proxy: host-network pods that count against maxPods and take no pod address. */

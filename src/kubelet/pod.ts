@@ -63,6 +63,11 @@ export class Pod implements SimEvent, CniPod {
   index = -1;
   /** Scheduling constraint: 'node:<name>', 'group:<name>' or '*'. */
   constraint = '*';
+  /**
+   * Matches a SecurityGroupPolicy: requests one `vpc.amazonaws.com/pod-eni` and gets a branch ENI from the VPC
+   * resource controller instead of an address from ipamd.
+   */
+  branch = false;
 
   constructor(
     id: number,
@@ -72,8 +77,9 @@ export class Pod implements SimEvent, CniPod {
     lifetimeMs: number | undefined,
     constraint: string,
     named = false,
+    branch = false,
   ) {
-    this.reset(id, nameOrPrefix, index, createdAt, lifetimeMs, constraint, named);
+    this.reset(id, nameOrPrefix, index, createdAt, lifetimeMs, constraint, named, branch);
   }
 
   /** (Re)initialises every field: a pod just created, or a finished pod object reused for a new pod. */
@@ -85,6 +91,7 @@ export class Pod implements SimEvent, CniPod {
     lifetimeMs: number | undefined,
     constraint: string,
     named: boolean,
+    branch = false,
   ): void {
     this.time = 0;
     this.priority = 0;
@@ -112,6 +119,7 @@ export class Pod implements SimEvent, CniPod {
     this.nameOrPrefix = nameOrPrefix;
     this.index = index;
     this.constraint = constraint;
+    this.branch = branch;
   }
 
   get name(): string {

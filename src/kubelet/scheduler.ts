@@ -146,6 +146,14 @@ export class Scheduler {
   private readonly queues = new Map<string, PodQueue>();
   /** Pods waiting for a node right now. */
   pendingCount = 0;
+  /** Queues of pods that request `vpc.amazonaws.com/pod-eni`, by constraint (created on first such pod). */
+  private readonly branchQueues = new Map<string, PodQueue>();
+  /** Branch-ENI pods waiting for a node right now (part of {@link pendingCount}). */
+  branchPending = 0;
+  /** Branch-ENI pods that had to wait although a node had a pod slot: only branch capacity was missing. */
+  branchCapacityWaits = 0;
+  /** Called whenever {@link branchPending} changes (the controller's report keeps its level over time). */
+  onBranchPending: ((pending: number) => void) | undefined = undefined;
 
   constructor(private readonly bind: (pod: Pod, node: NodeRuntime) => void) {}
 
@@ -210,6 +218,7 @@ export class Scheduler {
   /** Places a new pod, or queues it. */
   submit(pod: Pod): void {
     if (this.ranksDirty) this.ensureRanks();
+    if (pod.branch) return this.submitBranch(pod);
     if (this.pendingCount === 0) {
       const top = pod.constraint === '*' ? this.all.top() : this.pick(pod.constraint);
       if (top) return this.bind(pod, top);
@@ -241,8 +250,46 @@ export class Scheduler {
   }
 
   /** Forgets a queued pod that was deleted before placement (it is skipped lazily). */
-  forget(): void {
+  forget(pod: Pod): void {
     this.pendingCount--;
+    if (pod.branch) this.setBranchPending(this.branchPending - 1);
+  }
+
+  private setBranchPending(n: number): void {
+    this.branchPending = n;
+    this.onBranchPending?.(n);
+  }
+
+  /**
+   * A node for a pod that requests `vpc.amazonaws.com/pod-eni`: Ready, a pod slot and a free branch ENI (the
+   * extended resource the controller advertises once the trunk is attached), fewest pods first, then name. A scan
+   * of the nodes: branch-ENI pods are few beside ordinary ones, so they keep out of the bucket sets' hot path.
+   */
+  private pickBranch(constraint: string): NodeRuntime | undefined {
+    if (constraint.startsWith('node:')) {
+      const n = this.byName.get(constraint.slice(5));
+      return n && n.ready && n.hasBranchRoom ? n : undefined;
+    }
+    const group = constraint.startsWith('group:') ? constraint.slice(6) : undefined;
+    let best: NodeRuntime | undefined;
+    for (const n of this.nodes) {
+      if (!n.ready || !n.hasBranchRoom || (group !== undefined && n.group !== group)) continue;
+      if (!best || n.pods < best.pods || (n.pods === best.pods && n.rank < best.rank)) best = n;
+    }
+    return best;
+  }
+
+  private submitBranch(pod: Pod): void {
+    const q = this.branchQueues.get(pod.constraint);
+    if (q) dropDeleted(q);
+    const n = this.pickBranch(pod.constraint);
+    if (n && !(q && q.length > 0)) return this.bind(pod, n);
+    if (this.pick(pod.constraint)) this.branchCapacityWaits++;
+    let bq = q;
+    if (!bq) this.branchQueues.set(pod.constraint, (bq = new PodQueue()));
+    bq.push(pod);
+    this.pendingCount++;
+    this.setBranchPending(this.branchPending + 1);
   }
 
   /** Capacity appeared on node n: place waiting pods that may use it, oldest first across queues. */
@@ -270,10 +317,25 @@ export class Scheduler {
           bestPod = p;
         }
       }
+      if (this.branchQueues.size > 0) {
+        for (const k of keys) {
+          const q = this.branchQueues.get(k);
+          if (!q) continue;
+          dropDeleted(q);
+          const p = q.peek();
+          if (p && (!bestPod || p.id < bestPod.id) && this.pickBranch(k)) {
+            best = q;
+            bestPod = p;
+          }
+        }
+      }
       if (!best || !bestPod) return;
       best.shift();
       this.pendingCount--;
-      this.bind(bestPod, this.pick(bestPod.constraint) as NodeRuntime);
+      if (bestPod.branch) {
+        this.setBranchPending(this.branchPending - 1);
+        this.bind(bestPod, this.pickBranch(bestPod.constraint) as NodeRuntime);
+      } else this.bind(bestPod, this.pick(bestPod.constraint) as NodeRuntime);
     }
   }
 }

@@ -200,6 +200,11 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   }
 
   podAddFailed(pod: Pod, now: number): void {
+    if (pod.branch) {
+      // A branch-ENI pod waiting for its branch ENI: the controller's report, not ipamd's.
+      this.sink?.write({ t: now, type: 'pod', event: 'add-failed', pod: pod.name, node: pod.node?.name, branch: true });
+      return;
+    }
     this.failedAddAttempts++;
     if (pod.failedAdds === 1) {
       this.podsWithFailedAdd++;
@@ -210,6 +215,22 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   }
 
   podStarted(pod: Pod, now: number): void {
+    if (pod.branch) {
+      // Its address is its branch ENI's: no ipamd address, latency reported by the controller.
+      this.started++;
+      const latencyMs = now - pod.firstAddAt;
+      this.sink?.write({
+        t: now,
+        type: 'pod',
+        event: 'started',
+        pod: pod.name,
+        node: pod.node?.name,
+        ip: ipToString(pod.addr!.ip),
+        latencyMs,
+        branch: true,
+      });
+      return;
+    }
     this.expireCooling(now);
     this.started++;
     if (pod.failedAdds > 0) this.waiting.delete(pod);
@@ -239,17 +260,20 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     this.deleted++;
     if (!wasRunning && pod.startedAt < 0) {
       this.deletedBeforeStart++;
-      this.deletedWaitingCreated.push(pod.createdAt);
-      if (pod.firstAddAt >= 0) {
-        this.deletedWaitingFirstAdd.push(pod.firstAddAt);
-        this.deletedWaitingGroup.push(pod.node!.groupIndex);
+      // Branch-ENI pods have their own latency figures (the VPC resource controller's report).
+      if (!pod.branch) {
+        this.deletedWaitingCreated.push(pod.createdAt);
+        if (pod.firstAddAt >= 0) {
+          this.deletedWaitingFirstAdd.push(pod.firstAddAt);
+          this.deletedWaitingGroup.push(pod.node!.groupIndex);
+        }
       }
     }
-    if (!wasRunning && pod.failedAdds > 0) {
+    if (!wasRunning && pod.failedAdds > 0 && !pod.branch) {
       this.waiting.delete(pod);
       if (this.starvedBy(pod, now)) this.starvedDeleted++;
     }
-    if (wasRunning) {
+    if (wasRunning && !pod.branch) {
       this.expireCooling(now);
       const a = pod.addr as Addr;
       this.assigned.add(-1, now);

@@ -13,6 +13,8 @@ import { Ipamd } from '../ipam/ipamd.js';
 import type { IpamdParams } from '../ipam/params.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NodeRuntime } from '../kubelet/node.js';
+import { branchEniLimit } from '../aws/branch-eni.js';
+import { VpcResourceController } from '../vpcrc/controller.js';
 import { installWorkload, type NodeScaler, type WorkloadStats } from '../workload/generators.js';
 import type { NodeGroupSpec, Scenario } from '../workload/scenario.js';
 import { Metrics, type EventSink } from '../report/metrics.js';
@@ -60,6 +62,8 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
   /** Next node number per group: names are never reused. */
   private readonly nextIndex = new Map<string, number>();
   private readonly lifecycleRng;
+  /** The VPC resource controller (trunk and branch ENIs), when the scenario runs one. */
+  readonly vpcrc: VpcResourceController | undefined;
   /** The time series recorder, when {@link RunOptions.timeseries} asked for one. */
   readonly timeseries: TimeSeriesRecorder | undefined;
 
@@ -76,6 +80,10 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
     this.ec2 = new Ec2(this.sim, scenario.model.ec2, this.subnets, this.metrics, this.streams);
     this.kubelet = new Kubelet(this.sim, scenario.model.kubelet, this.streams, this.metrics);
     this.ipamdParams = { ...scenario.model.ipamd, ...(opts.loopMode ? { loopMode: opts.loopMode } : {}) };
+    const vp = scenario.vpcResourceController;
+    this.vpcrc = vp
+      ? new VpcResourceController(this.sim, vp, this.ec2, this.kubelet, this.streams, branchEniLimit)
+      : undefined;
     for (const g of scenario.nodeGroups) {
       this.live.set(g.name, []);
       this.nextIndex.set(g.name, 0);
@@ -121,7 +129,10 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
       streams: this.streams,
       observer: this.metrics,
       // Called after nodeInit, long after `runtime` below is set.
-      onReady: () => this.kubelet.nodeReady(runtime),
+      onReady: () => {
+        this.kubelet.nodeReady(runtime);
+        if (this.vpcrc) this.trunkFor(index);
+      },
       network,
     });
     const runtime = new NodeRuntime(name, index, g.name, g.maxPods, ipamd, groupIndex);
@@ -133,6 +144,18 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
     this.nodes.push(node);
     (this.live.get(g.name) as ClusterNode[]).push(node);
     return node;
+  }
+
+  /** The node is Ready (ipamd labelled it when ENABLE_POD_ENI kept the trunk's slot): the controller's node watch. */
+  private trunkFor(index: number): void {
+    const n = this.nodes[index];
+    const g = this.scenario.nodeGroups[n.runtime.groupIndex];
+    (this.vpcrc as VpcResourceController).nodeReady({
+      runtime: n.runtime,
+      ec2: n.ec2,
+      instanceType: g.instance.name,
+      labelled: n.ipamd.eniCap < n.ipamd.maxEnis,
+    });
   }
 
   /** Scales a node group to `count` live nodes: new nodes boot after the boot delay; removed ones drain. */
@@ -163,6 +186,7 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
     this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'drained', node: node.runtime.name });
     node.ipamd.stop();
     this.kubelet.drainNode(node.runtime, reschedule);
+    this.vpcrc?.nodeDrained(node.runtime.name);
     const delay = sample(this.scenario.model.nodes.terminateDelay, this.lifecycleRng);
     this.sim.after(
       delay,

@@ -53,7 +53,7 @@ export function installWorkload(
           Priority.workload,
           () => {
             for (let k = 0; k < item.pods; k++)
-              kubelet.createPod(item.name, k, life(item.lifetime), item.constraint, false);
+              kubelet.createPod(item.name, k, life(item.lifetime), item.constraint, false, item.branch === true);
           },
           undefined,
         );
@@ -105,7 +105,7 @@ function installPoisson(
   let t = item.fromMs + rng.exponential(meanGap);
   // One event object serves every arrival: it is re-armed from its own handler, once popped.
   const arrive = (): void => {
-    kubelet.createPod(item.name, k++, life(item.lifetime), item.constraint, false);
+    kubelet.createPod(item.name, k++, life(item.lifetime), item.constraint, false, item.branch === true);
     t += rng.exponential(meanGap);
     if (Math.ceil(t) <= stop) sim.schedule(ev, t, Priority.workload);
   };
@@ -133,7 +133,7 @@ function installEvents(
       const e = sorted[next++];
       if (e.add !== undefined) {
         if (kubelet.pod(e.add)) stats.duplicateAdds++;
-        else kubelet.createPod(e.add, -1, life(e.lifetime), e.node ? `node:${e.node}` : '*', true);
+        else kubelet.createPod(e.add, -1, life(e.lifetime), e.node ? `node:${e.node}` : '*', true, e.branch === true);
       } else {
         const pod = kubelet.pod(e.delete as string);
         if (pod) kubelet.deletePod(pod);

@@ -351,6 +351,7 @@ function checkPieces(raw: Record<string, unknown>, c: Checker): ResolveInput {
     nodeGroups: list(raw.nodeGroups).map((g, i) => c.check(NodeGroup, g, ['nodeGroups', i])),
     workload: list(raw.workload).map((w, i) => c.check(WorkloadItem, w, ['workload', i])),
     ...(raw.model !== undefined ? { model: c.check(Model, raw.model, ['model']) } : {}),
+    ...(top?.vpcResourceController !== undefined ? { vpcResourceController: top.vpcResourceController } : {}),
   };
 }
 

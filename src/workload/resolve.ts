@@ -18,8 +18,16 @@ import { parseIpamdEnv, type EnvValue, type IpamdConfig } from '../ipam/config.j
 import { envOf, type EnvInputT, type EnvOf } from './env-input.js';
 import { defaultIpamdParams } from '../ipam/params.js';
 import { defaultKubeletParams } from '../kubelet/kubelet.js';
+import { defaultVpcrcParams, MINIMAL_COOLDOWN_MS, type VpcrcParams } from '../vpcrc/params.js';
 import type { SubnetSpec } from '../aws/subnet.js';
-import type { DistributionInputT, ModelInput, NodeGroupInput, SubnetItemInput, WorkloadItemInput } from './schema.js';
+import type {
+  DistributionInputT,
+  ModelInput,
+  NodeGroupInput,
+  SubnetItemInput,
+  VpcResourceControllerInputT,
+  WorkloadItemInput,
+} from './schema.js';
 import type { NodeGroupSpec, PodEventSpec, Scenario, WorkloadSpec } from './scenario.js';
 import type { Problem } from './problems.js';
 import { capacityWarnings, groupConfig, resolveGroupNetwork, resolveSubnets } from './resolve-network.js';
@@ -90,6 +98,7 @@ export interface ResolveInput {
   nodeGroups: (NodeGroupInput | undefined)[];
   workload: (WorkloadItemInput | undefined)[];
   model?: ModelInput;
+  vpcResourceController?: VpcResourceControllerInputT;
 }
 
 /** Longest run the duration may ask for without a warning. */
@@ -123,6 +132,11 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
   scaleWarnings(workload, ctx.knownGroups ?? [], report);
   controllerNameProblems(workload, report);
   const model = resolveModel(input.model, report);
+  const sgp = workload.some((w) =>
+    w.kind === 'events' ? w.events.some((e) => e.branch) : w.kind !== 'scale' && w.branch,
+  );
+  const vpcrc =
+    input.vpcResourceController !== undefined || sgp ? resolveVpcrc(input.vpcResourceController, report) : undefined;
   return {
     scenario: {
       name: input.name ?? ctx.defaultName,
@@ -134,6 +148,7 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
       nodeGroups,
       workload,
       model,
+      ...(vpcrc ? { vpcResourceController: vpcrc } : {}),
     },
     problems: extra,
   };
@@ -299,6 +314,7 @@ function resolveItem(item: WorkloadItemInput, i: number, c: ItemCtx): WorkloadSp
         : {}),
       name: b.name ?? `burst${i}`,
       constraint: c.refs.constraint(b.nodeGroup, [...p, 'burst', 'nodeGroup']),
+      ...(b.securityGroupPolicy === true ? { branch: true as const } : {}),
     };
   }
   if (item.poisson) return poissonSpec(item.poisson, i, c);
@@ -343,6 +359,7 @@ function poissonSpec(q: NonNullable<WorkloadItemInput['poisson']>, i: number, c:
     ...(q.lifetime !== undefined ? { lifetime: toDistribution(q.lifetime, [...p, 'lifetime'], report) } : {}),
     name: q.name ?? `poisson${i}`,
     constraint: c.refs.constraint(q.nodeGroup, [...p, 'nodeGroup']),
+    ...(q.securityGroupPolicy === true ? { branch: true as const } : {}),
   };
 }
 
@@ -369,6 +386,7 @@ function eventSpecs(
       ...(e.delete !== undefined ? { delete: e.delete } : {}),
       ...(e.node !== undefined ? { node: e.node } : {}),
       ...(e.lifetime !== undefined ? { lifetime: toDistribution(e.lifetime, [...ep, 'lifetime'], report) } : {}),
+      ...(e.securityGroupPolicy === true ? { branch: true as const } : {}),
     });
   });
   return events;
@@ -556,4 +574,28 @@ function readTrace(
     });
   }
   return events;
+}
+
+/** The VPC resource controller's settings: the defaults (src/vpcrc/params.ts) with the block's overrides. */
+function resolveVpcrc(v: VpcResourceControllerInputT | undefined, report: Report): VpcrcParams {
+  const p = defaultVpcrcParams();
+  if (!v) return p;
+  const base = ['vpcResourceController'];
+  if (v.workers !== undefined) p.workers = v.workers;
+  if (v.userQps !== undefined) p.userQps = v.userQps;
+  if (v.userBurst !== undefined) p.userBurst = v.userBurst;
+  if (v.instanceQps !== undefined) p.instanceQps = v.instanceQps;
+  if (v.instanceBurst !== undefined) p.instanceBurst = v.instanceBurst;
+  if (v.cooldown !== undefined) {
+    p.cooldownMs = dur(v.cooldown);
+    if (p.cooldownMs < MINIMAL_COOLDOWN_MS)
+      report([...base, 'cooldown'], `${String(v.cooldown)} is below the controller's minimum; it uses 30s`, 'warning');
+  }
+  if (v.deleteQueuePeriod !== undefined) p.deleteQueuePeriodMs = dur(v.deleteQueuePeriod);
+  if (v.nodeDeleteDelay !== undefined) p.nodeDeleteDelayMs = dur(v.nodeDeleteDelay);
+  if (v.maxRetries !== undefined) p.maxRetries = v.maxRetries;
+  if (v.watchDelay !== undefined) p.watchDelay = toDistribution(v.watchDelay, [...base, 'watchDelay'], report);
+  if (v.annotateDelay !== undefined)
+    p.annotateDelay = toDistribution(v.annotateDelay, [...base, 'annotateDelay'], report);
+  return p;
 }

@@ -9,6 +9,7 @@ import type { Ec2Params } from '../aws/ec2.js';
 import type { EnvValue, IpamdConfig } from '../ipam/config.js';
 import type { IpamdParams } from '../ipam/params.js';
 import type { KubeletParams } from '../kubelet/kubelet.js';
+import type { VpcrcParams } from '../vpcrc/params.js';
 
 /** One node group, resolved. */
 export interface NodeGroupSpec {
@@ -68,6 +69,8 @@ export interface PodEventSpec {
   delete?: string;
   node?: string;
   lifetime?: Distribution;
+  /** The pod matches a SecurityGroupPolicy (a branch ENI). */
+  branch?: true;
 }
 
 /** One workload generator, resolved. `constraint` is '*', 'group:<name>' or 'node:<name>'. */
@@ -80,6 +83,8 @@ export type WorkloadSpec =
       lifetime?: Distribution;
       name: string;
       constraint: string;
+      /** The pods match a SecurityGroupPolicy (branch ENIs). */
+      branch?: true;
     }
   | {
       kind: 'poisson';
@@ -92,6 +97,7 @@ export type WorkloadSpec =
       lifetime?: Distribution;
       name: string;
       constraint: string;
+      branch?: true;
     }
   | { kind: 'events'; index: number; events: PodEventSpec[] }
   | {
@@ -148,4 +154,9 @@ export interface Scenario {
   nodeGroups: NodeGroupSpec[];
   workload: WorkloadSpec[];
   model: ModelParams;
+  /**
+   * The VPC resource controller, when the scenario runs one: given a `vpcResourceController` block, or some workload
+   * item marks its pods `securityGroupPolicy: true`. Without it only ipamd's trunk slot reservation applies.
+   */
+  vpcResourceController?: VpcrcParams;
 }

@@ -176,6 +176,10 @@ export const SubnetInput = z.strictObject({
 const Placement = {
   name: z.string().optional().meta({ description: 'pod name prefix' }),
   nodeGroup: z.string().optional().meta({ description: 'only schedule these pods on this node group' }),
+  securityGroupPolicy: z.boolean().optional().meta({
+    description:
+      'the pods match a SecurityGroupPolicy: each gets a branch ENI from the VPC resource controller (needs ENABLE_POD_ENI)',
+  }),
 };
 
 const Burst = z.strictObject({
@@ -259,6 +263,7 @@ const PodEvent = z.strictObject({
   delete: z.string().optional(),
   node: z.string().optional(),
   lifetime: DistributionInput.optional(),
+  securityGroupPolicy: z.boolean().optional().meta({ description: 'the added pod gets a branch ENI' }),
 });
 
 const Scale = z
@@ -358,6 +363,34 @@ export const Model = z.strictObject({
     .optional(),
 });
 
+/** The VPC resource controller's settings (security groups for pods); every field optional. */
+export const VpcResourceControllerInput = z
+  .strictObject({
+    workers: z.number().int().positive().optional().meta({ description: 'work queue workers (default 30)' }),
+    userQps: z.number().positive().optional().meta({ description: 'EC2 user client QPS (default 12)' }),
+    userBurst: z.number().int().positive().optional().meta({ description: 'EC2 user client burst (default 18)' }),
+    instanceQps: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: 'EC2 instance client QPS, AssociateTrunkInterface (default 12)' }),
+    instanceBurst: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'EC2 instance client burst (default 18)' }),
+    cooldown: Duration.optional().meta({
+      description: 'branch ENI cooldown before deletion (default 60s, at least 30s)',
+    }),
+    deleteQueuePeriod: Duration.optional().meta({ description: 'period of the delete queue pass (default 30s)' }),
+    nodeDeleteDelay: Duration.optional().meta({ description: "delay before a removed node's branch ENIs go (1m)" }),
+    maxRetries: z.number().int().nonnegative().optional().meta({ description: 'requeues of a failed job (default 5)' }),
+    watchDelay: DistributionInput.optional().meta({ description: 'node Ready or pod bound to the queued job' }),
+    annotateDelay: DistributionInput.optional().meta({ description: 'association to the pod annotation' }),
+  })
+  .meta({ description: 'security groups for pods: the VPC resource controller (trunk and branch ENIs)' });
+
 /** The whole scenario file. */
 export const ScenarioSchema = z
   .strictObject({
@@ -371,6 +404,7 @@ export const ScenarioSchema = z
     nodeGroups: z.array(NodeGroup).min(1),
     workload: z.array(WorkloadItem).default([]),
     model: Model.optional(),
+    vpcResourceController: VpcResourceControllerInput.optional(),
   })
   .meta({ title: 'warmpool-sim scenario' });
 
@@ -394,6 +428,7 @@ export type DistributionInputT = z.infer<typeof DistributionInput>;
 export type NodeGroupInput = z.infer<typeof NodeGroup>;
 export type WorkloadItemInput = z.infer<typeof WorkloadItem>;
 export type ModelInput = z.infer<typeof Model>;
+export type VpcResourceControllerInputT = z.infer<typeof VpcResourceControllerInput>;
 export type ReservationInput = z.infer<typeof Reservation>;
 /** A subnet as written, each reservation undefined where it failed the schema (already reported). */
 export type SubnetItemInput = Omit<z.infer<typeof SubnetInput>, 'reservations'> & {
