@@ -3,7 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 
-const LAYERS = ['util', 'engine', 'aws', 'ipam', 'kubelet', 'vpcrc', 'workload', 'import', 'report', 'sweep', 'run', 'cli'];
+const LAYERS = [
+  'util',
+  'engine',
+  'aws',
+  'ipam',
+  'kubelet',
+  'vpcrc',
+  'workload',
+  'import',
+  'report',
+  'sweep',
+  'run',
+  'cli',
+];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

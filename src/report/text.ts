@@ -3,6 +3,7 @@ import { formatDuration } from '../util/duration.js';
 import type { CensoredLatency, LatencySummary, NodeGroupReport, RunReport } from './types.js';
 import { formatFigure, isAssumedSubnet } from './figures.js';
 import { table } from './table.js';
+import { vpcrcLines } from './vpcrc-text.js';
 
 const d = formatDuration;
 
@@ -18,7 +19,7 @@ function latencyLines(l: CensoredLatency): string[] {
   return out;
 }
 
-function env(e: Record<string, string | number | boolean>): string {
+function env(e: Record<string, unknown>): string {
   const parts = Object.entries(e).map(([k, v]) => `${k}=${String(v)}`);
   return parts.length ? parts.join(' ') : '(defaults)';
 }
@@ -48,7 +49,11 @@ function groupNotes(r: RunReport, g: NodeGroupReport): string[] {
   if (g.eniConfigSubnet !== undefined)
     notes.push(`custom networking: primary ENI carries no pods, secondary ENIs in ${g.eniConfigSubnet}`);
   if (g.settings.ENABLE_POD_ENI === true)
-    notes.push('ENABLE_POD_ENI: one ENI slot kept for the trunk ENI (branch ENIs not modelled)');
+    notes.push(
+      r.vpcResourceController
+        ? 'ENABLE_POD_ENI: one ENI slot kept for the trunk ENI the VPC resource controller attaches'
+        : 'ENABLE_POD_ENI: one ENI slot kept for the trunk ENI (branch ENIs not modelled)',
+    );
   if (r.subnets.length > 1) notes.push(`subnet ${g.subnet}`);
   return notes.map((n) => `    ${n}`);
 }
@@ -219,6 +224,7 @@ function groupsSection(r: RunReport): string[] {
 /** Renders a run report for a terminal (plain text, no colour). */
 export function renderText(r: RunReport): string {
   const subnetLines = subnets(r);
+  const vpcrcSection = vpcrcLines(r).filter((l, i, all) => l !== '' || i < all.length - 1);
   const sections: string[][] = [
     header(r),
     settingsSection(r),
@@ -227,6 +233,7 @@ export function renderText(r: RunReport): string {
     ipsSection(r),
     ...(subnetLines.length ? [subnetLines] : []),
     ec2Section(r),
+    ...(vpcrcSection.length ? [vpcrcSection] : []),
     groupsSection(r),
     ...(r.warnings.length ? [['Warnings', ...r.warnings.map((w) => `  ${w}`)]] : []),
   ];

@@ -236,6 +236,78 @@ export interface RunReport {
   nodes: NodeReport[];
   warnings: string[];
   engine: { events: number };
+  /** Security groups for pods: present only when the scenario runs the VPC resource controller. */
+  vpcResourceController?: VpcrcReport;
+}
+
+/** One node's trunk ENI and branch ENIs. */
+export interface TrunkReport {
+  node: string;
+  instanceType: string;
+  /** BranchInterface of the type (the `vpc.amazonaws.com/pod-eni` capacity once the trunk is attached). */
+  branchLimit: number;
+  /** Node Ready (trunk requested) and trunk attached (capacity advertised), ms; null when not attached. */
+  readyAt: number;
+  attachedAt: number | null;
+  attachMs: number | null;
+  /** Most branch ENIs held at once (in use, cooling, being created), and at the end. */
+  branchEnisPeak: number;
+  branchEnisEnd: number;
+  /** Branch-ENI pods bound at the end. */
+  branchPodsEnd: number;
+  /** Failed trunk init attempts (EC2 errors). */
+  initFailures: number;
+}
+
+/** The VPC resource controller over the run (trunk and branch ENIs beside ipamd's warm pool). */
+export interface VpcrcReport {
+  settings: {
+    workers: number;
+    userQps: number;
+    userBurst: number;
+    instanceQps: number;
+    instanceBurst: number;
+    /** The cooldown the controller applies (s): the configured one, at least 30 s. */
+    cooldownSeconds: number;
+    deleteQueuePeriodSeconds: number;
+    maxRetries: number;
+  };
+  branchPods: {
+    started: number;
+    /** Running at the end, and bound but without their branch ENI at the end. */
+    running: number;
+    waitingForBranchEni: number;
+    /** First CNI ADD to start (the pod annotated with its branch ENI), over started branch-ENI pods. */
+    startLatencyMs: LatencySummary;
+    /** Creation to start (includes waiting for a node with branch capacity). */
+    createToStartMs: LatencySummary;
+    /** Pending for a node: most at once, time-weighted mean, at the end. */
+    pendingPeak: number;
+    pendingMean: number;
+    pendingEnd: number;
+    /** Pods that waited for a node although some node had a pod slot: only branch capacity was missing. */
+    pendingForBranchCapacity: number;
+  };
+  /** Ready to trunk attached, over nodes whose trunk attached. */
+  trunkAttachMs: LatencySummary;
+  trunks: TrunkReport[];
+  queue: { depthPeak: number; depthMean: number; jobs: number; requeues: number; dropped: number };
+  ec2: {
+    /** The controller's own calls per API (every attempt that reached EC2), and error codes. */
+    calls: Record<string, number>;
+    errors: Record<string, number>;
+    total: number;
+    /** Requests that waited for the client-side rate limit, and the total wait (ms). */
+    rateLimited: { user: { requests: number; waitedMs: number }; instance: { requests: number; waitedMs: number } };
+  };
+  branchEnis: {
+    created: number;
+    deleted: number;
+    /** Creations refused with ErrCurrentlyAtMaxCapacity (used plus cooling at the limit). */
+    atCapacity: number;
+    /** Existing at the end (in use, cooling or being deleted). */
+    end: number;
+  };
 }
 
 /** Everything the visual reports draw from one run: the report, its time series and every pod start latency. */

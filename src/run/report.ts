@@ -7,6 +7,7 @@ import { poolMode } from '../ipam/config.js';
 import { censoredSummary, summarise } from '../report/tally.js';
 import type { NodeCounts, NodeGroupReport, NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
 import { cidrToString } from '../aws/cidr.js';
+import { branchRunningByNode, buildVpcrcReport } from './vpcrc-report.js';
 import type { Cluster } from './cluster.js';
 import type { NodeGroupSpec } from '../workload/scenario.js';
 
@@ -34,10 +35,13 @@ function nodeReports(c: Cluster): { nodes: NodeReport[]; running: number; waitin
   let running = 0;
   let waiting = 0;
   let passes = 0;
+  const branchRunning = branchRunningByNode(c);
   const nodes: NodeReport[] = c.nodes.map((n) => {
     const ds = n.ipamd.ds;
-    running += ds.assigned;
-    waiting += n.runtime.pods - ds.assigned;
+    // Running pods: ipamd's addresses in use, plus branch-ENI pods (security groups for pods) running.
+    const up = ds.assigned + (branchRunning.get(n.runtime.name) ?? 0);
+    running += up;
+    waiting += n.runtime.pods - up;
     passes += n.ipamd.passes;
     const t = (v: number): number | null => (v >= 0 ? v : null);
     const rt = n.runtime;
@@ -50,8 +54,8 @@ function nodeReports(c: Cluster): { nodes: NodeReport[]; running: number; waitin
       maxPods: n.runtime.maxPods,
       subnet: n.ec2.subnet.name,
       launched: n.ipamd.launched,
-      podsRunning: ds.assigned,
-      podsWaiting: n.runtime.pods - ds.assigned,
+      podsRunning: up,
+      podsWaiting: n.runtime.pods - up,
       joinedAt: n.runtime.joinedAt <= end ? t(n.runtime.joinedAt) : null,
       readyAt: t(n.runtime.readyAt),
       firstPodAddressAt: t(n.runtime.firstPodAddressAt),
@@ -328,12 +332,14 @@ export function buildReport(c: Cluster): RunReport {
     ips: ipsReport(c),
     ec2: ec2Report(c),
     ipamd: { actions: sortedRecord(m.actions), passes },
+    ...(c.vpcrc ? { vpcResourceController: buildVpcrcReport(c, c.vpcrc) } : {}),
     subnets: subnetReports(c, nodes),
     nodeGroups: groupReports(c, nodes),
     nodes,
     warnings: runWarnings(c, nodes),
     // Sampling events only observe the run: leave them out so the report is the same with or without them.
     engine: { events: c.sim.eventsProcessed - (c.timeseries?.samplesTaken ?? 0) },
+    ...(c.vpcrc ? { vpcResourceController: buildVpcrcReport(c, c.vpcrc) } : {}),
   };
 }
 

@@ -133,7 +133,9 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
   controllerNameProblems(workload, report);
   const model = resolveModel(input.model, report);
   const sgp = workload.some((w) =>
-    w.kind === 'events' ? w.events.some((e) => e.branch) : w.kind !== 'scale' && w.branch,
+    w.kind === 'events'
+      ? w.events.some((e) => e.branch)
+      : (w.kind === 'burst' || w.kind === 'poisson') && w.branch === true,
   );
   const vpcrc =
     input.vpcResourceController !== undefined || sgp ? resolveVpcrc(input.vpcResourceController, report) : undefined;
