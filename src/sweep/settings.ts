@@ -23,7 +23,16 @@ export interface Setting {
 export type SettingTarget = { kind: 'env'; name: string } | { kind: 'path'; path: (string | number)[] };
 
 /** Top-level scenario fields a path may start with (`seed` is excluded: seeds are the sweep's business). */
-export const SETTABLE_FIELDS = ['name', 'description', 'duration', 'ipamd', 'nodeGroups', 'workload', 'model'];
+export const SETTABLE_FIELDS = [
+  'name',
+  'description',
+  'duration',
+  'ipamd',
+  'nodeGroups',
+  'workload',
+  'model',
+  'vpcResourceController',
+];
 
 const SEGMENT = /^(?:\.?([A-Za-z_$][\w$-]*)|\[(\d+)\])/;
 
