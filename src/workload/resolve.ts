@@ -137,6 +137,15 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
       ? w.events.some((e) => e.branch)
       : (w.kind === 'burst' || w.kind === 'poisson') && w.branch === true,
   );
+  const firstSgp = workload.find((w) =>
+    w.kind === 'events' ? w.events.some((e) => e.branch) : w.kind !== 'scale' && w.branch,
+  );
+  if (firstSgp && !nodeGroups.some((g) => g.config.enablePodEni))
+    report(
+      ['workload', firstSgp.index],
+      'securityGroupPolicy pods need a node group with ENABLE_POD_ENI: true (no node gets a trunk ENI, so they stay pending)',
+      'warning',
+    );
   const vpcrc =
     input.vpcResourceController !== undefined || sgp ? resolveVpcrc(input.vpcResourceController, report) : undefined;
   return {
