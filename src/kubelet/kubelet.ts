@@ -179,6 +179,7 @@ export class Kubelet {
     if (addr !== undefined) {
       pod.addr = addr;
       pod.state = PodState.Running;
+      if (pod.branch) node.branchRunning++;
       pod.startedAt = now;
       if (node.firstPodAddressAt < 0) node.firstPodAddressAt = now;
       this.observer.podStarted(pod, now);
@@ -209,6 +210,7 @@ export class Kubelet {
     if (pod.branch) {
       // The controller's pod watch: the branch ENI (if any) starts the controller's cooldown.
       node.branchPods--;
+      if (state === PodState.Running) node.branchRunning--;
       this.branchCni?.podDeleted(pod);
     } else if (state === PodState.Running) {
       // CNI DEL → ipamd's DelNetwork: the address starts its cooldown.

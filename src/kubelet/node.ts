@@ -39,8 +39,9 @@ export class NodeRuntime {
 
   /** The node's `vpc.amazonaws.com/pod-eni` capacity: 0 until the VPC resource controller has attached its trunk. */
   branchCapacity = 0;
-  /** Bound pods (waiting or running) that request `vpc.amazonaws.com/pod-eni`. */
+  /** Bound pods (waiting or running) that request `vpc.amazonaws.com/pod-eni`, and those of them running. */
   branchPods = 0;
+  branchRunning = 0;
 
   /** Room for a pod that requests a branch ENI: a pod slot and a free `vpc.amazonaws.com/pod-eni`. */
   get hasBranchRoom(): boolean {

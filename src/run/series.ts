@@ -31,7 +31,8 @@ function nodeAttached(n: ClusterNode): number {
 /** Free addresses in the node's datastore still in their cooldown at `now`. */
 const nodeCooling = (n: ClusterNode, now: number): number => n.ipamd.ds.coolingCount(now);
 
-const nodeWaiting = (n: ClusterNode): number => n.runtime.pods - n.ipamd.ds.assigned;
+/** Bound pods without their network yet: neither an ipamd address nor (security groups for pods) a branch ENI. */
+const nodeWaiting = (n: ClusterNode): number => n.runtime.pods - n.ipamd.ds.assigned - n.runtime.branchRunning;
 
 /** Middle value of a sorted list (lower middle for even lengths, so it is always a real node's figure). */
 const median = (sorted: readonly number[]): number => sorted[(sorted.length - 1) >> 1];
@@ -109,6 +110,28 @@ function accountSeries(c: ClusterView): SeriesProbe[] {
     );
   }
   return probes;
+}
+
+/** Security groups for pods: the controller's backlog, its calls, and the branch ENIs and pods it serves. */
+function vpcrcSeries(c: ClusterView): SeriesProbe[] {
+  const v = c.vpcrc;
+  if (!v) return [];
+  return [
+    level('vpcrc.queueDepth', 'jobs', "jobs waiting in the VPC resource controller's work queue", () => v.queue.depth),
+    level(
+      'vpcrc.branchPending',
+      'pods',
+      'branch-ENI pods no node could take yet',
+      () => c.kubelet.scheduler.branchPending,
+    ),
+    level(
+      'vpcrc.branchEnis',
+      'ENIs',
+      'branch ENIs that exist (in use, cooling, being created or deleted)',
+      () => v.branchEnis().length,
+    ),
+    delta('vpcrc.ec2Calls', 'calls', "the controller's EC2 calls in the interval", () => sum(v.stats.calls.values())),
+  ];
 }
 
 /** The current nodes of group `name`, re-read only when nodes have joined since the last call. */
@@ -201,7 +224,7 @@ function nodeSeries(c: ClusterView): SeriesProbe[] {
 
 /** The probes of a cluster run. `nodeLimit`: most nodes for which per-node series are kept. */
 export function clusterProbes(c: ClusterView, nodeLimit = DEFAULT_NODE_LIMIT): SeriesProbe[] {
-  const probes = [...clusterSeries(c), ...accountSeries(c)];
+  const probes = [...clusterSeries(c), ...vpcrcSeries(c), ...accountSeries(c)];
   const most = mostNodes(c);
   c.scenario.nodeGroups.forEach((g, gi) => {
     // Nodes join and leave during a run: read the group's current nodes at each sample.

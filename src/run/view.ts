@@ -7,6 +7,7 @@ import type { Kubelet } from '../kubelet/kubelet.js';
 import type { NodeRuntime } from '../kubelet/node.js';
 import type { Metrics } from '../report/metrics.js';
 import type { Scenario } from '../workload/scenario.js';
+import type { VpcResourceController } from '../vpcrc/controller.js';
 
 /** One node: its kubelet view, ipamd and EC2 client. */
 export interface ClusterNode {
@@ -26,4 +27,6 @@ export interface ClusterView {
   readonly kubelet: Kubelet;
   /** Every node that ever existed, in creation order (drained ones included). */
   readonly nodes: readonly ClusterNode[];
+  /** The VPC resource controller, when the scenario runs one. */
+  readonly vpcrc?: VpcResourceController | undefined;
 }

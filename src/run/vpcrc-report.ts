@@ -12,10 +12,7 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 export function branchRunningByNode(c: Cluster): Map<string, number> {
   const out = new Map<string, number>();
   if (!c.vpcrc) return out;
-  for (const n of c.nodes) {
-    const k = c.kubelet.podsOn(n.runtime).filter((p) => p.branch && p.state === PodState.Running).length;
-    if (k > 0) out.set(n.runtime.name, k);
-  }
+  for (const n of c.nodes) if (n.runtime.branchRunning > 0) out.set(n.runtime.name, n.runtime.branchRunning);
   return out;
 }
 

@@ -229,3 +229,22 @@ describe('reports', () => {
     expect(text).toContain('trunk attach');
   });
 });
+
+describe('time series', () => {
+  it("record the controller's queue, branch pods and calls, agreeing with the report", () => {
+    const c = new Cluster(
+      scenarioFrom(base('  - burst: { at: 1m, pods: 14, securityGroupPolicy: true }')),
+      { timeseries: { everyMs: 1000 } },
+    );
+    c.run();
+    const r = buildReport(c).vpcResourceController!;
+    const ts = c.timeseries!.result();
+    const col = (name: string): number[] => ts.series.find((s) => s.name === name)!.values;
+    expect(Math.max(...col('vpcrc.branchPending'))).toBe(5);
+    expect(col('vpcrc.branchPending').at(-1)).toBe(r.branchPods.pendingEnd);
+    expect(col('vpcrc.branchEnis').at(-1)).toBe(r.branchEnis.end);
+    expect(col('vpcrc.ec2Calls').reduce((a, b) => a + b, 0)).toBe(r.ec2.total);
+    // Running branch-ENI pods are not counted as waiting for an address.
+    expect(col('podsWaitingForIp').at(-1)).toBe(0);
+  });
+});
