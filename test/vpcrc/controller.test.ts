@@ -232,10 +232,9 @@ describe('reports', () => {
 
 describe('time series', () => {
   it("record the controller's queue, branch pods and calls, agreeing with the report", () => {
-    const c = new Cluster(
-      scenarioFrom(base('  - burst: { at: 1m, pods: 14, securityGroupPolicy: true }')),
-      { timeseries: { everyMs: 1000 } },
-    );
+    const c = new Cluster(scenarioFrom(base('  - burst: { at: 1m, pods: 14, securityGroupPolicy: true }')), {
+      timeseries: { everyMs: 1000 },
+    });
     c.run();
     const r = buildReport(c).vpcResourceController!;
     const ts = c.timeseries!.result();
