@@ -132,14 +132,12 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
   scaleWarnings(workload, ctx.knownGroups ?? [], report);
   controllerNameProblems(workload, report);
   const model = resolveModel(input.model, report);
-  const sgp = workload.some((w) =>
+  const hasBranchPods = (w: (typeof workload)[number]): boolean =>
     w.kind === 'events'
       ? w.events.some((e) => e.branch)
-      : (w.kind === 'burst' || w.kind === 'poisson') && w.branch === true,
-  );
-  const firstSgp = workload.find((w) =>
-    w.kind === 'events' ? w.events.some((e) => e.branch) : w.kind !== 'scale' && w.branch,
-  );
+      : (w.kind === 'burst' || w.kind === 'poisson') && w.branch === true;
+  const sgp = workload.some(hasBranchPods);
+  const firstSgp = workload.find(hasBranchPods);
   if (firstSgp && !nodeGroups.some((g) => g.config.enablePodEni))
     report(
       ['workload', firstSgp.index],
