@@ -43,9 +43,29 @@ export function instanceType(name: string): InstanceType | undefined {
   return load().get(name);
 }
 
-/** All instance type names, sorted. */
+/** Named sizes below `xlarge`, smallest first; `Nxlarge` sorts by N, `metal` after every size. */
+const SIZES = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge'];
+
+/** A size's place in size order: `large` < `xlarge` < `2xlarge` < `12xlarge` < `metal` (and `metal-24xl`). */
+function sizeRank(size: string): number {
+  const named = SIZES.indexOf(size);
+  if (named >= 0) return named;
+  const n = /^(\d+)xlarge$/.exec(size);
+  if (n) return SIZES.length + Number(n[1]);
+  return 1e6;
+}
+
+/** Orders instance type names by family, then by size (c6i.2xlarge before c6i.12xlarge), then by name. */
+export function compareInstanceTypes(a: string, b: string): number {
+  const [fa, sa = ''] = a.split('.');
+  const [fb, sb = ''] = b.split('.');
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  return sizeRank(sa) - sizeRank(sb) || (sa < sb ? -1 : sa > sb ? 1 : 0);
+}
+
+/** All instance type names, by family and then size. */
 export function instanceTypeNames(): string[] {
-  return [...load().keys()].sort();
+  return [...load().keys()].sort(compareInstanceTypes);
 }
 
 /** Closest known instance type name, for "did you mean" messages. */

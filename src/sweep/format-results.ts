@@ -63,8 +63,12 @@ export function renderComparison(c: Comparison, labelA: string, labelB: string):
     '',
     figures,
     '',
-    '"not significant": the 95% confidence interval of the difference contains 0; more seeds may tell them apart.',
-    '',
+    ...(rows.some((r) => r[5] === 'not significant')
+      ? [
+          '"not significant": the 95% confidence interval of the difference contains 0; more seeds may tell them apart.',
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 
