@@ -16,9 +16,8 @@ export function branchRunningByNode(c: Cluster): Map<string, number> {
   return out;
 }
 
-export function buildVpcrcReport(c: Cluster, v: VpcResourceController): VpcrcReport {
-  const end = c.sim.now;
-  const p = v.params;
+/** Branch-ENI pods running, and bound but still waiting for their branch ENI, at the end. */
+function branchPodsAtEnd(c: Cluster): { running: number; waiting: number } {
   let running = 0;
   let waiting = 0;
   for (const n of c.nodes)
@@ -27,7 +26,12 @@ export function buildVpcrcReport(c: Cluster, v: VpcResourceController): VpcrcRep
       if (pod.state === PodState.Running) running++;
       else waiting++;
     }
-  const trunks: TrunkReport[] = v.trunks.map((t) => ({
+  return { running, waiting };
+}
+
+/** One row per trunk ENI: its node, limit, attach time and branch ENIs. */
+function trunkReports(c: Cluster, v: VpcResourceController): TrunkReport[] {
+  return v.trunks.map((t) => ({
     node: t.node.name,
     instanceType: c.nodes[t.node.index].ipamd.instance.name,
     branchLimit: t.limit,
@@ -39,21 +43,34 @@ export function buildVpcrcReport(c: Cluster, v: VpcResourceController): VpcrcRep
     branchPodsEnd: t.node.branchPods,
     initFailures: t.initFailures,
   }));
+}
+
+/** The controller's settings as the report shows them (seconds). */
+function vpcrcSettings(v: VpcResourceController): VpcrcReport['settings'] {
+  const p = v.params;
+  return {
+    workers: p.workers,
+    userQps: p.userQps,
+    userBurst: p.userBurst,
+    instanceQps: p.instanceQps,
+    instanceBurst: p.instanceBurst,
+    cooldownSeconds: effectiveCooldownMs(p.cooldownMs) / 1000,
+    deleteQueuePeriodSeconds: p.deleteQueuePeriodMs / 1000,
+    maxRetries: p.maxRetries,
+  };
+}
+
+/** The report's vpcResourceController section, for a run that had the controller. */
+export function buildVpcrcReport(c: Cluster, v: VpcResourceController): VpcrcReport {
+  const end = c.sim.now;
+  const { running, waiting } = branchPodsAtEnd(c);
+  const trunks = trunkReports(c, v);
   const s = v.stats;
   const sched = c.kubelet.scheduler;
   const record = <K extends string>(m: Map<K, number>): Record<string, number> =>
     Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
-    settings: {
-      workers: p.workers,
-      userQps: p.userQps,
-      userBurst: p.userBurst,
-      instanceQps: p.instanceQps,
-      instanceBurst: p.instanceBurst,
-      cooldownSeconds: effectiveCooldownMs(p.cooldownMs) / 1000,
-      deleteQueuePeriodSeconds: p.deleteQueuePeriodMs / 1000,
-      maxRetries: p.maxRetries,
-    },
+    settings: vpcrcSettings(v),
     branchPods: {
       started: s.addToStart.length,
       running,
