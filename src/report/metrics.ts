@@ -215,26 +215,26 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   }
 
   podStarted(pod: Pod, now: number): void {
-    if (pod.branch) {
-      // Its address is its branch ENI's: no ipamd address, latency reported by the controller.
-      this.started++;
-      const latencyMs = now - pod.firstAddAt;
-      this.sink?.write({
-        t: now,
-        type: 'pod',
-        event: 'started',
-        pod: pod.name,
-        node: pod.node?.name,
-        ip: ipToString(pod.addr!.ip),
-        latencyMs,
-        branch: true,
-      });
-      return;
-    }
-    this.expireCooling(now);
     this.started++;
-    if (pod.failedAdds > 0) this.waiting.delete(pod);
     const latency = now - pod.firstAddAt;
+    // A branch-ENI pod's address is its branch ENI's: no ipamd address, latency reported by the controller.
+    if (!pod.branch) this.ipamdPodStarted(pod, now, latency);
+    this.sink?.write({
+      t: now,
+      type: 'pod',
+      event: 'started',
+      pod: pod.name,
+      node: pod.node?.name,
+      ip: ipToString(pod.addr!.ip),
+      latencyMs: latency,
+      ...(pod.branch ? { branch: true } : {}),
+    });
+  }
+
+  /** A pod got an address from ipamd: latencies, the assigned level, its group. */
+  private ipamdPodStarted(pod: Pod, now: number, latency: number): void {
+    this.expireCooling(now);
+    if (pod.failedAdds > 0) this.waiting.delete(pod);
     this.latencies.push(latency);
     const total = now - pod.createdAt;
     this.createToStart.push(total);
@@ -245,15 +245,6 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       g.latencies.push(latency);
       g.assigned.add(1, now);
     }
-    this.sink?.write({
-      t: now,
-      type: 'pod',
-      event: 'started',
-      pod: pod.name,
-      node: pod.node?.name,
-      ip: ipToString(pod.addr!.ip),
-      latencyMs: latency,
-    });
   }
 
   podDeleted(pod: Pod, now: number, wasRunning: boolean): void {

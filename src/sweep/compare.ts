@@ -2,23 +2,12 @@
  * Comparison of two settings (or scenarios) run on the same seeds: paired differences B - A of every headline
  * figure, with 95% confidence intervals and whether each difference is significant.
  */
+import { COUNT_METRICS, LATENCY_METRICS } from './slo.js';
 import { pairedDifference, type PairedDifference } from './stats.js';
 import type { RunFigures, SweepRow } from './types.js';
 
-/** Figures compared, in report order. */
-export const COMPARED_FIGURES: readonly (keyof RunFigures)[] = [
-  'p50',
-  'p90',
-  'p99',
-  'max',
-  'mean',
-  'idleMean',
-  'attachedPeak',
-  'ec2Calls',
-  'failedAddAttempts',
-  'neverStarted',
-  'started',
-];
+/** Figures compared, in report order: every latency figure, then every count. */
+export const COMPARED_FIGURES: readonly (keyof RunFigures)[] = [...LATENCY_METRICS, ...COUNT_METRICS];
 
 /** The outcome of `compare`. */
 export interface Comparison {
