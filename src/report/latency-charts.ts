@@ -161,29 +161,55 @@ export function latencyCharts(d: RunData): ChartPlan[] {
  * At most ~400 (latency s, share) points of the empirical CDF: evenly spaced ranks, always the last one. Shares are
  * of `total` pods (more than the values when some pods never got an address: the curve then ends below 1).
  */
-export function cdfPoints(values: readonly number[], total = values.length): [number, number][] {
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
+export function cdfPoints(values: ArrayLike<number>, total = values.length): [number, number][] {
+  const n = values.length;
   if (n === 0) return [];
+  const at = ranked(values);
   const k = Math.min(n, 400);
   const out: [number, number][] = [[0, 0]];
   for (let j = 1; j <= k; j++) {
     const i = Math.ceil((j * n) / k) - 1;
-    out.push([sorted[i] / 1000, (i + 1) / total]);
+    out.push([at(i) / 1000, (i + 1) / total]);
   }
   return out;
 }
 
+/**
+ * The values in ascending order, as a function of the 0-based rank. Only the values other than 0 are copied and
+ * sorted (most pod latencies in a healthy pool are 0), into an Int32Array when they are all 32-bit integers: a
+ * large run's latencies are never held as a second full-size list of doubles.
+ */
+function ranked(values: ArrayLike<number>): (i: number) => number {
+  const n = values.length;
+  let k = 0;
+  let ints = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== 0) {
+      k++;
+      if ((v | 0) !== v) ints = false;
+    }
+  }
+  const rest = ints ? new Int32Array(k) : new Float64Array(k);
+  for (let i = 0, j = 0; i < n; i++) if (values[i] !== 0) rest[j++] = values[i];
+  rest.sort();
+  // Sorted order is: negatives (none for durations, but kept correct), the zeros, the positives.
+  let neg = 0;
+  while (neg < k && rest[neg] < 0) neg++;
+  const zeros = n - k;
+  return (i) => (i < neg ? rest[i] : i < neg + zeros ? 0 : rest[i - zeros]);
+}
+
 /** About 40 equal-width bins (s) with readable edges, from 0 to the largest latency. */
-export function histogram(values: readonly number[]): { x0: number; x1: number; n: number }[] {
+export function histogram(values: ArrayLike<number>): { x0: number; x1: number; n: number }[] {
   let max = 0;
-  for (const v of values) if (v > max) max = v;
+  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
   const raw = Math.max(max / 1000 / 40, 0.001);
   const p = 10 ** Math.floor(Math.log10(raw));
   const width = [1, 2, 5, 10].map((m) => m * p).find((w) => w >= raw) as number;
   const count = Math.floor(max / 1000 / width) + 1;
   const n = new Array<number>(count).fill(0);
-  for (const v of values) n[Math.min(count - 1, Math.floor(v / 1000 / width))]++;
+  for (let i = 0; i < values.length; i++) n[Math.min(count - 1, Math.floor(values[i] / 1000 / width))]++;
   const r = (x: number): number => Math.round(x * 1e6) / 1e6;
   return n.map((c, i) => ({ x0: r(i * width), x1: r((i + 1) * width), n: c }));
 }
@@ -204,7 +230,7 @@ export function degenerateNote(d: RunData): string | undefined {
     return (l.censored > 0 ? 'No pod got an address.' : 'No pod reached a node: no latency to draw.') + never;
   const all = d.latencies.all;
   const first = all[0];
-  if (!all.every((v) => v === first)) return undefined;
+  for (let i = 1; i < all.length; i++) if (all[i] !== first) return undefined;
   const pods = `${l.count === 1 ? 'The one pod' : `All ${l.count} pods`} that started`;
   const how =
     first === 0

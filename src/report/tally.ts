@@ -107,6 +107,14 @@ export class DurationLog {
     return Array.from(this.vals.subarray(0, this.n));
   }
 
+  /**
+   * The values in push order without copying them: a view of the log's own array, valid until the next push (the
+   * charts read a finished run's log this way, so a long run's latencies are not held twice).
+   */
+  view(): Readonly<Int32Array | Float64Array> {
+    return this.vals.subarray(0, this.n);
+  }
+
   /** Count, mean (to 0.1 ms), nearest-rank p50/p90/p99 and max. */
   summary(): LatencySummary {
     const n = this.n;

@@ -314,6 +314,9 @@ export interface VpcrcReport {
 export interface RunData {
   report: RunReport;
   timeseries: import('./timeseries.js').TimeSeries;
-  /** Pod start latencies (ms) of every started pod, in start order: cluster-wide and per node group. */
-  latencies: { all: readonly number[]; groups: readonly { name: string; values: readonly number[] }[] };
+  /**
+   * Pod start latencies (ms) of every started pod, in start order: cluster-wide and per node group. Views of the
+   * run's own latency logs (not copies), so drawing a large run's charts does not double its memory.
+   */
+  latencies: { all: ArrayLike<number>; groups: readonly { name: string; values: ArrayLike<number> }[] };
 }

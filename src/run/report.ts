@@ -350,8 +350,8 @@ export function buildRunData(c: Cluster): RunData {
     report: buildReport(c),
     timeseries: c.timeseries.result(),
     latencies: {
-      all: c.metrics.latencies.values(),
-      groups: c.metrics.groups.map((g) => ({ name: g.name, values: g.latencies.values() })),
+      all: c.metrics.latencies.view(),
+      groups: c.metrics.groups.map((g) => ({ name: g.name, values: g.latencies.view() })),
     },
   };
 }
