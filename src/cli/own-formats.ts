@@ -7,12 +7,14 @@
  *   "warmpool-sim" or whose `tool.name` is.
  * - JSON lines (`run --events`, `sweep --out`, `merge --out`): every complete line a JSON object; the first is the
  *   event log's header (`tool` "warmpool-sim", `format` "events/v1") or a sweep row (`tool` "warmpool-sim", `key`).
+ *   A gzip file (`run --events log.jsonl.gz`) is judged by the start of what it holds.
  * - HTML (`--html`): starts with `<!DOCTYPE html>`, and its head names warmpool-sim as the generator.
  * - CSV (`run --csv`): first line `# warmpool-sim <version> time series; ...`, then a header starting `timeMs,`.
  * - A scenario or trace CSV written by `import`: first line `# Imported by warmpool-sim import ...`.
  * - An empty file (nothing to lose).
  */
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { constants, gunzipSync } from 'node:zlib';
 
 const TOOL = 'warmpool-sim';
 /** Bytes read to judge a file by its start (HTML, CSV, JSON lines). */
@@ -73,6 +75,21 @@ function ownImport(head: string): boolean {
   return /^# Imported by warmpool-sim import( from|:)/.test(head);
 }
 
+/** Whether the start of a gzip file decompresses to the tool's JSON lines (an event log written with `.gz`). */
+function ownGzipLines(bytes: Buffer): boolean {
+  let text: string;
+  try {
+    // Sync flush: what the (cut short) head holds, without requiring the end of the stream. 8 KB of a log is
+    // about 80 KB of lines: plenty to judge, and little even for a file made to expand.
+    text = gunzipSync(bytes.subarray(0, 8192), { finishFlush: constants.Z_SYNC_FLUSH })
+      .subarray(0, HEAD_BYTES)
+      .toString('utf8');
+  } catch {
+    return false;
+  }
+  return text.startsWith('{"') && ownJsonLines(text, false);
+}
+
 /** Reads up to `max` bytes of an open file from its start. */
 function readHead(fd: number, max: number): Buffer {
   const buf = Buffer.alloc(max);
@@ -91,7 +108,9 @@ export function isOwnOutput(path: string): boolean {
   try {
     const size = fstatSync(fd).size;
     if (size === 0) return true;
-    const head = readHead(fd, Math.min(size, HEAD_BYTES)).toString('utf8');
+    const bytes = readHead(fd, Math.min(size, HEAD_BYTES));
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) return ownGzipLines(bytes);
+    const head = bytes.toString('utf8');
     const whole = size <= HEAD_BYTES;
     if (head.startsWith('<')) return ownHtml(head);
     if (head.startsWith('#')) return ownCsv(head) || ownImport(head);

@@ -12,6 +12,7 @@ import { checkDistinctOutputs, planOutput, printProblems, UsageError, writePlann
 import { seedOption, wholeOption } from '../args.js';
 import { scenarioInputs } from '../inputs.js';
 import { openEventLog } from '../event-log.js';
+import { parseEventFilters } from '../event-filter.js';
 import { checkMemory, memoryOptions, type MemoryArgs } from '../memory-limit.js';
 
 interface RunArgs extends MemoryArgs {
@@ -20,6 +21,7 @@ interface RunArgs extends MemoryArgs {
   format: 'text' | 'json';
   out?: string;
   events?: string;
+  eventsFilter?: string[];
   html?: string;
   csv?: string;
   sampleEvery?: string;
@@ -52,7 +54,14 @@ export function runCommand(io: Io) {
         .option('events', {
           type: 'string',
           requiresArg: true,
-          describe: 'write an event log (JSON lines) to this file',
+          describe: 'write an event log (JSON lines) to this file; gzip-compressed when its name ends in .gz',
+        })
+        .option('events-filter', {
+          type: 'string',
+          array: true,
+          requiresArg: true,
+          describe:
+            'keep only matching events: kind=KIND,..., node=NAME,... or pod=NAME,... (* is a wildcard); repeat to combine',
         })
         .option('html', {
           type: 'string',
@@ -86,6 +95,10 @@ export function runCommand(io: Io) {
         .example('$0 run my.yaml --seed 7 --format json', 'JSON report on stdout')
         .example('$0 run my.yaml --out report.json', 'write the JSON report to a file')
         .example('$0 run my.yaml --events events.jsonl', 'trace why each pod waited')
+        .example(
+          '$0 run my.yaml --events ev.jsonl.gz --events-filter kind=pod-started',
+          'a compressed log of pod starts',
+        )
         .example('$0 run my.yaml --html report.html --csv series.csv', 'charts, and the series behind them'),
     handler: async (a: RunArgs) => {
       // Every flag and output is settled before the scenario is run.
@@ -94,6 +107,10 @@ export function runCommand(io: Io) {
         throw new UsageError(`--sample-every must be a duration of at least 1ms, e.g. 10s; got "${a.sampleEvery}"`);
       const named = { '--out': a.out, '--events': a.events, '--html': a.html, '--csv': a.csv };
       checkDistinctOutputs(named);
+      const filters = a.eventsFilter ?? [];
+      if (filters.length > 0 && a.events === undefined)
+        throw new UsageError('--events-filter chooses what --events writes: give --events FILE too');
+      const eventFilter = parseEventFilters(filters);
       const outputs = { inputs: scenarioInputs(a.scenario), force: a.force, io };
       // Check every output before the run, so a refused file does not cost a long simulation.
       const plans = {
@@ -110,7 +127,7 @@ export function runCommand(io: Io) {
           `--sample-every ${a.sampleEvery} would take ${Math.floor(scenario.durationMs / everyMs) + 1} samples (at most ${MAX_SAMPLES})`,
         );
       }
-      const log = a.events ? openEventLog(a.events, outputs) : undefined;
+      const log = a.events ? openEventLog(a.events, outputs, eventFilter) : undefined;
       let report: RunReport;
       let data: RunData | undefined;
       try {
