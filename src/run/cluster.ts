@@ -11,6 +11,8 @@ import { Ec2Client } from '../aws/ec2-client.js';
 import { Subnet } from '../aws/subnet.js';
 import { Ipamd } from '../ipam/ipamd.js';
 import type { IpamdParams } from '../ipam/params.js';
+import { CiliumPolicy } from '../ipam/cilium.js';
+import { CiliumOperator } from '../ipam/cilium-operator.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NodeRuntime } from '../kubelet/node.js';
 import { installWorkload, type NodeScaler, type WorkloadStats } from '../workload/generators.js';
@@ -60,6 +62,10 @@ export class Cluster implements NodeScaler, ClusterView {
   private readonly lifecycleRng;
   /** The time series recorder, when {@link RunOptions.timeseries} asked for one. */
   readonly timeseries: TimeSeriesRecorder | undefined;
+  /** Cilium's operator, when a node group runs the cilium-eni allocator. */
+  readonly ciliumOperator: CiliumOperator | undefined;
+  /** Each cilium-eni group's policy. */
+  private readonly ciliumPolicies = new Map<string, CiliumPolicy>();
 
   constructor(
     readonly scenario: Scenario,
@@ -74,6 +80,11 @@ export class Cluster implements NodeScaler, ClusterView {
     this.ec2 = new Ec2(this.sim, scenario.model.ec2, this.subnets, this.metrics, this.streams);
     this.kubelet = new Kubelet(this.sim, scenario.model.kubelet, this.streams, this.metrics);
     this.ipamdParams = { ...scenario.model.ipamd, ...(opts.loopMode ? { loopMode: opts.loopMode } : {}) };
+    const op = scenario.ciliumOperator;
+    this.ciliumOperator = op ? new CiliumOperator(this.sim, op) : undefined;
+    if (op)
+      for (const g of scenario.nodeGroups)
+        if (g.cilium) this.ciliumPolicies.set(g.name, new CiliumPolicy(g.cilium, op));
     for (const g of scenario.nodeGroups) {
       this.live.set(g.name, []);
       this.nextIndex.set(g.name, 0);
@@ -107,6 +118,7 @@ export class Cluster implements NodeScaler, ClusterView {
     const client = Ec2Client.open(this.ec2, name, this.streams, this.subnet(g.subnet));
     let runtime: NodeRuntime | undefined;
     const network = g.eniConfigSubnet !== undefined ? { eniConfigSubnet: this.subnet(g.eniConfigSubnet) } : {};
+    const central = this.centralFor(g, name, client);
     const ipamd = new Ipamd({
       sim: this.sim,
       node: name,
@@ -120,6 +132,7 @@ export class Cluster implements NodeScaler, ClusterView {
       observer: this.metrics,
       onReady: () => this.kubelet.nodeReady(runtime as NodeRuntime),
       network,
+      ...central,
     });
     runtime = new NodeRuntime(name, index, g.name, g.maxPods, ipamd, groupIndex);
     runtime.joinedAt = this.sim.now;
@@ -130,6 +143,21 @@ export class Cluster implements NodeScaler, ClusterView {
     this.nodes.push(node);
     (this.live.get(g.name) as ClusterNode[]).push(node);
     return node;
+  }
+
+  /**
+   * Another allocator than ipamd: its policy, the central decider and the node's configuration under it (Cilium's
+   * agent hands a freed address out again at once and works with secondary IPs), with the operator's rate limit in
+   * front of the node's EC2 calls. Nothing for ipamd.
+   */
+  private centralFor(g: NodeGroupSpec, name: string, client: Ec2Client) {
+    const policy = this.ciliumPolicies.get(g.name);
+    const op = this.ciliumOperator;
+    if (!policy || !op) return {};
+    op.register(name, policy);
+    client.gate = op.gate;
+    const config = { ...g.config, enablePrefixDelegation: false, ipCooldownMs: 0 };
+    return { policy, central: op, config };
   }
 
   /** Scales a node group to `count` live nodes: new nodes boot after the boot delay; removed ones drain. */

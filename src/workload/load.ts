@@ -347,6 +347,8 @@ function checkPieces(raw: Record<string, unknown>, c: Checker): ResolveInput {
     ...(top?.seed !== undefined ? { seed: top.seed } : {}),
     ...(top?.duration !== undefined ? { duration: top.duration } : {}),
     ...(top?.ipamd !== undefined ? { ipamd: top.ipamd } : {}),
+    ...(top?.allocator !== undefined ? { allocator: top.allocator } : {}),
+    ...(top?.cilium !== undefined ? { cilium: top.cilium } : {}),
     ...(subnets !== undefined ? { subnets } : {}),
     nodeGroups: list(raw.nodeGroups).map((g, i) => c.check(NodeGroup, g, ['nodeGroups', i])),
     workload: list(raw.workload).map((w, i) => c.check(WorkloadItem, w, ['workload', i])),

@@ -13,7 +13,16 @@ import { parseIpamdEnv, type EnvValue } from '../ipam/config.js';
 import { defaultIpamdParams } from '../ipam/params.js';
 import { defaultKubeletParams } from '../kubelet/kubelet.js';
 import type { SubnetSpec } from '../aws/subnet.js';
-import type { DistributionInputT, ModelInput, NodeGroupInput, SubnetItemInput, WorkloadItemInput } from './schema.js';
+import { CILIUM_NODE_DEFAULTS, CILIUM_OPERATOR_DEFAULTS, type CiliumNodeSettings } from '../ipam/cilium.js';
+import type { CiliumOperatorSettings } from '../ipam/cilium.js';
+import type {
+  CiliumInputT,
+  DistributionInputT,
+  ModelInput,
+  NodeGroupInput,
+  SubnetItemInput,
+  WorkloadItemInput,
+} from './schema.js';
 import type { NodeGroupSpec, PodEventSpec, Scenario, WorkloadSpec } from './scenario.js';
 import type { Problem } from './problems.js';
 import { capacityWarnings, groupConfig, resolveGroupNetwork, resolveSubnets } from './resolve-network.js';
@@ -77,6 +86,9 @@ export interface ResolveInput {
   /** Undefined when missing or invalid: checks against the run's length are skipped. */
   duration?: string | number;
   ipamd?: Record<string, EnvValue>;
+  /** The cluster-wide allocator (default ipamd) and Cilium's settings. */
+  allocator?: 'ipamd' | 'cilium-eni';
+  cilium?: CiliumInputT;
   subnets?: (SubnetItemInput | undefined)[];
   nodeGroups: (NodeGroupInput | undefined)[];
   workload: (WorkloadItemInput | undefined)[];
@@ -123,8 +135,36 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
       nodeGroups,
       workload,
       model,
+      ...(nodeGroups.some((g) => g.allocator === 'cilium-eni') ? { ciliumOperator: ciliumOperator(input.cilium) } : {}),
     },
     problems: extra,
+  };
+}
+
+/** A CiliumNode's spec.ipam: what the scenario gives over Cilium's defaults. */
+function ciliumNode(c: CiliumInputT): CiliumNodeSettings {
+  const d = CILIUM_NODE_DEFAULTS;
+  return {
+    preAllocate: c['pre-allocate'] ?? d.preAllocate,
+    minAllocate: c['min-allocate'] ?? d.minAllocate,
+    maxAllocate: c['max-allocate'] ?? d.maxAllocate,
+    maxAboveWatermark: c['max-above-watermark'] ?? d.maxAboveWatermark,
+  };
+}
+
+/** The operator's flags: what the scenario gives over Cilium's defaults. */
+function ciliumOperator(c: CiliumInputT | undefined): CiliumOperatorSettings {
+  const d = CILIUM_OPERATOR_DEFAULTS;
+  const ms = (v: string | number | undefined, dflt: number): number => (v === undefined ? dflt : dur(v));
+  return {
+    releaseExcessIps: c?.['aws-release-excess-ips'] ?? d.releaseExcessIps,
+    excessIpReleaseDelayMs: ms(c?.['excess-ip-release-delay'], d.excessIpReleaseDelayMs),
+    apiQps: c?.['limit-ipam-api-qps'] ?? d.apiQps,
+    apiBurst: c?.['limit-ipam-api-burst'] ?? d.apiBurst,
+    parallelWorkers: c?.['parallel-alloc-workers'] ?? d.parallelWorkers,
+    resyncIntervalMs: Math.max(1, ms(c?.['resync-interval'], d.resyncIntervalMs)),
+    nodeUpdateRateMs: ms(c?.['ipam-cilium-node-update-rate'], d.nodeUpdateRateMs),
+    queueIntervalMs: d.queueIntervalMs,
   };
 }
 
@@ -167,6 +207,9 @@ function resolveNodeGroups(
       pdFallback,
       subnet: net.subnet,
       ...(net.eniConfigSubnet !== undefined ? { eniConfigSubnet: net.eniConfigSubnet } : {}),
+      ...((g.allocator ?? input.allocator) === 'cilium-eni'
+        ? { allocator: 'cilium-eni' as const, cilium: ciliumNode({ ...input.cilium, ...g.cilium }) }
+        : {}),
     });
   });
   return nodeGroups;

@@ -9,6 +9,7 @@ import type { Ec2Params } from '../aws/ec2.js';
 import type { EnvValue, IpamdConfig } from '../ipam/config.js';
 import type { IpamdParams } from '../ipam/params.js';
 import type { KubeletParams } from '../kubelet/kubelet.js';
+import type { CiliumNodeSettings, CiliumOperatorSettings } from '../ipam/cilium.js';
 
 /** One node group, resolved. */
 export interface NodeGroupSpec {
@@ -29,6 +30,10 @@ export interface NodeGroupSpec {
   subnet: string;
   /** Custom networking: name of the ENIConfig subnet. */
   eniConfigSubnet?: string;
+  /** Set when another allocator than ipamd serves the group (its settings in {@link cilium}). */
+  allocator?: 'cilium-eni';
+  /** Cilium's CiliumNode spec.ipam for the group's nodes (cluster-wide block merged with the group's). */
+  cilium?: CiliumNodeSettings;
 }
 
 /** A single scripted pod event. */
@@ -94,4 +99,6 @@ export interface Scenario {
   nodeGroups: NodeGroupSpec[];
   workload: WorkloadSpec[];
   model: ModelParams;
+  /** Cilium's operator flags, when a node group runs cilium-eni. */
+  ciliumOperator?: CiliumOperatorSettings;
 }

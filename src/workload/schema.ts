@@ -55,6 +55,41 @@ export const EnvMap = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
   .meta({ description: 'aws-node container environment, as written in the DaemonSet.' });
 
+/** The allocator of a node group's pod addresses. */
+export const AllocatorName = z
+  .enum(['ipamd', 'cilium-eni'])
+  .meta({ description: "who allocates pod addresses: ipamd (the VPC CNI, default) or cilium-eni (Cilium's operator)" });
+
+const Count = z.number().int().nonnegative();
+
+/** Cilium's CiliumNode spec.ipam fields (Documentation/network/concepts/ipam/eni.rst). */
+export const CiliumNodeInput = z.strictObject({
+  'pre-allocate': Count.optional().meta({ description: 'free addresses to keep on each node (Cilium default 8)' }),
+  'min-allocate': Count.optional().meta({ description: 'addresses each node holds at least (0 = unset)' }),
+  'max-allocate': Count.optional().meta({ description: 'addresses each node holds at most (0 = unset)' }),
+  'max-above-watermark': Count.optional().meta({
+    description: 'extra addresses per allocation beyond the deficit (default 0)',
+  }),
+});
+
+/** Cilium's settings, cluster-wide: the node fields plus the operator's flags (cmdref/cilium-operator-aws.md). */
+export const CiliumInput = CiliumNodeInput.extend({
+  'aws-release-excess-ips': z.boolean().optional().meta({ description: 'release excess addresses (default false)' }),
+  'excess-ip-release-delay': Duration.optional().meta({ description: 'how long an address stays excess first (180s)' }),
+  'limit-ipam-api-qps': z.number().positive().optional().meta({ description: "operator's EC2 calls per second (4)" }),
+  'limit-ipam-api-burst': z.number().int().positive().optional().meta({ description: "operator's EC2 burst (20)" }),
+  'parallel-alloc-workers': z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'nodes maintained at once (50)' }),
+  'resync-interval': Duration.optional().meta({ description: "the operator's full resync (1m)" }),
+  'ipam-cilium-node-update-rate': Duration.optional().meta({
+    description: "least gap between an agent's CiliumNode updates (15s)",
+  }),
+});
+
 const DnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "workers"');
 
 export const NodeGroup = z.strictObject({
@@ -69,6 +104,8 @@ export const NodeGroup = z.strictObject({
     .optional()
     .meta({ description: 'workload pods that fit on a node by CPU/memory (scheduler only); default maxPods - 2' }),
   ipamd: EnvMap.optional(),
+  allocator: AllocatorName.optional(),
+  cilium: CiliumNodeInput.optional(),
   subnet: z
     .string()
     .optional()
@@ -264,6 +301,8 @@ export const ScenarioSchema = z
     seed: z.number().int().nonnegative().optional(),
     duration: Duration,
     ipamd: EnvMap.optional(),
+    allocator: AllocatorName.optional(),
+    cilium: CiliumInput.optional(),
     subnets: z.array(SubnetInput).optional().meta({ description: 'VPC subnets; default: one roomy 10.0.0.0/8' }),
     nodeGroups: z.array(NodeGroup).min(1),
     workload: z.array(WorkloadItem).default([]),
@@ -291,6 +330,7 @@ export type DistributionInputT = z.infer<typeof DistributionInput>;
 export type NodeGroupInput = z.infer<typeof NodeGroup>;
 export type WorkloadItemInput = z.infer<typeof WorkloadItem>;
 export type ModelInput = z.infer<typeof Model>;
+export type CiliumInputT = z.infer<typeof CiliumInput>;
 export type ReservationInput = z.infer<typeof Reservation>;
 /** A subnet as written, each reservation undefined where it failed the schema (already reported). */
 export type SubnetItemInput = Omit<z.infer<typeof SubnetInput>, 'reservations'> & {
