@@ -24,6 +24,13 @@ export function renderText(r: RunReport): string {
   out.push('');
   out.push('Settings');
   out.push(`  cluster ipamd env: ${env(r.settings.ipamd)}`);
+  const op = r.settings.ciliumOperator;
+  if (op)
+    out.push(
+      `  cilium operator: ${Object.entries(op)
+        .map(([k, v]) => `${k} ${String(v)}`)
+        .join(', ')}`,
+    );
   for (const g of r.nodeGroups) {
     const s = g.settings;
     const targets =
@@ -34,9 +41,16 @@ export function renderText(r: RunReport): string {
           : `WARM_IP_TARGET=${s.WARM_IP_TARGET} MINIMUM_IP_TARGET=${s.MINIMUM_IP_TARGET}`;
     const maxEni = (s.MAX_ENI as number) > 0 ? ` MAX_ENI=${s.MAX_ENI}` : '';
     const pd = g.prefixDelegation === 'on' ? ', /28 prefixes' : '';
-    out.push(
-      `  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets}${maxEni}, cooldown ${s.IP_COOLDOWN_PERIOD}s${pd})`,
-    );
+    if (g.allocator === 'cilium-eni')
+      out.push(
+        `  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, allocator cilium-eni (${Object.entries(s)
+          .map(([k, v]) => `${k} ${String(v)}`)
+          .join(', ')})`,
+      );
+    else
+      out.push(
+        `  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets}${maxEni}, cooldown ${s.IP_COOLDOWN_PERIOD}s${pd})`,
+      );
     const notes: string[] = [];
     if (g.prefixDelegation === 'fallback')
       notes.push(
@@ -119,6 +133,11 @@ export function renderText(r: RunReport): string {
   if (e.leakedEnis > 0) out.push(`  ${e.leakedEnis} ENIs could not be deleted (leaked)`);
   const errs = Object.entries(r.ec2.errors);
   if (errs.length) out.push(`  errors: ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const cop = r.ciliumOperator;
+  if (cop)
+    out.push(
+      `  cilium operator: ${cop.maintenances} maintenances; ${cop.rateLimitedCalls} calls waited for its client-side rate limit (longest ${d(cop.longestRateLimitWaitMs)})`,
+    );
   out.push('');
   out.push('Node groups');
   out.push(

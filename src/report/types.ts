@@ -66,8 +66,10 @@ export interface NodeGroupReport {
   subnet: string;
   /** Custom networking: the ENIConfig subnet. */
   eniConfigSubnet?: string;
-  /** Effective ipamd settings after ipamd's parsing. */
+  /** Effective ipamd settings after ipamd's parsing (Cilium's spec.ipam fields for a cilium-eni group). */
   settings: Record<string, number | boolean>;
+  /** Present when another allocator than ipamd serves the group. */
+  allocator?: 'cilium-eni';
   podsRunning: number;
   enis: number;
   ipsAttached: number;
@@ -119,6 +121,16 @@ export interface RunReport {
   settings: {
     ipamd: Record<string, string | number | boolean>;
     model: Record<string, string>;
+    /** Cilium's operator flags, when a node group runs cilium-eni. */
+    ciliumOperator?: Record<string, number | boolean>;
+  };
+  /** Cilium's operator, when a node group runs cilium-eni. */
+  ciliumOperator?: {
+    /** Maintenances run (one allocation or release action each). */
+    maintenances: number;
+    /** EC2 calls that waited for the operator's client-side rate limit, and the longest wait (ms). */
+    rateLimitedCalls: number;
+    longestRateLimitWaitMs: number;
   };
   pods: {
     requested: number;

@@ -156,7 +156,7 @@ export class Cluster implements NodeScaler, ClusterView {
     if (!policy || !op) return {};
     op.register(name, policy);
     client.gate = op.gate;
-    const config = { ...g.config, enablePrefixDelegation: false, ipCooldownMs: 0 };
+    const config = { ...g.config, enablePrefixDelegation: false, ipCooldownMs: 0, enableSubnetDiscovery: false };
     return { policy, central: op, config };
   }
 

@@ -7,6 +7,7 @@ import { summarise } from '../report/tally.js';
 import type { NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
 import { cidrToString } from '../aws/cidr.js';
 import type { Cluster, RunOptions } from './cluster.js';
+import type { CiliumNodeSettings, CiliumOperatorSettings } from '../ipam/cilium.js';
 
 /** Version of this tool and of the ipamd behaviour it models. */
 export const TOOL = { name: 'warmpool-sim', version: '0.1.0', models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
@@ -22,6 +23,29 @@ function sortedRecord(m: Map<string, number>, order?: readonly string[]): Record
 }
 
 /** The report of a finished run. */
+/** A cilium-eni group's CiliumNode spec.ipam fields, by their names. */
+function ciliumNodeFields(c: CiliumNodeSettings): Record<string, number | boolean> {
+  return {
+    'pre-allocate': c.preAllocate,
+    'min-allocate': c.minAllocate,
+    'max-allocate': c.maxAllocate,
+    'max-above-watermark': c.maxAboveWatermark,
+  };
+}
+
+/** Cilium's operator flags as the report shows them (their command-line names; durations in seconds). */
+function ciliumFlags(o: CiliumOperatorSettings): Record<string, number | boolean> {
+  return {
+    'aws-release-excess-ips': o.releaseExcessIps,
+    'excess-ip-release-delay': o.excessIpReleaseDelayMs / 1000,
+    'limit-ipam-api-qps': o.apiQps,
+    'limit-ipam-api-burst': o.apiBurst,
+    'parallel-alloc-workers': o.parallelWorkers,
+    'resync-interval': o.resyncIntervalMs / 1000,
+    'ipam-cilium-node-update-rate': o.nodeUpdateRateMs / 1000,
+  };
+}
+
 export function buildReport(c: Cluster): RunReport {
   const s = c.scenario;
   const end = c.sim.now;
@@ -94,6 +118,12 @@ export function buildReport(c: Cluster): RunReport {
         AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: cfg.customNetworking,
         ENABLE_POD_ENI: cfg.enablePodEni,
       },
+      ...(g.cilium
+        ? {
+            allocator: 'cilium-eni' as const,
+            settings: ciliumNodeFields(g.cilium),
+          }
+        : {}),
       podsRunning: gn.reduce((a, n) => a + n.podsRunning, 0),
       enis: gn.reduce((a, n) => a + n.enis.length, 0),
       ipsAttached: gm.attached.value,
@@ -149,7 +179,20 @@ export function buildReport(c: Cluster): RunReport {
     scenario: s.name,
     seed: c.seed,
     simulatedMs: end,
-    settings: { ipamd: { ...s.env }, model: modelSummary },
+    settings: {
+      ipamd: { ...s.env },
+      model: modelSummary,
+      ...(s.ciliumOperator ? { ciliumOperator: ciliumFlags(s.ciliumOperator) } : {}),
+    },
+    ...(c.ciliumOperator
+      ? {
+          ciliumOperator: {
+            maintenances: c.ciliumOperator.maintenances,
+            rateLimitedCalls: c.ciliumOperator.limiter.waited,
+            longestRateLimitWaitMs: c.ciliumOperator.limiter.longestWaitMs,
+          },
+        }
+      : {}),
     pods: {
       requested: m.requested,
       started: m.started,
