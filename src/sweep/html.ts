@@ -44,6 +44,9 @@ function labeller(summary: readonly SweepSummaryRow[]): (s: SweepSummaryRow) => 
 }
 
 function scatterSpec(summary: readonly SweepSummaryRow[], front: boolean[]): TopLevelSpec {
+  // Allocators swept against each other are series: one point shape each.
+  const allocator = (s: SweepSummaryRow): string => String(s.settings.allocator ?? 'ipamd');
+  const bySeries = new Set(summary.map(allocator)).size > 1;
   const pts = summary.map((s, i) => ({
     idle: round(s.idleMean.mean),
     p99: round(s.p99.mean / 1000, 3),
@@ -52,6 +55,7 @@ function scatterSpec(summary: readonly SweepSummaryRow[], front: boolean[]): Top
     kind: front[i] ? 'Pareto front' : 'dominated',
     // Point numbers, not settings: long labels of neighbouring points overprint; the table spells them out.
     label: `#${s.point}`,
+    ...(bySeries ? { allocator: allocator(s) } : {}),
   }));
   const frontPts = pts.filter((p) => p.kind === 'Pareto front').sort((a, b) => a.idle - b.idle || a.p99 - b.p99);
   const x = {
@@ -92,6 +96,7 @@ function scatterSpec(summary: readonly SweepSummaryRow[], front: boolean[]): Top
           title: null,
           scale: { domain: ['Pareto front', 'dominated'], range: ['#e45756', '#9aa5b1'] },
         },
+        ...(bySeries ? { shape: { field: 'allocator', type: 'nominal', title: 'allocator' } } : {}),
       },
     },
   );

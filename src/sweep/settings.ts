@@ -23,7 +23,17 @@ export interface Setting {
 export type SettingTarget = { kind: 'env'; name: string } | { kind: 'path'; path: (string | number)[] };
 
 /** Top-level scenario fields a path may start with (`seed` is excluded: seeds are the sweep's business). */
-export const SETTABLE_FIELDS = ['name', 'description', 'duration', 'ipamd', 'nodeGroups', 'workload', 'model'];
+export const SETTABLE_FIELDS = [
+  'name',
+  'description',
+  'duration',
+  'ipamd',
+  'allocator',
+  'cilium',
+  'nodeGroups',
+  'workload',
+  'model',
+];
 
 const SEGMENT = /^(?:\.?([A-Za-z_$][\w$-]*)|\[(\d+)\])/;
 
@@ -128,7 +138,17 @@ export function applySetting(
 ): { written: string[] } | { error: string } {
   if (target.kind === 'path') {
     const error = writePath(raw, target.path, value);
-    return error ? { error } : { written: [formatPath(target.path)] };
+    if (error) return { error };
+    const written = [formatPath(target.path)];
+    // The cluster-wide allocator also replaces every node group's own choice, as an ipamd variable does.
+    if (target.path.length === 1 && target.path[0] === 'allocator' && Array.isArray(raw.nodeGroups))
+      raw.nodeGroups.forEach((g, i) => {
+        if (isObject(g) && Object.hasOwn(g, 'allocator')) {
+          g.allocator = value;
+          written.push(formatPath(['nodeGroups', i, 'allocator']));
+        }
+      });
+    return { written };
   }
   const error = writePath(raw, ['ipamd', target.name], value);
   if (error) return { error };
