@@ -41,9 +41,11 @@ export function renderText(r: RunReport): string {
           : `WARM_IP_TARGET=${s.WARM_IP_TARGET} MINIMUM_IP_TARGET=${s.MINIMUM_IP_TARGET}`;
     const maxEni = (s.MAX_ENI as number) > 0 ? ` MAX_ENI=${s.MAX_ENI}` : '';
     const pd = g.prefixDelegation === 'on' ? ', /28 prefixes' : '';
-    if (g.allocator === 'cilium-eni')
+    if (g.allocator !== undefined)
       out.push(
-        `  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, allocator cilium-eni (${Object.entries(s)
+        `  ${g.name}: ${g.nodes} x ${g.instanceType}, maxPods ${g.maxPods}, allocator ${g.allocator} (${Object.entries(
+          s,
+        )
           .map(([k, v]) => `${k} ${String(v)}`)
           .join(', ')})`,
       );

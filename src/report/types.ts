@@ -69,7 +69,7 @@ export interface NodeGroupReport {
   /** Effective ipamd settings after ipamd's parsing (Cilium's spec.ipam fields for a cilium-eni group). */
   settings: Record<string, number | boolean>;
   /** Present when another allocator than ipamd serves the group. */
-  allocator?: 'cilium-eni';
+  allocator?: 'cilium-eni' | 'azure-cns-batch';
   podsRunning: number;
   enis: number;
   ipsAttached: number;

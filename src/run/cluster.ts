@@ -12,6 +12,7 @@ import { Subnet } from '../aws/subnet.js';
 import { Ipamd } from '../ipam/ipamd.js';
 import type { IpamdParams } from '../ipam/params.js';
 import { CiliumPolicy } from '../ipam/cilium.js';
+import { AzureBatchPolicy } from '../ipam/azure-batch.js';
 import { CiliumOperator } from '../ipam/cilium-operator.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NodeRuntime } from '../kubelet/node.js';
@@ -151,6 +152,7 @@ export class Cluster implements NodeScaler, ClusterView {
    * front of the node's EC2 calls. Nothing for ipamd.
    */
   private centralFor(g: NodeGroupSpec, name: string, client: Ec2Client) {
+    if (g.azure) return { policy: new AzureBatchPolicy(g.azure) };
     const policy = this.ciliumPolicies.get(g.name);
     const op = this.ciliumOperator;
     if (!policy || !op) return {};

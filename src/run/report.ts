@@ -8,6 +8,7 @@ import type { NodeReport, RunData, RunReport, SubnetReport } from '../report/typ
 import { cidrToString } from '../aws/cidr.js';
 import type { Cluster, RunOptions } from './cluster.js';
 import type { CiliumNodeSettings, CiliumOperatorSettings } from '../ipam/cilium.js';
+import type { AzureBatchSettings } from '../ipam/azure-batch.js';
 
 /** Version of this tool and of the ipamd behaviour it models. */
 export const TOOL = { name: 'warmpool-sim', version: '0.1.0', models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
@@ -30,6 +31,16 @@ function ciliumNodeFields(c: CiliumNodeSettings): Record<string, number | boolea
     'min-allocate': c.minAllocate,
     'max-allocate': c.maxAllocate,
     'max-above-watermark': c.maxAboveWatermark,
+  };
+}
+
+/** The azure-cns-batch what-if's scaler, by its names. */
+function azureFields(a: AzureBatchSettings): Record<string, number | boolean> {
+  return {
+    'batch-size': a.batchSize,
+    'request-threshold-percent': a.requestThresholdPercent,
+    'release-threshold-percent': a.releaseThresholdPercent,
+    'max-ip-count': a.maxIpCount,
   };
 }
 
@@ -124,6 +135,7 @@ export function buildReport(c: Cluster): RunReport {
             settings: ciliumNodeFields(g.cilium),
           }
         : {}),
+      ...(g.azure ? { allocator: 'azure-cns-batch' as const, settings: azureFields(g.azure) } : {}),
       podsRunning: gn.reduce((a, n) => a + n.podsRunning, 0),
       enis: gn.reduce((a, n) => a + n.enis.length, 0),
       ipsAttached: gm.attached.value,

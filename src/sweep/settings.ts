@@ -30,6 +30,7 @@ export const SETTABLE_FIELDS = [
   'ipamd',
   'allocator',
   'cilium',
+  'azure',
   'nodeGroups',
   'workload',
   'model',

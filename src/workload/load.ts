@@ -349,6 +349,7 @@ function checkPieces(raw: Record<string, unknown>, c: Checker): ResolveInput {
     ...(top?.ipamd !== undefined ? { ipamd: top.ipamd } : {}),
     ...(top?.allocator !== undefined ? { allocator: top.allocator } : {}),
     ...(top?.cilium !== undefined ? { cilium: top.cilium } : {}),
+    ...(top?.azure !== undefined ? { azure: top.azure } : {}),
     ...(subnets !== undefined ? { subnets } : {}),
     nodeGroups: list(raw.nodeGroups).map((g, i) => c.check(NodeGroup, g, ['nodeGroups', i])),
     workload: list(raw.workload).map((w, i) => c.check(WorkloadItem, w, ['workload', i])),

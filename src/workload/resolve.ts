@@ -15,7 +15,9 @@ import { defaultKubeletParams } from '../kubelet/kubelet.js';
 import type { SubnetSpec } from '../aws/subnet.js';
 import { CILIUM_NODE_DEFAULTS, CILIUM_OPERATOR_DEFAULTS, type CiliumNodeSettings } from '../ipam/cilium.js';
 import type { CiliumOperatorSettings } from '../ipam/cilium.js';
+import { AZURE_BATCH_DEFAULTS, type AzureBatchSettings } from '../ipam/azure-batch.js';
 import type {
+  AzureInputT,
   CiliumInputT,
   DistributionInputT,
   ModelInput,
@@ -87,8 +89,9 @@ export interface ResolveInput {
   duration?: string | number;
   ipamd?: Record<string, EnvValue>;
   /** The cluster-wide allocator (default ipamd) and Cilium's settings. */
-  allocator?: 'ipamd' | 'cilium-eni';
+  allocator?: 'ipamd' | 'cilium-eni' | 'azure-cns-batch';
   cilium?: CiliumInputT;
+  azure?: AzureInputT;
   subnets?: (SubnetItemInput | undefined)[];
   nodeGroups: (NodeGroupInput | undefined)[];
   workload: (WorkloadItemInput | undefined)[];
@@ -152,6 +155,17 @@ function ciliumNode(c: CiliumInputT): CiliumNodeSettings {
   };
 }
 
+/** The azure-cns-batch what-if's scaler: what the scenario gives over AKS's defaults. */
+function azureScaler(a: AzureInputT): AzureBatchSettings {
+  const d = AZURE_BATCH_DEFAULTS;
+  return {
+    batchSize: a['batch-size'] ?? d.batchSize,
+    requestThresholdPercent: a['request-threshold-percent'] ?? d.requestThresholdPercent,
+    releaseThresholdPercent: a['release-threshold-percent'] ?? d.releaseThresholdPercent,
+    maxIpCount: a['max-ip-count'] ?? d.maxIpCount,
+  };
+}
+
 /** The operator's flags: what the scenario gives over Cilium's defaults. */
 function ciliumOperator(c: CiliumInputT | undefined): CiliumOperatorSettings {
   const d = CILIUM_OPERATOR_DEFAULTS;
@@ -209,6 +223,9 @@ function resolveNodeGroups(
       ...(net.eniConfigSubnet !== undefined ? { eniConfigSubnet: net.eniConfigSubnet } : {}),
       ...((g.allocator ?? input.allocator) === 'cilium-eni'
         ? { allocator: 'cilium-eni' as const, cilium: ciliumNode({ ...input.cilium, ...g.cilium }) }
+        : {}),
+      ...((g.allocator ?? input.allocator) === 'azure-cns-batch'
+        ? { allocator: 'azure-cns-batch' as const, azure: azureScaler({ ...input.azure, ...g.azure }) }
         : {}),
     });
   });

@@ -10,6 +10,7 @@ import type { EnvValue, IpamdConfig } from '../ipam/config.js';
 import type { IpamdParams } from '../ipam/params.js';
 import type { KubeletParams } from '../kubelet/kubelet.js';
 import type { CiliumNodeSettings, CiliumOperatorSettings } from '../ipam/cilium.js';
+import type { AzureBatchSettings } from '../ipam/azure-batch.js';
 
 /** One node group, resolved. */
 export interface NodeGroupSpec {
@@ -31,9 +32,11 @@ export interface NodeGroupSpec {
   /** Custom networking: name of the ENIConfig subnet. */
   eniConfigSubnet?: string;
   /** Set when another allocator than ipamd serves the group (its settings in {@link cilium}). */
-  allocator?: 'cilium-eni';
+  allocator?: 'cilium-eni' | 'azure-cns-batch';
   /** Cilium's CiliumNode spec.ipam for the group's nodes (cluster-wide block merged with the group's). */
   cilium?: CiliumNodeSettings;
+  /** The azure-cns-batch what-if's scaler (cluster-wide block merged with the group's). */
+  azure?: AzureBatchSettings;
 }
 
 /** A single scripted pod event. */

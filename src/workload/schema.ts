@@ -56,9 +56,18 @@ export const EnvMap = z
   .meta({ description: 'aws-node container environment, as written in the DaemonSet.' });
 
 /** The allocator of a node group's pod addresses. */
-export const AllocatorName = z
-  .enum(['ipamd', 'cilium-eni'])
-  .meta({ description: "who allocates pod addresses: ipamd (the VPC CNI, default) or cilium-eni (Cilium's operator)" });
+export const AllocatorName = z.enum(['ipamd', 'cilium-eni', 'azure-cns-batch']).meta({
+  description:
+    "who allocates pod addresses: ipamd (the VPC CNI, default), cilium-eni (Cilium's operator) or azure-cns-batch (a what-if: Azure CNS's batch law on ipamd's mechanics)",
+});
+
+/** Azure CNS's NodeNetworkConfig scaler, for the azure-cns-batch what-if. */
+export const AzureInput = z.strictObject({
+  'batch-size': z.number().int().positive().optional().meta({ description: 'addresses per batch (16)' }),
+  'request-threshold-percent': z.number().int().nonnegative().optional().meta({ description: 'grow below (50)' }),
+  'release-threshold-percent': z.number().int().positive().optional().meta({ description: 'shrink above (150)' }),
+  'max-ip-count': z.number().int().positive().optional().meta({ description: 'most addresses a node holds (250)' }),
+});
 
 const Count = z.number().int().nonnegative();
 
@@ -106,6 +115,7 @@ export const NodeGroup = z.strictObject({
   ipamd: EnvMap.optional(),
   allocator: AllocatorName.optional(),
   cilium: CiliumNodeInput.optional(),
+  azure: AzureInput.optional(),
   subnet: z
     .string()
     .optional()
@@ -303,6 +313,7 @@ export const ScenarioSchema = z
     ipamd: EnvMap.optional(),
     allocator: AllocatorName.optional(),
     cilium: CiliumInput.optional(),
+    azure: AzureInput.optional(),
     subnets: z.array(SubnetInput).optional().meta({ description: 'VPC subnets; default: one roomy 10.0.0.0/8' }),
     nodeGroups: z.array(NodeGroup).min(1),
     workload: z.array(WorkloadItem).default([]),
@@ -331,6 +342,7 @@ export type NodeGroupInput = z.infer<typeof NodeGroup>;
 export type WorkloadItemInput = z.infer<typeof WorkloadItem>;
 export type ModelInput = z.infer<typeof Model>;
 export type CiliumInputT = z.infer<typeof CiliumInput>;
+export type AzureInputT = z.infer<typeof AzureInput>;
 export type ReservationInput = z.infer<typeof Reservation>;
 /** A subnet as written, each reservation undefined where it failed the schema (already reported). */
 export type SubnetItemInput = Omit<z.infer<typeof SubnetInput>, 'reservations'> & {
