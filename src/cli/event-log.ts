@@ -9,7 +9,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { EventSink } from '../report/metrics.js';
 import { planOutput, type OutputOptions } from './io.js';
-import { jsonLine } from './event-lines.js';
+import { jsonLine, takeNonAscii } from './event-lines.js';
 import { GzipWriter } from './gzip-worker.js';
 import type { EventFilter } from './event-filter.js';
 
@@ -48,7 +48,8 @@ export function openEventLog(path: string, opts: OutputOptions, filter?: EventFi
   const gzip = fd !== undefined && isGzipPath(path) ? new GzipWriter(fd, path) : undefined;
   let chunk = Buffer.allocUnsafeSlow(CHUNK);
   let used = 0;
-  // Lines are joined into a string of up to BATCH characters, encoded into the chunk in one call.
+  // Lines are joined into a string of up to BATCH characters, encoded into the chunk in one call (byte for byte,
+  // latin1, when every line of the batch is ASCII; else UTF-8).
   let batch = '';
   const emit = (buf: Buffer, end: number): void => {
     if (gzip) gzip.write(buf.subarray(0, end));
@@ -68,9 +69,10 @@ export function openEventLog(path: string, opts: OutputOptions, filter?: EventFi
       // A UTF-16 code unit takes at most 3 bytes of UTF-8.
       if (used + 3 * batch.length > CHUNK) flushChunk();
       if (3 * batch.length > CHUNK) {
+        takeNonAscii();
         const big = Buffer.from(batch, 'utf8');
         emit(big, big.length);
-      } else used += chunk.write(batch, used);
+      } else used += chunk.write(batch, used, takeNonAscii() ? 'utf8' : 'latin1');
       batch = '';
     }
   };

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { cli, tempDir } from '../cli/helpers.js';
 import { jsonLine } from '../../src/cli/event-lines.js';
+import { openEventLog } from '../../src/cli/event-log.js';
 import { EVENT_KINDS, kindOf, parseEventFilters } from '../../src/cli/event-filter.js';
 import { isOwnOutput } from '../../src/cli/own-formats.js';
 
@@ -45,6 +46,45 @@ describe('event log lines', () => {
       fc.property(fc.dictionary(fc.string({ unit: 'binary' }), value), (record) => {
         expect(jsonLine(record)).toBe(JSON.stringify(record));
       }),
+    );
+  });
+});
+
+describe('the event log writer', () => {
+  it('writes every line as JSON.stringify gives it, in UTF-8, ASCII or not, plain or gzip, in chunks', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string(),
+      fc.constantFrom('ü', '日本', 'a"ü', 'x'.repeat(400_000)),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ t: fc.nat(), type: fc.constant('pod'), pod: text, ips: fc.array(text, { maxLength: 2 }) }),
+          {
+            maxLength: 40,
+          },
+        ),
+        fc.array(fc.record({ t: fc.nat(), type: fc.constant('pod'), pod: fc.constant('web-1') }), { maxLength: 3000 }),
+        (odd, many) => {
+          const dir = tempDir();
+          const recs: Rec[] = [...many.slice(0, 1500), ...odd, ...many.slice(1500)];
+          const want =
+            [{ type: 'header', tool: 'warmpool-sim', format: 'events/v1' }, ...recs]
+              .map((r) => JSON.stringify(r))
+              .join('\n') + '\n';
+          for (const name of ['e.jsonl', 'e.jsonl.gz']) {
+            const log = openEventLog(join(dir, name), {});
+            for (const r of recs) log.write(r);
+            log.close();
+            const bytes = readFileSync(join(dir, name));
+            expect((name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')).toBe(
+              Buffer.from(want, 'utf8').toString('utf8'),
+            );
+          }
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });
