@@ -205,6 +205,23 @@ describe('--events-filter', () => {
     expect(r.stderr).toContain('--events-filter chooses what --events writes');
   });
 
+  it('keeps a record exactly when its kind is one of those named', () => {
+    const sample = records(readFileSync('test/golden/default.events.jsonl', 'utf8'));
+    fc.assert(
+      fc.property(fc.subarray([...EVENT_KINDS, 'pod', 'node', 'ipamd', 'ec2'], { minLength: 1 }), (kinds) => {
+        const keep = parseEventFilters([`kind=${kinds.join(',')}`])!;
+        for (const k of EVENT_KINDS) {
+          const [type, sub] = k.startsWith('ec2') ? [k, undefined] : [k.split('-')[0], k.slice(k.indexOf('-') + 1)];
+          const r: Rec = { type, ...(sub === undefined ? {} : type === 'ipamd' ? { action: sub } : { event: sub }) };
+          expect(kindOf(r)).toBe(k);
+          expect(keep(r)).toBe(kinds.some((v) => k === v || k.startsWith(`${v}-`)));
+        }
+        for (const r of sample)
+          expect(keep(r)).toBe(kinds.some((v) => kindOf(r) === v || kindOf(r).startsWith(`${v}-`)));
+      }),
+    );
+  });
+
   it('matches families and wildcards as documented', () => {
     const keep = parseEventFilters(['kind=node', 'node=pool-*'])!;
     expect(keep({ type: 'node', event: 'joined', node: 'pool-3' })).toBe(true);
