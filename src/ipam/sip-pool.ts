@@ -180,12 +180,16 @@ export class SipPool implements Datastore {
   }
 
   takeFreeable(eni: DsEni, most: number, rng: Rng): TakenCidrs | undefined {
-    const freeable = [...this.freshOf(eni), ...this.releasedOf(eni)];
+    const released = this.releasedOf(eni);
+    const freeable = [...this.freshOf(eni), ...released];
     const k = Math.min(most, freeable.length);
     if (k === 0) return undefined;
+    const times = this.releaseTimes(eni);
+    const when = new Map(released.map((a, i) => [a, times[i]]));
     const chosen = shuffled(freeable, rng).slice(0, k);
     this.removeAddresses(eni, chosen);
-    return { cidrs: chosen.map((a) => a.ip), addrs: chosen, prefixes: undefined };
+    const releasedAt = chosen.map((a) => when.get(a) ?? -Infinity);
+    return { cidrs: chosen.map((a) => a.ip), addrs: chosen, prefixes: undefined, releasedAt };
   }
 
   /** Removes free addresses from an ENI (DECREASE). Throws if one is assigned. */
