@@ -35,6 +35,8 @@ function scaleRun(nodes, mode, hours) {
     mode,
     hours,
     simMs: Math.round(simMs),
+    // CPU time of the whole process (user + system): less swayed by other processes than wall time.
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
     podEvents: report.pods.requested + report.pods.deleted,
     simEvents: cluster.sim.eventsProcessed,
     ec2Calls: report.ec2.total,

@@ -25,6 +25,9 @@ export function deletableEnis(
   now: number,
   minEniLifetimeMs: number,
 ): { found: DsEni[]; wakeAt: number } {
+  // Only a secondary ENI without pods can be freed, now or later (see below); the datastore tells whether there is
+  // one without reading its ENIs.
+  if (!ds.hasFreeableEni()) return { found: [], wakeAt: Infinity };
   const found: DsEni[] = [];
   let wakeAt = Infinity;
   for (const e of ds.enis) {

@@ -155,6 +155,8 @@ export class Ipamd {
     lastDecreaseAt: number;
   };
   private readonly core: IpamdCore;
+  /** The pass event's handler (one function for every pass this ipamd schedules). */
+  private readonly passHandler: () => void;
 
   constructor(o: IpamdOptions) {
     const { config, instance } = o;
@@ -236,6 +238,7 @@ export class Ipamd {
       added: () => this.noteTarget(),
       leaked: () => void this.leakedEnis++,
     };
+    this.passHandler = () => this.pass();
   }
 
   /**
@@ -464,7 +467,7 @@ export class Ipamd {
       this.passEvent.cancelled = true;
       this.passEvent = undefined;
     }
-    if (at !== Infinity) this.passEvent = this.sim.at(at, this.passPriority, () => this.pass(), undefined);
+    if (at !== Infinity) this.passEvent = this.sim.at(at, this.passPriority, this.passHandler, undefined);
     this.syncQuiet();
   }
 
