@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { SCALE_MODES } from './bench-scale-scenario.mjs';
+import { DEFAULT_MODES, SCALE_MODES } from './bench-scale-scenario.mjs';
 
 const grouped = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
@@ -60,7 +60,7 @@ function cell(x, timeoutS) {
 /** The scale table; returns the exit code. */
 export function scaleTable(args) {
   const nodes = flag(args, '--nodes', nodeList, [300, 1000, 3000]);
-  const modes = flag(args, '--modes', modeList, Object.keys(SCALE_MODES));
+  const modes = flag(args, '--modes', modeList, DEFAULT_MODES);
   const hours = flag(args, '--hours', positive, 24);
   const timeoutS = flag(args, '--timeout', positive, 600);
   const out = (s) => process.stdout.write(s + '\n');
