@@ -6,7 +6,7 @@
 import { sample } from '../engine/distribution.js';
 import type { Rng } from '../engine/random.js';
 import type { Ec2, EniRecord } from './ec2.js';
-import type { Ec2Result } from './api.js';
+import type { Ec2ApiName, Ec2Result } from './api.js';
 import type { Streams } from '../engine/random.js';
 import type { Subnet } from './subnet.js';
 import { PREFIX_SIZE } from './cidr.js';
@@ -39,6 +39,25 @@ export class Ec2Client {
   /** A client for one node in `subnet` (its primary ENI's), with its own latency stream. */
   static open(ec2: Ec2, node: string, streams: Streams, subnet: Subnet): Ec2Client {
     return new Ec2Client(ec2, node, streams.stream(`ec2/${node}/latency`), subnet);
+  }
+
+  /**
+   * A client-side rate limit in front of the account's buckets (Cilium's operator: --limit-ipam-api-qps/-burst):
+   * every call waits for `gate` to let it go. None for ipamd.
+   */
+  gate: ((go: () => void) => void) | undefined = undefined;
+
+  /** One EC2 call, through the {@link gate} when there is one. */
+  private request<T>(
+    api: Ec2ApiName,
+    node: string,
+    rng: Rng,
+    effect: () => Ec2Result<T>,
+    done: (r: Ec2Result<T>) => void,
+  ): void {
+    const gate = this.gate;
+    if (gate === undefined) this.ec2.request(api, node, rng, effect, done);
+    else gate(() => this.ec2.request(api, node, rng, effect, done));
   }
 
   /** An error a subnet caused: counted against the subnet as well as the call. */
@@ -78,7 +97,7 @@ export class Ec2Client {
    */
   describeSubnets(done: (r: Ec2Result<Subnet[]>) => void): void {
     const own = this.subnet;
-    this.ec2.request(
+    this.request(
       'DescribeSubnets',
       this.node,
       this.rng,
@@ -137,15 +156,15 @@ export class Ec2Client {
   }
 
   describeInstances(done: (r: Ec2Result<null>) => void): void {
-    this.ec2.request('DescribeInstances', this.node, this.rng, () => ok(null), done);
+    this.request('DescribeInstances', this.node, this.rng, () => ok(null), done);
   }
 
   describeNetworkInterfaces(done: (r: Ec2Result<null>) => void): void {
-    this.ec2.request('DescribeNetworkInterfaces', this.node, this.rng, () => ok(null), done);
+    this.request('DescribeNetworkInterfaces', this.node, this.rng, () => ok(null), done);
   }
 
   modifyNetworkInterfaceAttribute(done: (r: Ec2Result<null>) => void): void {
-    this.ec2.request('ModifyNetworkInterfaceAttribute', this.node, this.rng, () => ok(null), done);
+    this.request('ModifyNetworkInterfaceAttribute', this.node, this.rng, () => ok(null), done);
   }
 
   /**
@@ -159,7 +178,7 @@ export class Ec2Client {
     done: (r: Ec2Result<EniRecord>) => void,
   ): void {
     const ec2 = this.ec2;
-    ec2.request(
+    this.request(
       'CreateNetworkInterface',
       this.node,
       this.rng,
@@ -194,7 +213,7 @@ export class Ec2Client {
 
   /** AttachNetworkInterface at the lowest free device index; sets the time the ENI becomes visible in IMDS. */
   attachNetworkInterface(eni: EniRecord, visibleDelayRng: Rng, done: (r: Ec2Result<EniRecord>) => void): void {
-    this.ec2.request(
+    this.request(
       'AttachNetworkInterface',
       this.node,
       this.rng,
@@ -214,7 +233,7 @@ export class Ec2Client {
   /** AssignPrivateIpAddresses with SecondaryPrivateIpAddressCount = count: the new addresses. */
   assignPrivateIpAddresses(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
     const ec2 = this.ec2;
-    ec2.request(
+    this.request(
       'AssignPrivateIpAddresses',
       this.node,
       this.rng,
@@ -232,7 +251,7 @@ export class Ec2Client {
   /** AssignPrivateIpAddresses with Ipv4PrefixCount = count: the new prefixes' first addresses. */
   assignIpv4Prefixes(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
     const ec2 = this.ec2;
-    ec2.request(
+    this.request(
       'AssignPrivateIpAddresses',
       this.node,
       this.rng,
@@ -255,7 +274,7 @@ export class Ec2Client {
     done: (r: Ec2Result<null>) => void,
   ): void {
     const ec2 = this.ec2;
-    ec2.request(
+    this.request(
       'UnassignPrivateIpAddresses',
       this.node,
       this.rng,
@@ -276,7 +295,7 @@ export class Ec2Client {
   }
 
   detachNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
-    this.ec2.request(
+    this.request(
       'DetachNetworkInterface',
       this.node,
       this.rng,
@@ -290,8 +309,7 @@ export class Ec2Client {
 
   /** DeleteNetworkInterface: its primary and secondary addresses and its prefixes go back to the subnet. */
   deleteNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
-    const ec2 = this.ec2;
-    ec2.request(
+    this.request(
       'DeleteNetworkInterface',
       this.node,
       this.rng,

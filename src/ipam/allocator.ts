@@ -81,3 +81,24 @@ export interface AllocationPolicy {
   /** Whether the pool has nothing left to grow (for the report's "pool at target" time). */
   satisfied(node: NodeView): boolean;
 }
+
+/** One node as a central decider (an operator deciding for every node) drives it. */
+export interface CentralNode {
+  readonly name: string;
+  /** The node's place among all nodes (breaks ties in the operator's queue). */
+  readonly index: number;
+  /** The node's pool as it is now. */
+  view(): NodeView;
+  /** Runs one maintenance (the policy's 'pass' step and what follows) through the node's mechanics, then `end`. */
+  maintain(end: () => void): void;
+}
+
+/**
+ * Where the decision is placed when it is not ipamd's loop on each node: the node joins (its agent started; `ready`
+ * once its pool has an address), pokes on every pool change (the agent's CiliumNode update) and leaves when drained.
+ */
+export interface CentralPlacement {
+  join(node: CentralNode, ready: () => void): void;
+  poke(node: CentralNode): void;
+  leave(node: CentralNode): void;
+}

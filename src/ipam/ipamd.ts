@@ -21,7 +21,7 @@ import type { EniRecord } from '../aws/ec2.js';
 import { isInsufficient, type Ec2Client } from '../aws/ec2-client.js';
 import type { Subnet } from '../aws/subnet.js';
 import { supportsPrefixDelegation, type InstanceType } from '../aws/instance-types.js';
-import type { AllocationPolicy, Intent, NodeView, Step } from './allocator.js';
+import type { AllocationPolicy, CentralNode, CentralPlacement, Intent, NodeView, Step } from './allocator.js';
 import type { AddressHandle, CniPod, PodAddress } from './cni.js';
 import { PREFIX_SIZE, type Addr, type Datastore } from './datastore.js';
 import type { IpamdConfig } from './config.js';
@@ -71,6 +71,8 @@ export interface IpamdOptions {
   network?: NodeNetwork;
   /** The allocation policy; default ipamd's own for `config`. */
   policy?: AllocationPolicy;
+  /** A central decider (Cilium's operator) in place of this node's pool loop; none for ipamd. */
+  central?: CentralPlacement;
 }
 
 /** ipamd on one node. */
@@ -157,6 +159,9 @@ export class Ipamd {
   private readonly core: IpamdCore;
   /** The pass event's handler (one function for every pass this ipamd schedules). */
   private readonly passHandler: () => void;
+  /** The central decider, when the decision is not this node's loop (see {@link IpamdOptions.central}). */
+  private readonly central: CentralPlacement | undefined;
+  private readonly centralNode: CentralNode;
 
   constructor(o: IpamdOptions) {
     const { config, instance } = o;
@@ -239,6 +244,13 @@ export class Ipamd {
       leaked: () => void this.leakedEnis++,
     };
     this.passHandler = () => this.pass();
+    this.central = o.central;
+    this.centralNode = {
+      name: o.node,
+      index: o.nodeIndex,
+      view: () => this.fresh(),
+      maintain: (end) => this.maintain(end),
+    };
   }
 
   /**
@@ -271,6 +283,7 @@ export class Ipamd {
    * empty. The node stays NotReady meanwhile.
    */
   private nodeInit(): void {
+    if (this.central) return this.centralInit(this.central);
     this.busy = true;
     if (this.config.enableIpv6) return this.ipv6Init();
     this.initError = undefined;
@@ -323,6 +336,35 @@ export class Ipamd {
     if (this.passEvent) this.passEvent.cancelled = true;
     this.passEvent = undefined;
     this.syncQuiet();
+    this.central?.leave(this.centralNode);
+  }
+
+  // ---- a central decider (Cilium's operator) in place of the pool loop ----
+
+  /**
+   * The agent starts and the operator takes the node on; the node turns Ready once its pool holds an address (the
+   * agent waits for the CiliumNode's pool before it writes the CNI configuration).
+   */
+  private centralInit(central: CentralPlacement): void {
+    central.join(this.centralNode, () => {
+      if (this.stopped || this.ready) return;
+      this.ready = true;
+      this.anchor = this.sim.now;
+      this.noteTarget();
+      this.onReady(this.sim.now);
+    });
+  }
+
+  /** One maintenance the central decider runs: the policy's 'pass' and what follows, then `end`. */
+  private maintain(end: () => void): void {
+    if (this.stopped) return end();
+    this.passes++;
+    this.scaledDown = false;
+    this.view.passStart = this.snapshot(this.blankSnapshot());
+    this.step(this.ask({ at: 'pass' }), false, () => {
+      if (this.scaledDown) this.view.lastDecreaseAt = this.sim.now;
+      end();
+    });
   }
 
   /**
@@ -394,6 +436,10 @@ export class Ipamd {
 
   /** Re-evaluates the schedule after a pod changed the pool. */
   private wake(): void {
+    if (this.central) {
+      if (!this.stopped) this.central.poke(this.centralNode);
+      return;
+    }
     if (!(this.lazy && this.ready && !this.busy && !this.stopped)) return;
     // The quiet band: with no pass queued and the pool's total unchanged, an assigned count the band holds is one
     // where a pass would neither grow, shrink nor try to free an ENI, whatever the time: nextLook would say

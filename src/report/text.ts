@@ -69,10 +69,24 @@ function nodesText(g: NodeGroupReport): string {
 /** The settings: cluster env, one line per node group, the kubelet and EC2 model in brief. */
 function settingsSection(r: RunReport): string[] {
   const out = ['Settings', `  cluster ipamd env: ${env(r.settings.ipamd)}`];
+  const op = r.settings.ciliumOperator;
+  if (op)
+    out.push(
+      `  cilium operator: ${Object.entries(op)
+        .map(([k, v]) => `${k} ${String(v)}`)
+        .join(', ')}`,
+    );
   for (const g of r.nodeGroups) {
     const s = g.settings;
     const maxEni = Number(s.MAX_ENI) > 0 ? ` MAX_ENI=${String(s.MAX_ENI)}` : '';
     const pd = g.prefixDelegation === 'on' ? ', /28 prefixes' : '';
+    if (g.allocator !== undefined) {
+      const fields = Object.entries(s).map(([k, v]) => `${k} ${String(v)}`);
+      out.push(
+        `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, allocator ${g.allocator} (${fields.join(', ')})`,
+      );
+      continue;
+    }
     if (g.mode === 'ipv6-prefix') {
       out.push(
         `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, IPv6: one /80 prefix per node at start, no warm pool; pods limited by maxPods (IPv4 warm targets ignored)`,
@@ -194,6 +208,11 @@ function ec2Section(r: RunReport): string[] {
   if (e.leakedEnis > 0) out.push(`  ${e.leakedEnis} ENIs could not be deleted (leaked)`);
   const errs = Object.entries(e.errors);
   if (errs.length) out.push(`  errors: ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const cop = r.ciliumOperator;
+  if (cop)
+    out.push(
+      `  cilium operator: ${cop.maintenances} maintenances; ${cop.rateLimitedCalls} calls waited for its client-side rate limit (longest ${d(cop.longestRateLimitWaitMs)})`,
+    );
   return out;
 }
 

@@ -103,8 +103,10 @@ export interface NodeGroupReport {
   eniConfigSubnet?: string;
   /** The group's autoscaler and its effective settings (durations in ms), when it has one. */
   autoscaler?: AutoscalerSpec;
-  /** Effective ipamd settings after ipamd's parsing. */
+  /** Effective ipamd settings after ipamd's parsing (Cilium's spec.ipam fields for a cilium-eni group). */
   settings: Record<string, number | boolean>;
+  /** Present when another allocator than ipamd serves the group. */
+  allocator?: 'cilium-eni' | 'azure-cns-batch';
   podsRunning: number;
   enis: number;
   ipsAttached: number;
@@ -161,6 +163,16 @@ export interface RunReport {
   settings: {
     ipamd: Record<string, string | number | boolean>;
     model: Record<string, string>;
+    /** Cilium's operator flags, when a node group runs cilium-eni. */
+    ciliumOperator?: Record<string, number | boolean>;
+  };
+  /** Cilium's operator, when a node group runs cilium-eni. */
+  ciliumOperator?: {
+    /** Maintenances run (one allocation or release action each). */
+    maintenances: number;
+    /** EC2 calls that waited for the operator's client-side rate limit, and the longest wait (ms). */
+    rateLimitedCalls: number;
+    longestRateLimitWaitMs: number;
   };
   pods: {
     requested: number;

@@ -11,6 +11,9 @@ import { Ec2Client } from '../aws/ec2-client.js';
 import { Subnet } from '../aws/subnet.js';
 import { Ipamd } from '../ipam/ipamd.js';
 import type { IpamdParams } from '../ipam/params.js';
+import { CiliumPolicy } from '../ipam/cilium.js';
+import { AzureBatchPolicy } from '../ipam/azure-batch.js';
+import { CiliumOperator } from '../ipam/cilium-operator.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NodeRuntime } from '../kubelet/node.js';
 import { branchEniLimit } from '../aws/branch-eni.js';
@@ -72,6 +75,10 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
   readonly vpcrc: VpcResourceController | undefined;
   /** The time series recorder, when {@link RunOptions.timeseries} asked for one. */
   readonly timeseries: TimeSeriesRecorder | undefined;
+  /** Cilium's operator, when a node group runs the cilium-eni allocator. */
+  readonly ciliumOperator: CiliumOperator | undefined;
+  /** Each cilium-eni group's policy. */
+  private readonly ciliumPolicies = new Map<string, CiliumPolicy>();
 
   constructor(
     readonly scenario: Scenario,
@@ -91,6 +98,11 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
     this.vpcrc = vp
       ? new VpcResourceController(this.sim, vp, this.ec2, this.kubelet, this.streams, branchEniLimit)
       : undefined;
+    const op = scenario.ciliumOperator;
+    this.ciliumOperator = op ? new CiliumOperator(this.sim, op) : undefined;
+    if (op)
+      for (const g of scenario.nodeGroups)
+        if (g.cilium) this.ciliumPolicies.set(g.name, new CiliumPolicy(g.cilium, op));
     for (const g of scenario.nodeGroups) {
       this.live.set(g.name, []);
       this.nextIndex.set(g.name, 0);
@@ -124,6 +136,7 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
     const index = this.nodes.length;
     const client = Ec2Client.open(this.ec2, name, this.streams, this.subnet(g.subnet));
     const network = g.eniConfigSubnet !== undefined ? { eniConfigSubnet: this.subnet(g.eniConfigSubnet) } : {};
+    const central = this.centralFor(g, name, client);
     const ipamd = new Ipamd({
       sim: this.sim,
       node: name,
@@ -141,6 +154,7 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
         if (this.vpcrc) this.trunkFor(index);
       },
       network,
+      ...central,
     });
     const runtime = new NodeRuntime(name, index, g.name, g.maxPods, ipamd, groupIndex);
     runtime.joinedAt = this.sim.now;
@@ -163,6 +177,22 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
       instanceType: g.instance.name,
       labelled: n.ipamd.eniCap < n.ipamd.maxEnis,
     });
+  }
+
+  /**
+   * Another allocator than ipamd: its policy, the central decider and the node's configuration under it (Cilium's
+   * agent hands a freed address out again at once and works with secondary IPs), with the operator's rate limit in
+   * front of the node's EC2 calls. Nothing for ipamd.
+   */
+  private centralFor(g: NodeGroupSpec, name: string, client: Ec2Client) {
+    if (g.azure) return { policy: new AzureBatchPolicy(g.azure) };
+    const policy = this.ciliumPolicies.get(g.name);
+    const op = this.ciliumOperator;
+    if (!policy || !op) return {};
+    op.register(name, policy);
+    client.gate = op.gate;
+    const config = { ...g.config, enablePrefixDelegation: false, ipCooldownMs: 0, enableSubnetDiscovery: false };
+    return { policy, central: op, config };
   }
 
   /** Scales a node group to `count` live nodes: new nodes boot after the boot delay; removed ones drain. */

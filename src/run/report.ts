@@ -10,6 +10,8 @@ import { cidrToString } from '../aws/cidr.js';
 import { branchRunningByNode, buildVpcrcReport } from './vpcrc-report.js';
 import type { Cluster } from './cluster.js';
 import type { NodeGroupSpec } from '../workload/scenario.js';
+import type { CiliumNodeSettings, CiliumOperatorSettings } from '../ipam/cilium.js';
+import type { AzureBatchSettings } from '../ipam/azure-batch.js';
 
 /** Version of this tool and of the ipamd behaviour it models. */
 export const TOOL = { name: 'warmpool-sim', version: VERSION, models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
@@ -22,6 +24,39 @@ function sortedRecord(m: Map<string, number>, order?: readonly string[]): Record
     ? [...order.filter((k) => m.has(k)), ...[...m.keys()].filter((k) => !order.includes(k)).sort()]
     : [...m.keys()].sort();
   return Object.fromEntries(keys.map((k) => [k, m.get(k) as number]));
+}
+
+/** A cilium-eni group's CiliumNode spec.ipam fields, by their names. */
+function ciliumNodeFields(c: CiliumNodeSettings): Record<string, number | boolean> {
+  return {
+    'pre-allocate': c.preAllocate,
+    'min-allocate': c.minAllocate,
+    'max-allocate': c.maxAllocate,
+    'max-above-watermark': c.maxAboveWatermark,
+  };
+}
+
+/** The azure-cns-batch what-if's scaler, by its names. */
+function azureFields(a: AzureBatchSettings): Record<string, number | boolean> {
+  return {
+    'batch-size': a.batchSize,
+    'request-threshold-percent': a.requestThresholdPercent,
+    'release-threshold-percent': a.releaseThresholdPercent,
+    'max-ip-count': a.maxIpCount,
+  };
+}
+
+/** Cilium's operator flags as the report shows them (their command-line names; durations in seconds). */
+function ciliumFlags(o: CiliumOperatorSettings): Record<string, number | boolean> {
+  return {
+    'aws-release-excess-ips': o.releaseExcessIps,
+    'excess-ip-release-delay': o.excessIpReleaseDelayMs / 1000,
+    'limit-ipam-api-qps': o.apiQps,
+    'limit-ipam-api-burst': o.apiBurst,
+    'parallel-alloc-workers': o.parallelWorkers,
+    'resync-interval': o.resyncIntervalMs / 1000,
+    'ipam-cilium-node-update-rate': o.nodeUpdateRateMs / 1000,
+  };
 }
 
 /** The NotReady times of the nodes that joined. */
@@ -138,6 +173,8 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
       ...(g.eniConfigSubnet !== undefined ? { eniConfigSubnet: g.eniConfigSubnet } : {}),
       ...(g.autoscaler ? { autoscaler: g.autoscaler } : {}),
       settings: groupSettings(cfg),
+      ...(g.cilium ? { allocator: 'cilium-eni' as const, settings: ciliumNodeFields(g.cilium) } : {}),
+      ...(g.azure ? { allocator: 'azure-cns-batch' as const, settings: azureFields(g.azure) } : {}),
       podsRunning: gn.reduce((a, n) => a + n.podsRunning, 0),
       enis: gn.reduce((a, n) => a + n.enis.length, 0),
       ipsAttached: gm.attached.value,
@@ -320,7 +357,20 @@ export function buildReport(c: Cluster): RunReport {
     scenario: s.name,
     seed: c.seed,
     simulatedMs: c.sim.now,
-    settings: { ipamd: { ...s.env }, model: modelSummary(s.model) },
+    settings: {
+      ipamd: { ...s.env },
+      model: modelSummary(s.model),
+      ...(s.ciliumOperator ? { ciliumOperator: ciliumFlags(s.ciliumOperator) } : {}),
+    },
+    ...(c.ciliumOperator
+      ? {
+          ciliumOperator: {
+            maintenances: c.ciliumOperator.maintenances,
+            rateLimitedCalls: c.ciliumOperator.limiter.waited,
+            longestRateLimitWaitMs: c.ciliumOperator.limiter.longestWaitMs,
+          },
+        }
+      : {}),
     pods: podsReport(c, running, waiting),
     podStartLatencyMs: censoredSummary(m.latencies, m.censoredStarts(c.sim.now)),
     podCreateToStartMs: censoredSummary(
@@ -339,7 +389,6 @@ export function buildReport(c: Cluster): RunReport {
     warnings: runWarnings(c, nodes),
     // Sampling events only observe the run: leave them out so the report is the same with or without them.
     engine: { events: c.sim.eventsProcessed - (c.timeseries?.samplesTaken ?? 0) },
-    ...(c.vpcrc ? { vpcResourceController: buildVpcrcReport(c, c.vpcrc) } : {}),
   };
 }
 

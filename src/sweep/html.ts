@@ -50,6 +50,9 @@ async function tradeoffFigure(
   front: boolean[],
   label: (s: SweepSummaryRow) => string,
 ): Promise<string> {
+  // Allocators swept against each other are series.
+  const allocator = (s: SweepSummaryRow): string => String(s.settings.allocator ?? 'ipamd');
+  const bySeries = new Set(sum.map(allocator)).size > 1;
   const plan = scatterPlan(
     sum.map((s, i) => ({
       point: s.point,
@@ -58,6 +61,7 @@ async function tradeoffFigure(
       lo: round(s.p99.lo / 1000, 3),
       hi: round(s.p99.hi / 1000, 3),
       front: front[i],
+      ...(bySeries ? { series: allocator(s) } : {}),
     })),
   );
   const notes: string[] = [];

@@ -19,6 +19,8 @@ export interface ScatterPoint {
   hi: number;
   /** On the (p99, idle) Pareto front. */
   front: boolean;
+  /** The series the point belongs to (its allocator), when the sweep compares several. */
+  series?: string;
 }
 
 /** How one axis maps values: linear or symlog from 0 to `top`; values above `top` are off the chart. */
@@ -145,6 +147,7 @@ interface Row {
   hi: number;
   kind: 'Pareto front' | 'dominated' | 'off the chart';
   front: boolean;
+  series?: string;
 }
 
 const KINDS = ['Pareto front', 'dominated', 'off the chart'];
@@ -160,6 +163,7 @@ function chartRows(points: readonly ScatterPoint[], x: AxisPlan, y: AxisPlan): R
     hi: Math.min(Math.max(0, p.hi), y.top),
     kind: p.idle > x.top || p.p99 > y.top ? 'off the chart' : p.front ? 'Pareto front' : 'dominated',
     front: p.front,
+    ...(p.series !== undefined ? { series: p.series } : {}),
   }));
 }
 
@@ -224,12 +228,16 @@ function pointLayers(rows: readonly Row[], xEnc: object, yEnc: object): unknown[
     },
     {
       data: { values: rows },
-      mark: { type: 'point', filled: true, size: 70, opacity: 0.9 },
+      mark: { type: 'point', filled: true, size: 70, opacity: 0.9, strokeWidth: 2.5 },
       encoding: {
         x: xEnc,
         y: yEnc,
         color: { ...kind, scale: { domain: KINDS, range: ['#e45756', '#9aa5b1', '#333'] } },
         shape: { ...kind, scale: { domain: KINDS, range: ['circle', 'circle', 'triangle-up'] } },
+        // Allocators swept against each other are series: one outline colour each.
+        ...(rows.some((r) => r.series !== undefined)
+          ? { stroke: { field: 'series', type: 'nominal', title: 'allocator', scale: { scheme: 'dark2' } } }
+          : {}),
       },
     },
   );

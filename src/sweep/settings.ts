@@ -28,6 +28,9 @@ export const SETTABLE_FIELDS = [
   'description',
   'duration',
   'ipamd',
+  'allocator',
+  'cilium',
+  'azure',
   'nodeGroups',
   'workload',
   'model',
@@ -137,7 +140,17 @@ export function applySetting(
 ): { written: string[] } | { error: string } {
   if (target.kind === 'path') {
     const error = writePath(raw, target.path, value);
-    return error ? { error } : { written: [formatPath(target.path)] };
+    if (error) return { error };
+    const written = [formatPath(target.path)];
+    // The cluster-wide allocator also replaces every node group's own choice, as an ipamd variable does.
+    if (target.path.length === 1 && target.path[0] === 'allocator' && Array.isArray(raw.nodeGroups))
+      raw.nodeGroups.forEach((g, i) => {
+        if (isObject(g) && Object.hasOwn(g, 'allocator')) {
+          g.allocator = value;
+          written.push(formatPath(['nodeGroups', i, 'allocator']));
+        }
+      });
+    return { written };
   }
   const error = writePath(raw, ['ipamd', target.name], value);
   if (error) return { error };

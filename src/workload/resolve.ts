@@ -20,7 +20,12 @@ import { defaultIpamdParams } from '../ipam/params.js';
 import { defaultKubeletParams } from '../kubelet/kubelet.js';
 import { defaultVpcrcParams, MINIMAL_COOLDOWN_MS, type VpcrcParams } from '../vpcrc/params.js';
 import type { SubnetSpec } from '../aws/subnet.js';
+import { CILIUM_NODE_DEFAULTS, CILIUM_OPERATOR_DEFAULTS, type CiliumNodeSettings } from '../ipam/cilium.js';
+import type { CiliumOperatorSettings } from '../ipam/cilium.js';
+import { AZURE_BATCH_DEFAULTS, type AzureBatchSettings } from '../ipam/azure-batch.js';
 import type {
+  AzureInputT,
+  CiliumInputT,
   DistributionInputT,
   ModelInput,
   NodeGroupInput,
@@ -94,6 +99,10 @@ export interface ResolveInput {
   /** Undefined when missing or invalid: checks against the run's length are skipped. */
   duration?: string | number;
   ipamd?: EnvInputT;
+  /** The cluster-wide allocator (default ipamd) and Cilium's settings. */
+  allocator?: 'ipamd' | 'cilium-eni' | 'azure-cns-batch';
+  cilium?: CiliumInputT;
+  azure?: AzureInputT;
   subnets?: (SubnetItemInput | undefined)[];
   nodeGroups: (NodeGroupInput | undefined)[];
   workload: (WorkloadItemInput | undefined)[];
@@ -158,6 +167,7 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
       workload,
       model,
       ...(vpcrc ? { vpcResourceController: vpcrc } : {}),
+      ...(nodeGroups.some((g) => g.allocator === 'cilium-eni') ? { ciliumOperator: ciliumOperator(input.cilium) } : {}),
     },
     problems: extra,
   };
@@ -195,6 +205,44 @@ function ipv6Problems(
       `IPv6 mode has no warm pool: ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} ignored (one /80 prefix per node; pods limited by maxPods)`,
       'warning',
     );
+}
+
+/** A CiliumNode's spec.ipam: what the scenario gives over Cilium's defaults. */
+function ciliumNode(c: CiliumInputT): CiliumNodeSettings {
+  const d = CILIUM_NODE_DEFAULTS;
+  return {
+    preAllocate: c['pre-allocate'] ?? d.preAllocate,
+    minAllocate: c['min-allocate'] ?? d.minAllocate,
+    maxAllocate: c['max-allocate'] ?? d.maxAllocate,
+    maxAboveWatermark: c['max-above-watermark'] ?? d.maxAboveWatermark,
+  };
+}
+
+/** The azure-cns-batch what-if's scaler: what the scenario gives over AKS's defaults. */
+function azureScaler(a: AzureInputT): AzureBatchSettings {
+  const d = AZURE_BATCH_DEFAULTS;
+  return {
+    batchSize: a['batch-size'] ?? d.batchSize,
+    requestThresholdPercent: a['request-threshold-percent'] ?? d.requestThresholdPercent,
+    releaseThresholdPercent: a['release-threshold-percent'] ?? d.releaseThresholdPercent,
+    maxIpCount: a['max-ip-count'] ?? d.maxIpCount,
+  };
+}
+
+/** The operator's flags: what the scenario gives over Cilium's defaults. */
+function ciliumOperator(c: CiliumInputT | undefined): CiliumOperatorSettings {
+  const d = CILIUM_OPERATOR_DEFAULTS;
+  const ms = (v: string | number | undefined, dflt: number): number => (v === undefined ? dflt : dur(v));
+  return {
+    releaseExcessIps: c?.['aws-release-excess-ips'] ?? d.releaseExcessIps,
+    excessIpReleaseDelayMs: ms(c?.['excess-ip-release-delay'], d.excessIpReleaseDelayMs),
+    apiQps: c?.['limit-ipam-api-qps'] ?? d.apiQps,
+    apiBurst: c?.['limit-ipam-api-burst'] ?? d.apiBurst,
+    parallelWorkers: c?.['parallel-alloc-workers'] ?? d.parallelWorkers,
+    resyncIntervalMs: Math.max(1, ms(c?.['resync-interval'], d.resyncIntervalMs)),
+    nodeUpdateRateMs: ms(c?.['ipam-cilium-node-update-rate'], d.nodeUpdateRateMs),
+    queueIntervalMs: d.queueIntervalMs,
+  };
 }
 
 /** Every valid node group, with its instance type looked up and its ipamd environment parsed. */
@@ -243,6 +291,12 @@ function resolveNodeGroups(
       subnet: net.subnet,
       ...(net.eniConfigSubnet !== undefined ? { eniConfigSubnet: net.eniConfigSubnet } : {}),
       ...(autoscaler ? { autoscaler } : {}),
+      ...((g.allocator ?? input.allocator) === 'cilium-eni'
+        ? { allocator: 'cilium-eni' as const, cilium: ciliumNode({ ...input.cilium, ...g.cilium }) }
+        : {}),
+      ...((g.allocator ?? input.allocator) === 'azure-cns-batch'
+        ? { allocator: 'azure-cns-batch' as const, azure: azureScaler({ ...input.azure, ...g.azure }) }
+        : {}),
     });
   });
   return nodeGroups;

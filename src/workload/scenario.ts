@@ -10,6 +10,8 @@ import type { EnvValue, IpamdConfig } from '../ipam/config.js';
 import type { IpamdParams } from '../ipam/params.js';
 import type { KubeletParams } from '../kubelet/kubelet.js';
 import type { VpcrcParams } from '../vpcrc/params.js';
+import type { CiliumNodeSettings, CiliumOperatorSettings } from '../ipam/cilium.js';
+import type { AzureBatchSettings } from '../ipam/azure-batch.js';
 
 /** One node group, resolved. */
 export interface NodeGroupSpec {
@@ -32,6 +34,12 @@ export interface NodeGroupSpec {
   eniConfigSubnet?: string;
   /** The group's autoscaler, if any. */
   autoscaler?: AutoscalerSpec;
+  /** Set when another allocator than ipamd serves the group (its settings in {@link cilium}). */
+  allocator?: 'cilium-eni' | 'azure-cns-batch';
+  /** Cilium's CiliumNode spec.ipam for the group's nodes (cluster-wide block merged with the group's). */
+  cilium?: CiliumNodeSettings;
+  /** The azure-cns-batch what-if's scaler (cluster-wide block merged with the group's). */
+  azure?: AzureBatchSettings;
 }
 
 /** Cluster Autoscaler settings of a node group (defaults: the Cluster Autoscaler FAQ). */
@@ -159,4 +167,6 @@ export interface Scenario {
    * item marks its pods `securityGroupPolicy: true`. Without it only ipamd's trunk slot reservation applies.
    */
   vpcResourceController?: VpcrcParams;
+  /** Cilium's operator flags, when a node group runs cilium-eni. */
+  ciliumOperator?: CiliumOperatorSettings;
 }

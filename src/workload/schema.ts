@@ -67,6 +67,50 @@ export const EnvInput = z
   .union([EnvMap, z.array(EnvEntry)])
   .meta({ description: 'aws-node container environment: a map, or the DaemonSet env list (- name: X, value: "y")' });
 
+/** The allocator of a node group's pod addresses. */
+export const AllocatorName = z.enum(['ipamd', 'cilium-eni', 'azure-cns-batch']).meta({
+  description:
+    "who allocates pod addresses: ipamd (the VPC CNI, default), cilium-eni (Cilium's operator) or azure-cns-batch (a what-if: Azure CNS's batch law on ipamd's mechanics)",
+});
+
+/** Azure CNS's NodeNetworkConfig scaler, for the azure-cns-batch what-if. */
+export const AzureInput = z.strictObject({
+  'batch-size': z.number().int().positive().optional().meta({ description: 'addresses per batch (16)' }),
+  'request-threshold-percent': z.number().int().nonnegative().optional().meta({ description: 'grow below (50)' }),
+  'release-threshold-percent': z.number().int().positive().optional().meta({ description: 'shrink above (150)' }),
+  'max-ip-count': z.number().int().positive().optional().meta({ description: 'most addresses a node holds (250)' }),
+});
+
+const Count = z.number().int().nonnegative();
+
+/** Cilium's CiliumNode spec.ipam fields (Documentation/network/concepts/ipam/eni.rst). */
+export const CiliumNodeInput = z.strictObject({
+  'pre-allocate': Count.optional().meta({ description: 'free addresses to keep on each node (Cilium default 8)' }),
+  'min-allocate': Count.optional().meta({ description: 'addresses each node holds at least (0 = unset)' }),
+  'max-allocate': Count.optional().meta({ description: 'addresses each node holds at most (0 = unset)' }),
+  'max-above-watermark': Count.optional().meta({
+    description: 'extra addresses per allocation beyond the deficit (default 0)',
+  }),
+});
+
+/** Cilium's settings, cluster-wide: the node fields plus the operator's flags (cmdref/cilium-operator-aws.md). */
+export const CiliumInput = CiliumNodeInput.extend({
+  'aws-release-excess-ips': z.boolean().optional().meta({ description: 'release excess addresses (default false)' }),
+  'excess-ip-release-delay': Duration.optional().meta({ description: 'how long an address stays excess first (180s)' }),
+  'limit-ipam-api-qps': z.number().positive().optional().meta({ description: "operator's EC2 calls per second (4)" }),
+  'limit-ipam-api-burst': z.number().int().positive().optional().meta({ description: "operator's EC2 burst (20)" }),
+  'parallel-alloc-workers': z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'nodes maintained at once (50)' }),
+  'resync-interval': Duration.optional().meta({ description: "the operator's full resync (1m)" }),
+  'ipam-cilium-node-update-rate': Duration.optional().meta({
+    description: "least gap between an agent's CiliumNode updates (15s)",
+  }),
+});
+
 const DnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "workers"');
 
 /** A node group's autoscaler (src/run/autoscaler/): Cluster Autoscaler or Karpenter; defaults from their docs. */
@@ -107,6 +151,9 @@ export const NodeGroup = z.strictObject({
     .optional()
     .meta({ description: 'workload pods that fit on a node by CPU/memory (scheduler only); default maxPods - 2' }),
   ipamd: EnvInput.optional(),
+  allocator: AllocatorName.optional(),
+  cilium: CiliumNodeInput.optional(),
+  azure: AzureInput.optional(),
   subnet: z
     .string()
     .optional()
@@ -400,6 +447,9 @@ export const ScenarioSchema = z
     seed: z.number().int().nonnegative().optional(),
     duration: Duration,
     ipamd: EnvInput.optional(),
+    allocator: AllocatorName.optional(),
+    cilium: CiliumInput.optional(),
+    azure: AzureInput.optional(),
     subnets: z.array(SubnetInput).optional().meta({ description: 'VPC subnets; default: one roomy 10.0.0.0/8' }),
     nodeGroups: z.array(NodeGroup).min(1),
     workload: z.array(WorkloadItem).default([]),
@@ -429,6 +479,8 @@ export type NodeGroupInput = z.infer<typeof NodeGroup>;
 export type WorkloadItemInput = z.infer<typeof WorkloadItem>;
 export type ModelInput = z.infer<typeof Model>;
 export type VpcResourceControllerInputT = z.infer<typeof VpcResourceControllerInput>;
+export type CiliumInputT = z.infer<typeof CiliumInput>;
+export type AzureInputT = z.infer<typeof AzureInput>;
 export type ReservationInput = z.infer<typeof Reservation>;
 /** A subnet as written, each reservation undefined where it failed the schema (already reported). */
 export type SubnetItemInput = Omit<z.infer<typeof SubnetInput>, 'reservations'> & {
