@@ -7,8 +7,44 @@
 // parent, from spawning this process to its exit.
 //
 // `--every-tick` runs ipamd's loop every 5 s instead of lazily (same report, more passes).
+// `--scale NODES MODE HOURS` runs one cell of `npm run bench -- --scale` instead (scripts/bench-scale-scenario.mjs)
+// and prints one line of JSON: simulated and pod events, the time to simulate and report, and peak memory.
 import { performance } from 'node:perf_hooks';
 import { Cluster, buildReport, parseScenarioText, validateScenario } from '../dist/index.js';
+import { scaleScenario } from './bench-scale-scenario.mjs';
+
+const scaleAt = process.argv.indexOf('--scale');
+if (scaleAt >= 0) {
+  const [nodes, mode, hours] = process.argv.slice(scaleAt + 1, scaleAt + 4);
+  scaleRun(Number(nodes), mode, Number(hours));
+  process.exit(0);
+}
+
+/** One cell of the scale table: prints what it simulated, its time and its peak memory as JSON. */
+function scaleRun(nodes, mode, hours) {
+  const text = scaleScenario(nodes, mode, hours);
+  const { scenario, problems } = validateScenario(parseScenarioText(text, 'bench-scale.yaml'), process.cwd());
+  if (!scenario) throw new Error(problems.map((p) => p.message).join('; '));
+  const t0 = performance.now();
+  const cluster = new Cluster(scenario);
+  cluster.run();
+  const report = buildReport(cluster);
+  const simMs = performance.now() - t0;
+  const out = {
+    nodes,
+    mode,
+    hours,
+    simMs: Math.round(simMs),
+    // CPU time of the whole process (user + system): less swayed by other processes than wall time.
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+    podEvents: report.pods.requested + report.pods.deleted,
+    simEvents: cluster.sim.eventsProcessed,
+    ec2Calls: report.ec2.total,
+    throttled: Object.values(report.ec2.throttled).reduce((a, b) => a + b, 0),
+    rssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
 
 const SCENARIO = `
 name: bench-churn-300

@@ -5,6 +5,9 @@
 // whole-process time in full, then every run's figures and the spread. The whole-process time runs from spawning
 // the process to its exit, as a user would time it. On a shared machine one run says little: timings swing by up
 // to 40 % from minute to minute.
+//
+// `npm run bench -- --scale [--nodes 300,1000,3000] [--modes eni,ip,pd] [--hours 24] [--timeout 600]` prints the
+// scale table of issue #18 instead (see scaleTable below).
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +32,10 @@ process.stdout.on('error', (e) => {
 });
 
 const passOn = process.argv.slice(2);
+if (passOn.includes('--scale')) {
+  const { scaleTable } = await import('./bench-scale.mjs');
+  process.exit(scaleTable(passOn.filter((a) => a !== '--scale')));
+}
 const runs = option(passOn, '--runs', 1, 5, 'a whole number of runs');
 const bench = fileURLToPath(new URL('./bench-run.mjs', import.meta.url));
 

@@ -33,6 +33,8 @@ export interface PoolActionDetail {
   code?: string;
   /** Pod addresses leaving the datastore (release-ips). */
   addrs?: readonly Addr[];
+  /** release-ips: when a pod released each of `addrs` (-Infinity: none has); not in the event log. */
+  releasedAt?: readonly number[];
   /** /28 prefixes involved (PD). */
   prefixes?: readonly number[];
 }

@@ -28,6 +28,8 @@ export interface TakenCidrs {
   addrs: Addr[];
   /** PD: the same as `cidrs`; SIP: undefined. */
   prefixes: number[] | undefined;
+  /** releasedAt[i]: when a pod released addrs[i] (-Infinity for an address no pod has held). */
+  releasedAt: number[];
 }
 
 /** One node's datastore, in either mode. */

@@ -25,10 +25,16 @@ export function deletableEnis(
   now: number,
   minEniLifetimeMs: number,
 ): { found: DsEni[]; wakeAt: number } {
+  // Only a secondary ENI without pods can be freed, now or later (see below); the datastore tells whether there is
+  // one without reading its ENIs.
+  if (!ds.hasFreeableEni()) return { found: [], wakeAt: Infinity };
   const found: DsEni[] = [];
   let wakeAt = Infinity;
   for (const e of ds.enis) {
-    if (e.primary) continue;
+    // An ENI with pods can be freed neither now nor by time alone ('has pods' comes after the age and the cooldown
+    // and stays when both have passed): it is skipped before its facts are gathered. In IP-target mode this runs
+    // after most pod events, and nearly every ENI has pods.
+    if (e.primary || ds.assignedOn(e) > 0) continue;
     const facts = eniFacts(ds, e, now);
     const blocker = eniFreeBlocker(t, facts, minEniLifetimeMs);
     if (blocker === undefined) found.push(e);

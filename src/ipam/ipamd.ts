@@ -157,6 +157,8 @@ export class Ipamd {
     lastDecreaseAt: number;
   };
   private readonly core: IpamdCore;
+  /** The pass event's handler (one function for every pass this ipamd schedules). */
+  private readonly passHandler: () => void;
   /** The central decider, when the decision is not this node's loop (see {@link IpamdOptions.central}). */
   private readonly central: CentralPlacement | undefined;
   private readonly centralNode: CentralNode;
@@ -241,6 +243,7 @@ export class Ipamd {
       added: () => this.noteTarget(),
       leaked: () => void this.leakedEnis++,
     };
+    this.passHandler = () => this.pass();
     this.central = o.central;
     this.centralNode = {
       name: o.node,
@@ -510,7 +513,7 @@ export class Ipamd {
       this.passEvent.cancelled = true;
       this.passEvent = undefined;
     }
-    if (at !== Infinity) this.passEvent = this.sim.at(at, this.passPriority, () => this.pass(), undefined);
+    if (at !== Infinity) this.passEvent = this.sim.at(at, this.passPriority, this.passHandler, undefined);
     this.syncQuiet();
   }
 

@@ -214,7 +214,13 @@ export function release(c: IpamdCore, over: number, done: () => void): void {
     c.observer.poolAction(
       c.node,
       'release-ips',
-      { eni: eni.id, count: k, addrs: taken.addrs, ...(taken.prefixes ? { prefixes: taken.prefixes } : {}) },
+      {
+        eni: eni.id,
+        count: k,
+        addrs: taken.addrs,
+        releasedAt: taken.releasedAt,
+        ...(taken.prefixes ? { prefixes: taken.prefixes } : {}),
+      },
       c.sim.now,
     );
     batches.push([eni, taken.cidrs]);

@@ -88,9 +88,13 @@ export class PdPool implements Datastore {
     const k = Math.min(most, freeable.length);
     if (k === 0) return undefined;
     const chosen = shuffled(freeable, rng).slice(0, k);
+    const when = new Map<Addr, number>();
+    for (const p of chosen) p.released.forEach((a, i) => when.set(a, p.times[i]));
     this.removePrefixes(eni, chosen);
     const bases = chosen.map((p) => p.base);
-    return { cidrs: bases, addrs: chosen.flatMap((p) => p.addrs), prefixes: bases };
+    const addrs = chosen.flatMap((p) => p.addrs);
+    const releasedAt = addrs.map((a) => when.get(a) ?? -Infinity);
+    return { cidrs: bases, addrs, prefixes: bases, releasedAt };
   }
 
   /** Removes prefixes with no assigned address from an ENI (DECREASE; cooling addresses go with them). */

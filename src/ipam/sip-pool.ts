@@ -28,8 +28,12 @@ const LAST = 1;
 const SCRATCH = 2;
 const N_FRESH = 3;
 const N_RELEASED = 4;
+/** Addresses on the ENI (its `addrs.length`). */
+const SIZE = 5;
+/** 1 for the primary ENI. */
+const PRIMARY = 6;
 /** Release times start here. */
-const TIMES = 5;
+const TIMES = 7;
 
 /** The SIP datastore of one node. */
 export class SipPool implements Datastore {
@@ -122,6 +126,7 @@ export class SipPool implements Datastore {
     const r = this.at(row);
     this.nums.fill(0, r, r + this.stride);
     this.nums[r + LAST] = NEVER;
+    this.nums[r + PRIMARY] = primary ? 1 : 0;
     this.refs.fill(null, this.refAt(row), this.refAt(row + 1));
     return eni;
   }
@@ -138,6 +143,7 @@ export class SipPool implements Datastore {
       const nf = this.nums[r + N_FRESH];
       const nr = this.nums[r + N_RELEASED];
       if (this.rowAt[i] !== e.row || this.freeRows.includes(e.row) || nf + nr !== this.nums[r + FREE]) return false;
+      if (this.nums[r + SIZE] !== e.addrs.length || this.nums[r + PRIMARY] !== (e.primary ? 1 : 0)) return false;
       const listed = [...this.freshOf(e), ...this.releasedOf(e)];
       if (new Set(listed).size !== nf + nr) return false;
       if (!listed.every((a) => a.eni === e && !a.gone && e.addrs.includes(a))) return false;
@@ -176,16 +182,26 @@ export class SipPool implements Datastore {
       this.refs[fresh + this.nums[r + N_FRESH]++] = a;
     }
     this.nums[r + FREE] += ips.length;
+    this.nums[r + SIZE] += ips.length;
     this.total += ips.length;
   }
 
   takeFreeable(eni: DsEni, most: number, rng: Rng): TakenCidrs | undefined {
-    const freeable = [...this.freshOf(eni), ...this.releasedOf(eni)];
+    const fresh = this.freshOf(eni);
+    const freeable = [...fresh, ...this.releasedOf(eni)];
     const k = Math.min(most, freeable.length);
     if (k === 0) return undefined;
-    const chosen = shuffled(freeable, rng).slice(0, k);
+    // The positions are shuffled rather than the addresses (the same draws, the same order), so that each chosen
+    // released address keeps its release time.
+    const picked = shuffled(
+      freeable.map((_, i) => i),
+      rng,
+    ).slice(0, k);
+    const chosen = picked.map((i) => freeable[i]);
+    const r = this.at(eni.row) + TIMES - fresh.length;
+    const releasedAt = picked.map((i) => (i < fresh.length ? -Infinity : this.nums[r + i]));
     this.removeAddresses(eni, chosen);
-    return { cidrs: chosen.map((a) => a.ip), addrs: chosen, prefixes: undefined };
+    return { cidrs: chosen.map((a) => a.ip), addrs: chosen, prefixes: undefined, releasedAt };
   }
 
   /** Removes free addresses from an ENI (DECREASE). Throws if one is assigned. */
@@ -206,6 +222,7 @@ export class SipPool implements Datastore {
       a.gone = true;
       this.cut(r, from, k, released);
       this.nums[r + FREE]--;
+      this.nums[r + SIZE]--;
     }
     this.total -= addrs.length;
   }
@@ -366,8 +383,13 @@ export class SipPool implements Datastore {
     return n;
   }
 
+  /** Whether a secondary ENI has no pod: read from the tables only, not from the ENIs. */
   hasFreeableEni(): boolean {
-    for (const e of this.enis) if (!e.primary && this.assignedOn(e) === 0) return true;
+    const nums = this.nums;
+    for (let i = 0; i < this.enis.length; i++) {
+      const r = this.at(this.rowAt[i]);
+      if (nums[r + PRIMARY] === 0 && nums[r + FREE] === nums[r + SIZE]) return true;
+    }
     return false;
   }
 }

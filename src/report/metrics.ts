@@ -53,10 +53,10 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   private readonly lanes: CoolingLane[] = [];
   private lastLane: CoolingLane | undefined = undefined;
   readonly latencies = new DurationLog();
-  /** Per started pod: creation to address (scheduling wait included), ms. */
-  readonly createToStart = new DurationLog();
-  /** Per bound pod: creation to binding (time without a node), ms. */
-  readonly schedulingWait = new DurationLog();
+  /** Per started pod: creation to address (scheduling wait included), ms (only summarised: no log kept). */
+  readonly createToStart = new DurationLog(false);
+  /** Per bound pod: creation to binding (time without a node), ms (only summarised: no log kept). */
+  readonly schedulingWait = new DurationLog(false);
   /** Time the last pod that had to wait (for a node or an address) got its address; -1 if none waited. */
   lastWaitedStartAt = -1;
   readonly groups: GroupMetrics[];
@@ -87,6 +87,8 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   /** Pods deleted before they got an address: time of their creation. */
   private readonly deletedWaitingCreated: number[] = [];
 
+  /** Internal (tests): take the straightforward way where a shortcut exists (see RunOptions.straightforward). */
+  straightforward = false;
   /** False with a single node group: its figures are the cluster's, so they are not kept twice. */
   private readonly perGroup: boolean;
 
@@ -168,23 +170,41 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     ) {
       this.firstInsufficientAt.set(node, now);
     }
-    if (action === 'release-ips' && detail.addrs) {
-      this.expireCooling(now);
-      for (const a of detail.addrs) {
-        // A decrease may return a still-cooling address to EC2 (FindFreeableCidrs ignores cooldown). Cooling
-        // releases that ended were just expired: an address still in its lane is cooling.
-        const cd = a.eni.cooldownMs;
-        if (cd > 0 && this.laneFor(cd).uncount(a)) this.cooling--;
-      }
-    }
+    if (action === 'release-ips' && detail.addrs) this.uncountReleased(detail.addrs, detail.releasedAt, now);
     if (this.sink) {
-      const { addrs, prefixes, ...rest } = detail;
+      const { addrs, prefixes } = detail;
+      // The release times serve the cooling count only: the event log lists what was released, not when.
+      const rest: PoolActionDetail = { ...detail };
+      delete rest.addrs;
+      delete rest.prefixes;
+      delete rest.releasedAt;
       const cidrs = prefixes
         ? { prefixes: prefixes.map((base) => cidrToString({ base, length: 28 })) }
         : addrs
           ? { ips: addrs.map((a) => ipToString(a.ip)) }
           : {};
       this.sink.write({ t: now, type: 'ipamd', node, action, ...rest, ...cidrs });
+    }
+  }
+
+  /**
+   * A decrease may return a still-cooling address to EC2 (FindFreeableCidrs ignores cooldown): it stops counting
+   * as cooling now. Cooling releases that ended are expired first, so an address still in its lane is cooling.
+   * Knowing when each address was released, its entry is found by a binary search on the lane's release times;
+   * the straightforward way scans the lane from its newest entry (the whole lane for an address not in it).
+   */
+  private uncountReleased(addrs: readonly Addr[], releasedAt: readonly number[] | undefined, now: number): void {
+    this.expireCooling(now);
+    for (let i = 0; i < addrs.length; i++) {
+      const a = addrs[i];
+      const cd = a.eni.cooldownMs;
+      if (cd <= 0) continue;
+      const lane = this.laneFor(cd);
+      const hit =
+        this.straightforward || releasedAt === undefined
+          ? lane.uncount(a)
+          : releasedAt[i] + cd > now && lane.uncountAt(a, releasedAt[i]);
+      if (hit) this.cooling--;
     }
   }
 
@@ -374,13 +394,35 @@ class CoolingLane {
     const mask = this.stamps.length - 1;
     for (let k = this.size - 1; k >= 0; k--) {
       const i = (this.head + k) & mask;
-      if (this.addrs[i] === a) {
-        if (this.skip[i] === 1) return false;
-        this.skip[i] = 1;
-        return true;
-      }
+      if (this.addrs[i] === a) return this.mark(i);
     }
     return false;
+  }
+
+  /** {@link uncount} for an address released at `t`: only the entries stamped `t` are looked at. */
+  uncountAt(a: Addr, t: number): boolean {
+    const mask = this.stamps.length - 1;
+    // The first entry (in ring order from the head) stamped t or later: stamps ascend from the head.
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.stamps[(this.head + mid) & mask] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < this.size; k++) {
+      const i = (this.head + k) & mask;
+      if (this.stamps[i] !== t) break;
+      if (this.addrs[i] === a) return this.mark(i);
+    }
+    return false;
+  }
+
+  /** Marks entry i as counted down; false if it already was. */
+  private mark(i: number): boolean {
+    if (this.skip[i] === 1) return false;
+    this.skip[i] = 1;
+    return true;
   }
 
   /** Drops entries whose cooldown has ended at `now`; returns how many still counted as cooling. */

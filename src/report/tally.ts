@@ -72,10 +72,12 @@ export class Gap implements LevelStats {
  * Durations (ms) appended one by one, kept in push order in a growable Int32Array (no per-value boxing). Most pod
  * latencies in a healthy pool are 0, so the log also keeps, as values arrive, their sum and the values other than
  * 0: the summary then sorts only those and never walks the whole log (a loop over hundreds of thousands of values,
- * run once at the end of a run, is one V8 would compile on the spot and throw away again).
+ * run once at the end of a run, is one V8 would compile on the spot and throw away again). A log built with
+ * `keepValues` false is only ever summarised: it keeps the count, the sum and the values other than 0, not the log
+ * itself (at 10,000 nodes a day's log is 80 MB).
  */
 export class DurationLog {
-  private vals: Int32Array | Float64Array = new Int32Array(1024);
+  private vals: Int32Array | Float64Array;
   private n = 0;
   /** The values other than 0 (and -0), in push order. */
   private nonzero: Int32Array | Float64Array = new Int32Array(64);
@@ -83,18 +85,25 @@ export class DurationLog {
   /** Sum of the values, added in push order. */
   private sum = 0;
 
+  constructor(private readonly keepValues = true) {
+    this.vals = new Int32Array(keepValues ? 1024 : 0);
+  }
+
   get length(): number {
     return this.n;
   }
 
   push(v: number): void {
-    if (this.n === this.vals.length) this.vals = grown(this.vals, this.vals.length * 2);
     // Whole milliseconds below 2^31 (24.8 days) fit the Int32Array; anything else switches to doubles once.
-    if ((v | 0) !== v && this.vals instanceof Int32Array) {
+    if ((v | 0) !== v && this.nonzero instanceof Int32Array) {
       this.vals = Float64Array.from(this.vals);
       this.nonzero = Float64Array.from(this.nonzero);
     }
-    this.vals[this.n++] = v;
+    if (this.keepValues) {
+      if (this.n === this.vals.length) this.vals = grown(this.vals, this.vals.length * 2);
+      this.vals[this.n] = v;
+    }
+    this.n++;
     this.sum += v;
     if (v !== 0) {
       if (this.k === this.nonzero.length) this.nonzero = grown(this.nonzero, this.nonzero.length * 2);
@@ -102,8 +111,9 @@ export class DurationLog {
     }
   }
 
-  /** The values in push order (a copy). */
+  /** The values in push order (a copy); only for a log that keeps them. */
   values(): number[] {
+    if (!this.keepValues) throw new Error('DurationLog.values: this log keeps only its summary');
     return Array.from(this.vals.subarray(0, this.n));
   }
 
@@ -115,20 +125,28 @@ export class DurationLog {
     return this.vals.subarray(0, this.n);
   }
 
+  /**
+   * The values in ascending order without the log: `at(i)` is the i-th smallest (i < length), `sum` their sum in
+   * ascending order. Sorts only the values other than 0.
+   */
+  sorted(): { at: (i: number) => number; sum: number } {
+    const rest = this.nonzero.slice(0, this.k).sort();
+    const zeros = this.n - this.k;
+    // Sorted order is: negatives (none for durations, but kept correct), the zeros, the positives.
+    let neg = 0;
+    while (neg < rest.length && rest[neg] < 0) neg++;
+    let sum = 0;
+    // Adding the zeros would not change the sum, which starts at +0.
+    for (let i = 0; i < rest.length; i++) sum += rest[i];
+    return { at: (i) => (i < neg ? rest[i] : i < neg + zeros ? 0 : rest[i - zeros]), sum };
+  }
+
   /** Count, mean (to 0.1 ms), nearest-rank p50/p90/p99 and max. */
   summary(): LatencySummary {
     const n = this.n;
     if (n === 0) return { count: 0, mean: null, p50: null, p90: null, p99: null, max: null };
-    const rest = this.nonzero.slice(0, this.k).sort();
-    const zeros = n - this.k;
-    // Sorted order is: negatives (none for durations, but kept correct), the zeros, the positives.
-    let neg = 0;
-    while (neg < rest.length && rest[neg] < 0) neg++;
-    const at = (p: number): number => {
-      const rank = Math.ceil((p / 100) * n);
-      const i = Math.min(n - 1, Math.max(0, rank - 1));
-      return i < neg ? rest[i] : i < neg + zeros ? 0 : rest[i - zeros];
-    };
+    const { at: nth } = this.sorted();
+    const at = (p: number): number => nth(Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1)));
     return {
       count: n,
       mean: Math.round((this.sum / n) * 10) / 10,
@@ -172,26 +190,26 @@ const PERCENTILES = [
 export function censoredSummary(exact: DurationLog, bounds: readonly number[]): CensoredLatency {
   const plain = exact.summary();
   if (bounds.length === 0) return { ...plain, censored: 0 };
-  const values = Float64Array.from(exact.values()).sort();
+  const values = exact.sorted();
+  const count = exact.length;
   const cut = Float64Array.from(bounds).sort();
-  const total = values.length + cut.length;
+  const total = count + cut.length;
   /** The value at 1-based rank k of the merged order (exact values first among equals), and whether it is a bound. */
   const at = (k: number): { v: number; censored: boolean } => {
     // How many exact values come among the first k: the largest i with values[i - 1] <= cut[k - i] (binary search).
     let lo = Math.max(0, k - cut.length);
-    let hi = Math.min(k, values.length);
+    let hi = Math.min(k, count);
     while (lo < hi) {
       const i = (lo + hi + 1) >> 1;
-      if (k - i >= cut.length || values[i - 1] <= cut[k - i]) lo = i;
+      if (k - i >= cut.length || values.at(i - 1) <= cut[k - i]) lo = i;
       else hi = i - 1;
     }
     // lo exact values and k - lo bounds make the first k; the k-th is the larger of the last of each.
-    const lastExact = lo > 0 ? values[lo - 1] : -Infinity;
+    const lastExact = lo > 0 ? values.at(lo - 1) : -Infinity;
     const lastCut = k - lo > 0 ? cut[k - lo - 1] : -Infinity;
     return k - lo > 0 && lastCut >= lastExact ? { v: lastCut, censored: true } : { v: lastExact, censored: false };
   };
-  let sum = 0;
-  for (const v of values) sum += v;
+  let sum = values.sum;
   for (const v of cut) sum += v;
   const out: CensoredLatency = {
     count: plain.count,

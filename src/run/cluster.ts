@@ -37,6 +37,12 @@ export interface RunOptions {
   events?: EventSink;
   /** Overrides the ipamd loop mode (tests compare 'lazy' with 'every-tick'). */
   loopMode?: 'lazy' | 'every-tick';
+  /**
+   * Internal: take the straightforward way instead of each shortcut that large clusters need (e.g. scanning the
+   * cluster's cooling releases for every address a decrease returns). Same report and event log; tests compare
+   * the two (test/run/shortcuts.test.ts).
+   */
+  straightforward?: boolean;
   /** Records time series (see src/run/series.ts); sampling never changes the report. */
   timeseries?: {
     /** Sampling interval (ms). Default: {@link autoSampleEvery} of the duration. */
@@ -83,6 +89,7 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
     this.lifecycleRng = this.streams.stream('nodes/lifecycle');
     this.metrics = new Metrics(scenario.nodeGroups.map((g) => g.name));
     this.metrics.sink = opts.events;
+    this.metrics.straightforward = opts.straightforward === true;
     this.subnets = scenario.subnets.map((spec) => new Subnet(spec, this.streams.stream(`subnet/${spec.name}/in-use`)));
     this.ec2 = new Ec2(this.sim, scenario.model.ec2, this.subnets, this.metrics, this.streams);
     this.kubelet = new Kubelet(this.sim, scenario.model.kubelet, this.streams, this.metrics);

@@ -23,10 +23,17 @@ describe('DurationLog', () => {
     fc.assert(
       fc.property(fc.array(value, { maxLength: 3000 }), (values) => {
         const log = new DurationLog();
-        for (const v of values) log.push(v);
+        const summaryOnly = new DurationLog(false);
+        for (const v of values) {
+          log.push(v);
+          summaryOnly.push(v);
+        }
         expect(log.length).toBe(values.length);
         expect(log.summary()).toEqual(reference(values));
         expect(log.values()).toEqual(values);
+        expect(summaryOnly.length).toBe(values.length);
+        expect(summaryOnly.summary()).toEqual(reference(values));
+        expect(() => summaryOnly.values()).toThrow(/only its summary/);
       }),
       fcParams(200),
     );
@@ -74,8 +81,13 @@ describe('censoredSummary', () => {
     fc.assert(
       fc.property(fc.array(ms, { maxLength: 300 }), fc.array(ms, { minLength: 1, maxLength: 60 }), (exact, bounds) => {
         const log = new DurationLog();
-        for (const v of exact) log.push(v);
+        const summaryOnly = new DurationLog(false);
+        for (const v of exact) {
+          log.push(v);
+          summaryOnly.push(v);
+        }
         expect(censoredSummary(log, bounds)).toEqual(censoredReference(exact, bounds));
+        expect(censoredSummary(summaryOnly, bounds)).toEqual(censoredReference(exact, bounds));
       }),
       fcParams(300),
     );
