@@ -380,15 +380,15 @@ const Drain = z
 export const WorkloadItem = oneOf(
   {
     scale: Scale.optional(),
-    cordon: Cordon.optional().meta({ description: 'kubectl cordon: the nodes take no new pods' }),
-    drain: Drain.optional().meta({ description: "kubectl drain: cordon, then evict the nodes' pods (rescheduled)" }),
-    uncordon: Cordon.optional().meta({ description: 'kubectl uncordon: the nodes take pods again' }),
     burst: Burst.optional(),
     poisson: Poisson.optional(),
     deployment: Deployment.optional(),
     cronJob: CronJob.optional(),
     events: z.array(PodEvent).optional(),
     trace: z.string().optional().meta({ description: 'CSV file (relative to the scenario): time,action,pod[,node]' }),
+    cordon: Cordon.optional().meta({ description: 'kubectl cordon: the nodes take no new pods' }),
+    drain: Drain.optional().meta({ description: "kubectl drain: cordon, then evict the nodes' pods (rescheduled)" }),
+    uncordon: Cordon.optional().meta({ description: 'kubectl uncordon: the nodes take pods again' }),
   },
   'a workload item',
 );
