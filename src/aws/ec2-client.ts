@@ -129,6 +129,13 @@ export class Ec2Client {
   /** IPv6: pod addresses of the primary ENI's /80 that the datastore holds (see {@link assignIpv6Prefix}). */
   private ipv6Addresses = 0;
 
+  /** Pod addresses attached to the node now, as the metrics' `attached` level counts them. */
+  attachedAddresses(): number {
+    let n = this.ipv6Addresses;
+    for (const eni of this.enis) n += eni.secondaries.length + PREFIX_SIZE * eni.prefixes.length;
+    return n;
+  }
+
   /**
    * IPv6 (ipamd.go assignIPv6Prefix): GetIPv6PrefixesFromEC2 (DescribeNetworkInterfaces), then AllocIPv6Prefixes'
    * one /80 on the primary ENI, counted as the `addresses` pod addresses ipamd keeps of it. AssignIpv6Addresses is

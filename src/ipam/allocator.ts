@@ -22,6 +22,11 @@ export interface NodeView {
   readonly backoffUntil: number;
   /** When the last pass released CIDRs; -Infinity if none has. */
   readonly lastDecreaseAt: number;
+  /**
+   * The node carries the `node.kubernetes.io/unschedulable:NoSchedule` taint (it is cordoned), as ipamd's
+   * isNodeNonSchedulable reads it (pkg/ipamd/ipamd.go:2255-2281). Absent: schedulable.
+   */
+  readonly unschedulable?: boolean;
 }
 
 /** Where a node's ipamd stands when it asks its policy what to do. */

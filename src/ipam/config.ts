@@ -34,6 +34,12 @@ export interface IpamdConfig {
    * (StartNodeIPPoolManager returns at once); IPv4 warm targets are ignored. Requires prefix delegation.
    */
   enableIpv6: boolean;
+  /**
+   * AWS_MANAGE_ENIS_NON_SCHEDULABLE (ipamd.go:122, 2001-2004): true lets ipamd grow the pool and free ENIs on a node
+   * tainted `node.kubernetes.io/unschedulable:NoSchedule` (a cordoned node); false (default) holds both off there
+   * (isENIAttachmentAllowed ipamd.go:955-965, tryFreeENI ipamd.go:855-858) while address release still runs.
+   */
+  manageEnisNonSchedulable: boolean;
 }
 
 /** A value as written in YAML/JSON: numbers, strings and booleans are all accepted, as in a DaemonSet. */
@@ -188,7 +194,12 @@ export const IPAMD_ENV: Record<string, EnvSpec> = {
   DISABLE_TCP_EARLY_DEMUX: ignored('No effect on the pool.'),
   ANNOTATE_POD_IP: ignored('No effect on the pool.'),
   ENABLE_POD_ENI_TRUNK: ignored('No effect on the pool.'),
-  AWS_MANAGE_ENIS_NON_SCHEDULABLE: ignored('Nodes in the simulator are never cordoned, so this has no effect.'),
+  AWS_MANAGE_ENIS_NON_SCHEDULABLE: {
+    default: 'false',
+    parse: bool(false),
+    apply: (c, v) => (c.manageEnisNonSchedulable = v as boolean),
+    doc: 'true: ipamd attaches ENIs/addresses and frees ENIs on a cordoned node too; false (default): neither there, address release still runs. ipamd.go:855-858, 955-965',
+  },
   MANAGE_UNTAGGED_ENI: ignored('The simulator creates no untagged ENIs, so this has no effect.'),
   DISABLE_LEAKED_ENI_CLEANUP: ignored('Leaked-ENI cleanup is not modelled (it makes no pool decisions).'),
   ENABLE_MULTI_NIC: ignored('Only network card 0 is modelled.'),
@@ -270,6 +281,7 @@ export function parseIpamdEnv(env: Record<string, EnvValue>): { config: IpamdCon
     customNetworking: false,
     enablePodEni: false,
     enableIpv6: false,
+    manageEnisNonSchedulable: false,
   };
   const issues: EnvIssue[] = [];
   for (const [key, value] of Object.entries(env)) {

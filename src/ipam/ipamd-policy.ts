@@ -37,11 +37,22 @@ export class IpamdPolicy implements AllocationPolicy {
     freeableEni: false,
   };
 
+  /** `targets`: the pool targets to keep; default those of `config` (a what-if may give others). */
   constructor(
     private readonly config: IpamdConfig,
     private readonly timers: IpamdTimers,
+    targets?: PoolTargets,
   ) {
-    this.targets = poolTargets(config);
+    this.targets = targets ?? poolTargets(config);
+  }
+
+  /**
+   * Whether ipamd holds off ENI and address attachment and ENI freeing on this node: it is cordoned and
+   * AWS_MANAGE_ENIS_NON_SCHEDULABLE is false (isENIAttachmentAllowed, pkg/ipamd/ipamd.go:955-965; tryFreeENI,
+   * ipamd.go:855-858). Releasing addresses (decreaseDatastorePool) is not gated.
+   */
+  private held(n: NodeView): boolean {
+    return n.unschedulable === true && !this.config.manageEnisNonSchedulable;
   }
 
   /**
@@ -54,11 +65,12 @@ export class IpamdPolicy implements AllocationPolicy {
     const disabled = this.config.disableNetworkResourceProvisioning;
     switch (step.at) {
       case 'init':
-        return !disabled && isPoolTooLow(t, n.now) ? this.topUp(n.now, n) : DONE;
+        return !disabled && !this.held(n) && isPoolTooLow(t, n.now) ? this.topUp(n.now, n) : DONE;
       case 'pass':
         if (disabled) return DONE;
         if (isPoolTooLow(t, n.passStart)) {
-          if (now >= n.backoffUntil) return this.topUp(n.passStart, n);
+          // increaseDatastorePool returns before the back-off check on a held node (ipamd.go:968-981).
+          if (now >= n.backoffUntil && !this.held(n)) return this.topUp(n.passStart, n);
         } else if (isPoolTooHigh(t, n.passStart) && now >= n.lastDecreaseAt + this.timers.decreaseIntervalMs) {
           return { kind: 'release', cidrs: decreaseAmount(t, n.passStart) };
         }
@@ -100,7 +112,7 @@ export class IpamdPolicy implements AllocationPolicy {
    * tryFreeENI: getDeletableENI's candidates, now.
    */
   private tryFreeEni(n: NodeView, now: number): Intent {
-    if (this.config.disableNetworkResourceProvisioning) return DONE;
+    if (this.config.disableNetworkResourceProvisioning || this.held(n)) return DONE;
     const s = n.pool.pd ? { ...n.passStart, freeableEni: n.pool.hasFreeableEni() } : n.passStart;
     if (!shouldTryFreeEni(this.targets, s)) return DONE;
     const { found } = deletableEnis(n.pool, this.targets, now, this.timers.minEniLifetimeMs);
@@ -116,8 +128,11 @@ export class IpamdPolicy implements AllocationPolicy {
     const t = this.targets;
     const s = n.now;
     let wakeAt = Infinity;
+    const held = this.held(n);
     if (isPoolTooLow(t, s)) {
-      if (now < n.backoffUntil)
+      if (held) {
+        // Nothing grows on a held node until it is uncordoned (ipamd then looks again).
+      } else if (now < n.backoffUntil)
         wakeAt = n.backoffUntil; // insufficient-address backoff (TST-COOL)
       else if (this.canGrow(n)) return now;
     } else if (isPoolTooHigh(t, s)) {
@@ -125,7 +140,7 @@ export class IpamdPolicy implements AllocationPolicy {
       if (now >= allowedAt) return now;
       wakeAt = allowedAt;
     }
-    if (shouldTryFreeEni(t, s)) {
+    if (!held && shouldTryFreeEni(t, s)) {
       const f = deletableEnis(n.pool, t, now, this.timers.minEniLifetimeMs);
       if (f.found.length > 0) return now;
       wakeAt = Math.min(wakeAt, f.wakeAt);
@@ -145,7 +160,7 @@ export class IpamdPolicy implements AllocationPolicy {
   }
 
   satisfied(n: NodeView): boolean {
-    return !isPoolTooLow(this.targets, n.now) || !this.canGrow(n);
+    return !isPoolTooLow(this.targets, n.now) || this.held(n) || !this.canGrow(n);
   }
 
   /**

@@ -155,6 +155,7 @@ export class Ipamd {
     eniCap: number;
     backoffUntil: number;
     lastDecreaseAt: number;
+    unschedulable: boolean;
   };
   private readonly core: IpamdCore;
   /** The pass event's handler (one function for every pass this ipamd schedules). */
@@ -222,6 +223,7 @@ export class Ipamd {
       eniCap: this.eniCap,
       backoffUntil: -Infinity,
       lastDecreaseAt: -Infinity,
+      unschedulable: false,
     };
     const sim = o.sim;
     this.core = {
@@ -337,6 +339,27 @@ export class Ipamd {
     this.passEvent = undefined;
     this.syncQuiet();
     this.central?.leave(this.centralNode);
+  }
+
+  /** Whether the node carries the unschedulable taint (it is cordoned), as ipamd reads it. */
+  get unschedulable(): boolean {
+    return this.view.unschedulable;
+  }
+
+  /**
+   * The node was cordoned (`true`) or uncordoned: the `node.kubernetes.io/unschedulable:NoSchedule` taint that
+   * isNodeNonSchedulable (pkg/ipamd/ipamd.go:2255-2281) reads at each increase and each tryFreeENI comes or goes.
+   * The policy decides what changes (ipamd-policy.ts); the loop looks again at once, since what it would do next
+   * may have changed.
+   */
+  setUnschedulable(unschedulable: boolean): void {
+    if (this.view.unschedulable === unschedulable) return;
+    this.view.unschedulable = unschedulable;
+    if (this.central) {
+      if (!this.stopped) this.central.poke(this.centralNode);
+      return;
+    }
+    if (this.lazy && this.ready && !this.busy && !this.stopped) this.reschedule(this.sim.now);
   }
 
   // ---- a central decider (Cilium's operator) in place of the pool loop ----

@@ -30,6 +30,8 @@ export interface PodObserver {
   podStarted(pod: Pod, now: number): void;
   /** `wasRunning`: it held an address, now cooling. */
   podDeleted(pod: Pod, now: number, wasRunning: boolean): void;
+  /** A drain evicts the pod (before it is deleted); `rescheduled`: a replacement is created. */
+  podEvicted(pod: Pod, now: number, rescheduled: boolean): void;
 }
 
 /** Pod lifecycle across the cluster. */
@@ -78,23 +80,59 @@ export class Kubelet {
     n.drainedAt = this.sim.now;
     this.scheduler.refresh(n);
     for (const pod of this.podsOn(n)) {
-      const left =
-        pod.lifetimeMs === undefined
-          ? undefined
-          : pod.startedAt >= 0
-            ? Math.max(0, pod.startedAt + pod.lifetimeMs - this.sim.now)
-            : pod.lifetimeMs;
       this.deletePod(pod);
-      if (reschedule)
-        this.createPod(
-          pod.nameOrPrefix,
-          pod.index,
-          left,
-          pod.constraint,
-          this.byName.get(pod.name) === pod,
-          pod.branch,
-        );
+      if (reschedule) this.replace(pod);
     }
+  }
+
+  /** kubectl cordon: the node takes no new pod (spec.unschedulable); its pods stay. */
+  cordon(n: NodeRuntime): void {
+    if (n.unschedulable) return;
+    n.unschedulable = true;
+    n.cordonedAt = this.sim.now;
+    this.scheduler.refresh(n);
+  }
+
+  /** kubectl uncordon: the node takes pods again. */
+  uncordon(n: NodeRuntime): void {
+    if (!n.unschedulable) return;
+    n.unschedulable = false;
+    this.scheduler.refresh(n);
+  }
+
+  /**
+   * kubectl drain's eviction (after its cordon): every pod on the node is deleted (CNI DEL, its address starts its
+   * cooldown) and, unless it is pinned to this node by name, replaced by a new pod that the scheduler places
+   * elsewhere: a Deployment's pod keeps its name (its controller keeps counting it), a plain pod (burst, poisson,
+   * cronJob) is recreated with what was left of its lifetime, as its controller (ReplicaSet, Job) would. A pod
+   * pinned to the node (an `events` pod with `node:`) has nowhere else to go: it is deleted only, as
+   * `kubectl drain --force` deletes a pod no controller owns. Eviction is at once: no PodDisruptionBudget, no
+   * termination grace period. Returns the pods evicted.
+   */
+  evictPods(n: NodeRuntime): number {
+    const pods = this.podsOn(n);
+    const now = this.sim.now;
+    const pinned = `node:${n.name}`;
+    for (const pod of pods) {
+      const rescheduled = pod.constraint !== pinned;
+      this.observer.podEvicted(pod, now, rescheduled);
+      this.deletePod(pod);
+      if (rescheduled) this.replace(pod);
+    }
+    n.evictedAt = now;
+    n.podsEvicted += pods.length;
+    return pods.length;
+  }
+
+  /** A new pod in place of a deleted one: same name, remaining lifetime, same constraint. */
+  private replace(pod: Pod): void {
+    const left =
+      pod.lifetimeMs === undefined
+        ? undefined
+        : pod.startedAt >= 0
+          ? Math.max(0, pod.startedAt + pod.lifetimeMs - this.sim.now)
+          : pod.lifetimeMs;
+    this.createPod(pod.nameOrPrefix, pod.index, left, pod.constraint, this.byName.get(pod.name) === pod, pod.branch);
   }
 
   /**

@@ -5,6 +5,16 @@ export class NodeRuntime {
   /** Pods bound to the node (waiting or running), host-network pods excluded. */
   pods = 0;
   ready = false;
+  /**
+   * Cordoned (`kubectl cordon`: spec.unschedulable, hence the `node.kubernetes.io/unschedulable:NoSchedule` taint):
+   * the scheduler places no new pod here; pods already bound stay.
+   */
+  unschedulable = false;
+  /** Time (ms) the node was last cordoned, -1 if never; time its pods were evicted by a drain, -1 if never. */
+  cordonedAt = -1;
+  evictedAt = -1;
+  /** Pods a drain evicted from this node. */
+  podsEvicted = 0;
   /** Lifecycle times (ms; -1 = not yet): instance start, Ready, first pod address, drained. */
   joinedAt = -1;
   readyAt = -1;

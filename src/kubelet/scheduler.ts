@@ -1,7 +1,8 @@
 /**
- * The scheduler: a pod without a node goes to the Ready node with the fewest pods (ties by name) that is under
- * maxPods; with none, it waits in a FIFO queue until capacity appears. Open nodes are filed by (pods, name rank)
- * in bucket sets, one for the whole cluster and one per node group, so a placement costs O(1) amortised.
+ * The scheduler: a pod without a node goes to the Ready, schedulable (not cordoned) node with the fewest pods (ties
+ * by name) that is under maxPods; with none, it waits in a FIFO queue until capacity appears. Open nodes are filed
+ * by (pods, name rank) in bucket sets, one for the whole cluster and one per node group, so a placement costs O(1)
+ * amortised.
  */
 import { NodeRuntime } from './node.js';
 import { PodState, type Pod } from './pod.js';
@@ -187,7 +188,7 @@ export class Scheduler {
   /** Keeps a node's membership in line with Ready and room; call after its pod count or readiness changed. */
   refresh(n: NodeRuntime): void {
     if (this.ranksDirty) this.ensureRanks();
-    const eligible = n.ready && n.hasRoom;
+    const eligible = n.ready && !n.unschedulable && n.hasRoom;
     // With a single node group its set would mirror the cluster's: keep only the latter.
     const group = this.groups.size > 1 ? (this.groups.get(n.group) as NodeBuckets) : undefined;
     if (eligible) {
@@ -212,7 +213,7 @@ export class Scheduler {
     if (constraint.startsWith('group:'))
       return this.groups.size > 1 ? this.groups.get(constraint.slice(6))?.top() : this.all.top();
     const n = this.byName.get(constraint.slice(5));
-    return n && n.ready && n.hasRoom ? n : undefined;
+    return n && n.ready && !n.unschedulable && n.hasRoom ? n : undefined;
   }
 
   /** Places a new pod, or queues it. */
@@ -268,12 +269,12 @@ export class Scheduler {
   private pickBranch(constraint: string): NodeRuntime | undefined {
     if (constraint.startsWith('node:')) {
       const n = this.byName.get(constraint.slice(5));
-      return n && n.ready && n.hasBranchRoom ? n : undefined;
+      return n && n.ready && !n.unschedulable && n.hasBranchRoom ? n : undefined;
     }
     const group = constraint.startsWith('group:') ? constraint.slice(6) : undefined;
     let best: NodeRuntime | undefined;
     for (const n of this.nodes) {
-      if (!n.ready || !n.hasBranchRoom || (group !== undefined && n.group !== group)) continue;
+      if (!n.ready || n.unschedulable || !n.hasBranchRoom || (group !== undefined && n.group !== group)) continue;
       if (!best || n.pods < best.pods || (n.pods === best.pods && n.rank < best.rank)) best = n;
     }
     return best;

@@ -75,6 +75,15 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   podsWithFailedAdd = 0;
   /** Optional event log. */
   sink: EventSink | undefined = undefined;
+  /** Pods a drain evicted, and how many of them were replaced by a new pod. */
+  evicted = 0;
+  evictedRescheduled = 0;
+  /** Addresses attached to and assigned on cordoned nodes, and their gap: the idle addresses cordoned nodes hold. */
+  readonly cordonedAttached = new TimeWeighted();
+  readonly cordonedAssigned = new TimeWeighted();
+  readonly cordonedIdle = new Gap(this.cordonedAttached, this.cordonedAssigned);
+  /** Nodes cordoned now (by name). */
+  private readonly cordoned = new Set<string>();
   /** Per node, the time (ms) of its first InsufficientFreeAddressesInSubnet / InsufficientCidrBlocks. */
   readonly firstInsufficientAt = new Map<string, number>();
   /** Pods that failed a CNI ADD and have not started (yet). */
@@ -150,6 +159,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
 
   secondaries(node: string, delta: number, now: number): void {
     this.attached.add(delta, now);
+    if (this.cordoned.size > 0 && this.cordoned.has(node)) this.cordonedAttached.add(delta, now);
     if (!this.perGroup) return;
     const g = this.groupOf.get(node) as GroupMetrics;
     g.attached.add(delta, now);
@@ -208,6 +218,29 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     }
   }
 
+  // ---- cordoned nodes ----
+  /** A node was cordoned holding `attached` addresses, `assigned` of them to pods (ipamd's). */
+  nodeCordoned(node: string, attached: number, assigned: number, now: number): void {
+    this.cordoned.add(node);
+    this.cordonedAttached.add(attached, now);
+    this.cordonedAssigned.add(assigned, now);
+    this.sink?.write({ t: now, type: 'node', event: 'cordoned', node, attached, assigned });
+  }
+
+  /** A node was uncordoned holding `attached` addresses, `assigned` of them to pods. */
+  nodeUncordoned(node: string, attached: number, assigned: number, now: number): void {
+    this.cordoned.delete(node);
+    this.cordonedAttached.add(-attached, now);
+    this.cordonedAssigned.add(-assigned, now);
+    this.sink?.write({ t: now, type: 'node', event: 'uncordoned', node });
+  }
+
+  podEvicted(pod: Pod, now: number, rescheduled: boolean): void {
+    this.evicted++;
+    if (rescheduled) this.evictedRescheduled++;
+    this.sink?.write({ t: now, type: 'pod', event: 'evicted', pod: pod.name, node: pod.node?.name, rescheduled });
+  }
+
   // ---- pods ----
   podCreated(pod: Pod, now: number): void {
     this.requested++;
@@ -260,6 +293,8 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     this.createToStart.push(total);
     if (total > 0) this.lastWaitedStartAt = now;
     this.assigned.add(1, now);
+    // A pod bound before its node was cordoned may start after.
+    if ((pod.node as NodeRuntime).unschedulable) this.cordonedAssigned.add(1, now);
     if (this.perGroup) {
       const g = this.groups[pod.node!.groupIndex];
       g.latencies.push(latency);
@@ -288,6 +323,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       this.expireCooling(now);
       const a = pod.addr as Addr;
       this.assigned.add(-1, now);
+      if ((pod.node as NodeRuntime).unschedulable) this.cordonedAssigned.add(-1, now);
       if (this.perGroup) {
         const g = this.groups[pod.node!.groupIndex];
         g.assigned.add(-1, now);

@@ -250,6 +250,7 @@ export function renderText(r: RunReport): string {
     [...latencySection(r), ...lifecycleSection(r)],
     podsSection(r),
     ipsSection(r),
+    ...(r.cordon ? [cordonSection(r.cordon)] : []),
     ...(subnetLines.length ? [subnetLines] : []),
     ec2Section(r),
     ...(vpcrcSection.length ? [vpcrcSection] : []),
@@ -257,6 +258,16 @@ export function renderText(r: RunReport): string {
     ...(r.warnings.length ? [['Warnings', ...r.warnings.map((w) => `  ${w}`)]] : []),
   ];
   return sections.map((s) => s.join('\n')).join('\n\n') + '\n';
+}
+
+/** Cordoned and drained nodes, and the idle addresses they held. */
+function cordonSection(c: NonNullable<RunReport['cordon']>): string[] {
+  return [
+    'Cordoned and drained nodes',
+    `  cordoned ${c.nodesCordoned}   drained ${c.nodesDrained}   cordoned at end ${c.cordonedAtEnd}`,
+    `  pods evicted ${c.podsEvicted} (rescheduled ${c.podsRescheduled})`,
+    `  idle addresses on cordoned nodes: mean ${c.idleMean}   ${c.idleIpSeconds} IP-seconds   at end ${c.idleEnd} (${c.attachedEnd} attached)`,
+  ];
 }
 
 /** The subnet table; omitted for the one roomy default subnet when nothing happened in it. */

@@ -78,7 +78,30 @@ export interface NodeReport {
   awsNodeRestarts: number;
   /** Time (ms) from joining until Ready (or until drained or the end, if never Ready); null if it never joined. */
   notReadyMs: number | null;
+  /** Present when the node was ever cordoned: last cordoned (ms), cordoned at the end, pods a drain evicted. */
+  cordonedAt?: number;
+  cordonedAtEnd?: boolean;
+  podsEvicted?: number;
   enis: EniReport[];
+}
+
+/** Cordoned and drained nodes (present when the scenario has a cordon, drain or uncordon item). */
+export interface CordonReport {
+  /** Nodes ever cordoned (a drain cordons first), drained (their pods evicted), cordoned at the end. */
+  nodesCordoned: number;
+  nodesDrained: number;
+  cordonedAtEnd: number;
+  /** Pods evicted by drains; of them replaced by a new pod (the others were pinned to their node by name). */
+  podsEvicted: number;
+  podsRescheduled: number;
+  /** Idle addresses (attached less assigned) on cordoned nodes: time-weighted mean over the run, integral, at the end. */
+  idleMean: number;
+  idleIpSeconds: number;
+  idleEnd: number;
+  /** Addresses attached to cordoned nodes at the end (terminated nodes hold none). */
+  attachedEnd: number;
+  /** Named nodes of a cordon or drain item that were not live when it ran (the item did nothing to them). */
+  missedNodes: number;
 }
 
 /** One API's account bucket over the run. */
@@ -106,7 +129,7 @@ export interface NodeGroupReport {
   /** Effective ipamd settings after ipamd's parsing (Cilium's spec.ipam fields for a cilium-eni group). */
   settings: Record<string, number | boolean>;
   /** Present when another allocator than ipamd serves the group. */
-  allocator?: 'cilium-eni' | 'azure-cns-batch';
+  allocator?: 'cilium-eni' | 'azure-cns-batch' | 'ipamd-cordon-release';
   podsRunning: number;
   enis: number;
   ipsAttached: number;
@@ -248,6 +271,8 @@ export interface RunReport {
   nodes: NodeReport[];
   warnings: string[];
   engine: { events: number };
+  /** Present only when the scenario cordons, drains or uncordons nodes. */
+  cordon?: CordonReport;
   /** Security groups for pods: present only when the scenario runs the VPC resource controller. */
   vpcResourceController?: VpcrcReport;
 }

@@ -19,7 +19,8 @@ import { NodeRuntime } from '../kubelet/node.js';
 import { branchEniLimit } from '../aws/branch-eni.js';
 import { VpcResourceController } from '../vpcrc/controller.js';
 import { installWorkload, type NodeScaler, type WorkloadStats } from '../workload/generators.js';
-import type { NodeGroupSpec, Scenario } from '../workload/scenario.js';
+import type { NodeActionSpec, NodeGroupSpec, Scenario } from '../workload/scenario.js';
+import { CordonReleasePolicy } from '../ipam/cordon-release.js';
 import { Metrics, type EventSink } from '../report/metrics.js';
 import { TimeSeriesRecorder, autoSampleEvery } from '../report/timeseries.js';
 import { clusterProbes } from './series.js';
@@ -186,6 +187,8 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
    */
   private centralFor(g: NodeGroupSpec, name: string, client: Ec2Client) {
     if (g.azure) return { policy: new AzureBatchPolicy(g.azure) };
+    if (g.allocator === 'ipamd-cordon-release')
+      return { policy: new CordonReleasePolicy(g.config, this.ipamdParams.timers) };
     const policy = this.ciliumPolicies.get(g.name);
     const op = this.ciliumOperator;
     if (!policy || !op) return {};
@@ -231,6 +234,83 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
       () => {
         node.ec2.terminateInstance();
         this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'terminated', node: node.runtime.name });
+      },
+      undefined,
+    );
+  }
+
+  /** Named nodes of a cordon or drain that were not live when it ran (the report warns). */
+  nodeActionMisses = 0;
+
+  /**
+   * A `cordon`, `drain` or `uncordon` item: the nodes it names, or a group's live nodes oldest first among those the
+   * action still applies to (cordon: not cordoned; drain: not drained since its last cordon; uncordon: cordoned),
+   * all of them or `count` of them or `fraction` of the group's live nodes (rounded up).
+   */
+  nodeAction(item: NodeActionSpec): void {
+    const applies = (n: ClusterNode): boolean => {
+      const rt = n.runtime;
+      if (item.action === 'uncordon') return rt.unschedulable;
+      if (item.action === 'cordon') return !rt.unschedulable;
+      return !(rt.unschedulable && rt.evictedAt >= rt.cordonedAt);
+    };
+    let targets: ClusterNode[];
+    if (item.nodes) {
+      targets = [];
+      for (const name of item.nodes) {
+        const n = this.nodes.find((x) => x.runtime.name === name);
+        if (!n || !(this.live.get(n.group) as ClusterNode[]).includes(n)) this.nodeActionMisses++;
+        else if (applies(n)) targets.push(n);
+      }
+    } else {
+      const live = this.live.get(item.nodeGroup as string) as ClusterNode[];
+      const most =
+        item.count ?? (item.fraction !== undefined ? Math.ceil(item.fraction * live.length - 1e-9) : live.length);
+      targets = live.filter(applies).slice(0, most);
+    }
+    for (const n of targets) {
+      if (item.action === 'uncordon') this.uncordon(n);
+      else {
+        this.cordon(n);
+        if (item.action === 'drain') this.drain(n, item.terminateAfterMs);
+      }
+    }
+  }
+
+  /**
+   * kubectl cordon: the scheduler places no new pod on the node, and ipamd sees the
+   * `node.kubernetes.io/unschedulable:NoSchedule` taint the node lifecycle controller adds for spec.unschedulable.
+   */
+  private cordon(n: ClusterNode): void {
+    if (n.runtime.unschedulable) return;
+    this.kubelet.cordon(n.runtime);
+    n.ipamd.setUnschedulable(true);
+    this.metrics.nodeCordoned(n.runtime.name, n.ec2.attachedAddresses(), n.ipamd.ds.assigned, this.sim.now);
+  }
+
+  private uncordon(n: ClusterNode): void {
+    this.kubelet.uncordon(n.runtime);
+    n.ipamd.setUnschedulable(false);
+    this.metrics.nodeUncordoned(n.runtime.name, n.ec2.attachedAddresses(), n.ipamd.ds.assigned, this.sim.now);
+  }
+
+  /**
+   * kubectl drain after the cordon: the node's pods are evicted (kubelet.evictPods); with `terminateAfterMs` the
+   * node then leaves its group as a scale-in removes a node (removeNode), that long after.
+   */
+  private drain(n: ClusterNode, terminateAfterMs: number | undefined): void {
+    this.metrics.sink?.write({ t: this.sim.now, type: 'node', event: 'drain', node: n.runtime.name });
+    this.kubelet.evictPods(n.runtime);
+    if (terminateAfterMs === undefined) return;
+    this.sim.after(
+      terminateAfterMs,
+      Priority.workload,
+      () => {
+        const live = this.live.get(n.group) as ClusterNode[];
+        const k = live.indexOf(n);
+        if (k < 0) return;
+        live.splice(k, 1);
+        this.removeNode(n, true);
       },
       undefined,
     );

@@ -5,7 +5,15 @@ import { VERSION } from '../util/version.js';
 import { EC2_APIS } from '../aws/ec2.js';
 import { poolMode } from '../ipam/config.js';
 import { censoredSummary, summarise } from '../report/tally.js';
-import type { NodeCounts, NodeGroupReport, NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
+import type {
+  CordonReport,
+  NodeCounts,
+  NodeGroupReport,
+  NodeReport,
+  RunData,
+  RunReport,
+  SubnetReport,
+} from '../report/types.js';
 import { cidrToString } from '../aws/cidr.js';
 import { branchRunningByNode, buildVpcrcReport } from './vpcrc-report.js';
 import type { Cluster } from './cluster.js';
@@ -98,6 +106,9 @@ function nodeReports(c: Cluster): { nodes: NodeReport[]; running: number; waitin
       drainedAt: t(n.runtime.drainedAt),
       awsNodeRestarts: n.ipamd.restarts,
       notReadyMs: joined ? Math.max(0, notReadyUntil - rt.joinedAt) : null,
+      ...(rt.cordonedAt >= 0
+        ? { cordonedAt: rt.cordonedAt, cordonedAtEnd: rt.unschedulable, podsEvicted: rt.podsEvicted }
+        : {}),
       enis: n.ec2.enis.map((e) => {
         const d = ds.enis.find((x) => x.id === e.id);
         return {
@@ -116,8 +127,12 @@ function nodeReports(c: Cluster): { nodes: NodeReport[]; running: number; waitin
   return { nodes, running, waiting, passes };
 }
 
-/** The effective ipamd settings of a node group, by their environment variable names. */
-function groupSettings(cfg: NodeGroupSpec['config']): Record<string, number | boolean> {
+/**
+ * The effective ipamd settings of a node group, by their environment variable names; AWS_MANAGE_ENIS_NON_SCHEDULABLE
+ * where it matters (`cordons`: the scenario cordons nodes) or was set.
+ */
+function groupSettings(g: NodeGroupSpec, cordons: boolean): Record<string, number | boolean> {
+  const cfg = g.config;
   return {
     WARM_ENI_TARGET: cfg.warmEniTarget,
     WARM_IP_TARGET: cfg.warmIpTarget,
@@ -129,6 +144,32 @@ function groupSettings(cfg: NodeGroupSpec['config']): Record<string, number | bo
     ENABLE_SUBNET_DISCOVERY: cfg.enableSubnetDiscovery,
     AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: cfg.customNetworking,
     ENABLE_POD_ENI: cfg.enablePodEni,
+    ...(cordons || 'AWS_MANAGE_ENIS_NON_SCHEDULABLE' in g.env
+      ? { AWS_MANAGE_ENIS_NON_SCHEDULABLE: cfg.manageEnisNonSchedulable }
+      : {}),
+  };
+}
+
+/** Whether the scenario cordons, drains or uncordons nodes. */
+function cordons(c: Cluster): boolean {
+  return c.scenario.workload.some((w) => w.kind === 'node-action');
+}
+
+/** Cordoned and drained nodes, the pods drains evicted, and the idle addresses cordoned nodes held. */
+function cordonReport(c: Cluster, nodes: readonly NodeReport[]): CordonReport {
+  const m = c.metrics;
+  const end = c.sim.now;
+  return {
+    nodesCordoned: nodes.filter((n) => n.cordonedAt !== undefined).length,
+    nodesDrained: c.nodes.filter((n) => n.runtime.evictedAt >= 0).length,
+    cordonedAtEnd: nodes.filter((n) => n.cordonedAtEnd === true && n.drainedAt === null).length,
+    podsEvicted: m.evicted,
+    podsRescheduled: m.evictedRescheduled,
+    idleMean: round2(m.cordonedIdle.mean(0, end)),
+    idleIpSeconds: Math.round(m.cordonedIdle.integral / 1000),
+    idleEnd: m.cordonedIdle.value,
+    attachedEnd: m.cordonedAttached.value,
+    missedNodes: c.nodeActionMisses,
   };
 }
 
@@ -172,9 +213,10 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
       subnet: g.subnet,
       ...(g.eniConfigSubnet !== undefined ? { eniConfigSubnet: g.eniConfigSubnet } : {}),
       ...(g.autoscaler ? { autoscaler: g.autoscaler } : {}),
-      settings: groupSettings(cfg),
+      settings: groupSettings(g, cordons(c)),
       ...(g.cilium ? { allocator: 'cilium-eni' as const, settings: ciliumNodeFields(g.cilium) } : {}),
       ...(g.azure ? { allocator: 'azure-cns-batch' as const, settings: azureFields(g.azure) } : {}),
+      ...(g.allocator === 'ipamd-cordon-release' ? { allocator: 'ipamd-cordon-release' as const } : {}),
       podsRunning: gn.reduce((a, n) => a + n.podsRunning, 0),
       enis: gn.reduce((a, n) => a + n.enis.length, 0),
       ipsAttached: gm.attached.value,
@@ -209,6 +251,8 @@ function runWarnings(c: Cluster, nodes: readonly NodeReport[]): string[] {
       `${unlaunched.length} nodes never launched: no address left in their subnet for the primary ENI (${names})`,
     );
   }
+  if (c.nodeActionMisses > 0)
+    warnings.push(`${c.nodeActionMisses} nodes named by cordon or drain items were not in the cluster then (ignored)`);
   for (const g of c.scenario.nodeGroups) {
     if (g.pdFallback)
       warnings.push(
@@ -382,6 +426,7 @@ export function buildReport(c: Cluster): RunReport {
     ips: ipsReport(c),
     ec2: ec2Report(c),
     ipamd: { actions: sortedRecord(m.actions), passes },
+    ...(cordons(c) ? { cordon: cordonReport(c, nodes) } : {}),
     ...(c.vpcrc ? { vpcResourceController: buildVpcrcReport(c, c.vpcrc) } : {}),
     subnets: subnetReports(c, nodes),
     nodeGroups: groupReports(c, nodes),

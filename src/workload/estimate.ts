@@ -84,7 +84,9 @@ function podsOf(item: WorkloadSpec, durationMs: number): { total: number; peak: 
       const adds = item.events.filter((e) => e.add !== undefined && e.atMs <= durationMs).length;
       return { total: adds, peak: adds };
     }
+    // A drain's replacement pods stand in for pods that were alive: no more alive at once.
     case 'scale':
+    case 'node-action':
       return { total: 0, peak: 0 };
     case 'deployment': {
       const most = Math.max(item.replicas, ...item.steps.map((s) => s.replicas));

@@ -7,7 +7,7 @@ import type { Streams } from '../engine/random.js';
 import { sample, type Distribution } from '../engine/distribution.js';
 import type { Rng } from '../engine/random.js';
 import type { Kubelet } from '../kubelet/kubelet.js';
-import type { PodEventSpec, WorkloadSpec } from './scenario.js';
+import type { NodeActionSpec, PodEventSpec, WorkloadSpec } from './scenario.js';
 import { installCronJob, installCurvePoisson, installDeployment } from './controllers.js';
 
 /** Counters of scripted events that could not apply (reported as warnings). */
@@ -22,6 +22,8 @@ export interface NodeScaler {
   liveNodes(group: string): readonly unknown[];
   /** Grows or shrinks a group to `count` nodes; removed nodes' pods are deleted or rescheduled. */
   scaleTo(group: string, count: number, reschedule: boolean): void;
+  /** Cordons, drains or uncordons the nodes a `cordon`, `drain` or `uncordon` item picks. */
+  nodeAction(item: NodeActionSpec): void;
 }
 
 /** A `scale` item. */
@@ -84,6 +86,10 @@ export function installWorkload(
           },
           undefined,
         );
+        break;
+      case 'node-action':
+        if (item.atMs > endMs) break;
+        sim.at(item.atMs, Priority.workload, () => scaler.nodeAction(item), undefined);
         break;
     }
   }

@@ -100,7 +100,7 @@ export interface ResolveInput {
   duration?: string | number;
   ipamd?: EnvInputT;
   /** The cluster-wide allocator (default ipamd) and Cilium's settings. */
-  allocator?: 'ipamd' | 'cilium-eni' | 'azure-cns-batch';
+  allocator?: 'ipamd' | 'cilium-eni' | 'azure-cns-batch' | 'ipamd-cordon-release';
   cilium?: CiliumInputT;
   azure?: AzureInputT;
   subnets?: (SubnetItemInput | undefined)[];
@@ -297,6 +297,9 @@ function resolveNodeGroups(
       ...((g.allocator ?? input.allocator) === 'azure-cns-batch'
         ? { allocator: 'azure-cns-batch' as const, azure: azureScaler({ ...input.azure, ...g.azure }) }
         : {}),
+      ...((g.allocator ?? input.allocator) === 'ipamd-cordon-release'
+        ? { allocator: 'ipamd-cordon-release' as const }
+        : {}),
     });
   });
   return nodeGroups;
@@ -308,6 +311,11 @@ interface Refs {
   constraint(nodeGroup: string | undefined, path: PropertyKey[]): string;
   /** Reports through `rep` a node that no group has. */
   checkNode(node: string, rep: (m: string) => void): void;
+  /**
+   * Checks a node named by a cordon or drain: an error for a name that is no group's `<group>-<k>`, a warning for
+   * one beyond the nodes the group starts with (it must have joined by then).
+   */
+  checkLaterNode(node: string, rep: (m: string, severity: 'error' | 'warning') => void): void;
 }
 
 /** Node names offered as "did you mean" (beyond this, groups with fewer nodes are listed first). */
@@ -344,6 +352,17 @@ function references(ctx: Ctx): Refs {
       if (!written || nodeExists(node)) return;
       const hint = closest(node, suggestions());
       rep(`no node "${node}"${hint ? `; did you mean ${hint}?` : ''} (nodes are named <group>-0, <group>-1, ...)`);
+    },
+    checkLaterNode(node, rep) {
+      if (!written || nodeExists(node)) return;
+      const m = /^(.*)-(0|[1-9]\d*)$/.exec(node);
+      const count = m ? counts.get(m[1]) : undefined;
+      if (m && count !== undefined)
+        rep(
+          `"${node}" is not among the ${count} node${count === 1 ? '' : 's'} "${m[1]}" starts with: it must have joined (a scale-out or an autoscaler) by then, or the item does nothing to it`,
+          'warning',
+        );
+      else this.checkNode(node, (msg) => rep(msg, 'error'));
     },
   };
 }
@@ -402,7 +421,36 @@ function resolveItem(item: WorkloadItemInput, i: number, c: ItemCtx): WorkloadSp
     };
   }
   if (item.trace !== undefined) return traceSpec(item.trace, i, c);
+  if (item.cordon) return nodeActionSpec('cordon', item.cordon, i, c);
+  if (item.drain) return nodeActionSpec('drain', item.drain, i, c);
+  if (item.uncordon) return nodeActionSpec('uncordon', item.uncordon, i, c);
   return undefined;
+}
+
+/** A cordon, drain or uncordon item: its nodes checked against the groups written. */
+function nodeActionSpec(
+  action: 'cordon' | 'drain' | 'uncordon',
+  a: NonNullable<WorkloadItemInput['drain']>,
+  i: number,
+  c: ItemCtx,
+): WorkloadSpec {
+  const p: PropertyKey[] = ['workload', i, action];
+  const { report } = c.ctx;
+  const atMs = dur(a.at);
+  if (atMs > c.durationMs) report([...p, 'at'], `after the end of the run (${String(c.duration)})`, 'warning');
+  if (a.nodeGroup !== undefined) c.refs.constraint(a.nodeGroup, [...p, 'nodeGroup']);
+  a.nodes?.forEach((n, j) => c.refs.checkLaterNode(n, (m, severity) => report([...p, 'nodes', j], m, severity)));
+  return {
+    kind: 'node-action',
+    index: i,
+    action,
+    atMs,
+    ...(a.nodes !== undefined ? { nodes: a.nodes } : {}),
+    ...(a.nodeGroup !== undefined ? { nodeGroup: a.nodeGroup } : {}),
+    ...(a.count !== undefined ? { count: a.count } : {}),
+    ...(a.fraction !== undefined ? { fraction: a.fraction } : {}),
+    ...(a.terminateAfter !== undefined ? { terminateAfterMs: dur(a.terminateAfter) } : {}),
+  };
 }
 
 function poissonSpec(q: NonNullable<WorkloadItemInput['poisson']>, i: number, c: ItemCtx): WorkloadSpec {

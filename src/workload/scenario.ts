@@ -35,7 +35,7 @@ export interface NodeGroupSpec {
   /** The group's autoscaler, if any. */
   autoscaler?: AutoscalerSpec;
   /** Set when another allocator than ipamd serves the group (its settings in {@link cilium}). */
-  allocator?: 'cilium-eni' | 'azure-cns-batch';
+  allocator?: 'cilium-eni' | 'azure-cns-batch' | 'ipamd-cordon-release';
   /** Cilium's CiliumNode spec.ipam for the group's nodes (cluster-wide block merged with the group's). */
   cilium?: CiliumNodeSettings;
   /** The azure-cns-batch what-if's scaler (cluster-wide block merged with the group's). */
@@ -130,7 +130,26 @@ export type WorkloadSpec =
       runTime: Distribution;
       constraint: string;
     }
-  | { kind: 'scale'; index: number; atMs: number; nodeGroup: string; to?: number; by?: number; reschedule: boolean };
+  | { kind: 'scale'; index: number; atMs: number; nodeGroup: string; to?: number; by?: number; reschedule: boolean }
+  | NodeActionSpec;
+
+/**
+ * A `cordon`, `drain` or `uncordon` item: at `atMs`, the named nodes, or a group's live nodes oldest first (all of
+ * them, `count` of them, or `fraction` of the group's live nodes rounded up) among those the action still applies
+ * to (not yet cordoned; not yet drained; cordoned).
+ */
+export interface NodeActionSpec {
+  kind: 'node-action';
+  index: number;
+  action: 'cordon' | 'drain' | 'uncordon';
+  atMs: number;
+  nodes?: string[];
+  nodeGroup?: string;
+  count?: number;
+  fraction?: number;
+  /** drain: each drained node is terminated this long after its eviction (as a scale-in removes a node). */
+  terminateAfterMs?: number;
+}
 
 /** Node lifecycle parameters (assumptions). */
 export interface NodeParams {

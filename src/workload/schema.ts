@@ -68,9 +68,9 @@ export const EnvInput = z
   .meta({ description: 'aws-node container environment: a map, or the DaemonSet env list (- name: X, value: "y")' });
 
 /** The allocator of a node group's pod addresses. */
-export const AllocatorName = z.enum(['ipamd', 'cilium-eni', 'azure-cns-batch']).meta({
+export const AllocatorName = z.enum(['ipamd', 'cilium-eni', 'azure-cns-batch', 'ipamd-cordon-release']).meta({
   description:
-    "who allocates pod addresses: ipamd (the VPC CNI, default), cilium-eni (Cilium's operator) or azure-cns-batch (a what-if: Azure CNS's batch law on ipamd's mechanics)",
+    "who allocates pod addresses: ipamd (the VPC CNI, default), cilium-eni (Cilium's operator), azure-cns-batch (a what-if: Azure CNS's batch law on ipamd's mechanics) or ipamd-cordon-release (a what-if: ipamd with its warm targets dropped to zero on cordoned nodes, aws/amazon-vpc-cni-k8s#3263)",
 });
 
 /** Azure CNS's NodeNetworkConfig scaler, for the azure-cns-batch what-if. */
@@ -334,6 +334,49 @@ const Scale = z
     }
   });
 
+/** Which nodes a cordon, drain or uncordon acts on: named nodes, or a node group (all, or a count or fraction). */
+const NodeSelection = {
+  at: Duration,
+  nodes: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .meta({ description: 'these nodes, by name (<group>-0, <group>-1, ...)' }),
+  nodeGroup: z.string().optional().meta({ description: "this group's nodes, oldest first" }),
+  count: z.number().int().positive().optional().meta({ description: 'with nodeGroup: this many of its nodes' }),
+  fraction: z
+    .number()
+    .positive()
+    .max(1)
+    .optional()
+    .meta({ description: 'with nodeGroup: this share of its nodes, rounded up, e.g. 0.25' }),
+};
+
+/** Exactly one of `nodes` or `nodeGroup`; `count` or `fraction` (not both) only with `nodeGroup`. */
+function selectionCheck(ctx: {
+  value: { nodes?: string[]; nodeGroup?: string; count?: number; fraction?: number };
+  issues: z.core.$ZodRawIssue[];
+}): void {
+  const v = ctx.value;
+  const issue = (message: string): void => void ctx.issues.push({ code: 'custom', input: v, message });
+  if ((v.nodes === undefined) === (v.nodeGroup === undefined))
+    issue('give exactly one of "nodes" (names) or "nodeGroup" (a group, with an optional "count" or "fraction")');
+  else if (v.nodes !== undefined && (v.count !== undefined || v.fraction !== undefined))
+    issue('"count" and "fraction" go with "nodeGroup", not with "nodes"');
+  else if (v.count !== undefined && v.fraction !== undefined) issue('give "count" or "fraction", not both');
+}
+
+const Cordon = z.strictObject(NodeSelection).check(selectionCheck);
+
+const Drain = z
+  .strictObject({
+    ...NodeSelection,
+    terminateAfter: Duration.optional().meta({
+      description: 'terminate each drained node this long after its pods were evicted (default: it stays)',
+    }),
+  })
+  .check(selectionCheck);
+
 export const WorkloadItem = oneOf(
   {
     scale: Scale.optional(),
@@ -343,6 +386,9 @@ export const WorkloadItem = oneOf(
     cronJob: CronJob.optional(),
     events: z.array(PodEvent).optional(),
     trace: z.string().optional().meta({ description: 'CSV file (relative to the scenario): time,action,pod[,node]' }),
+    cordon: Cordon.optional().meta({ description: 'kubectl cordon: the nodes take no new pods' }),
+    drain: Drain.optional().meta({ description: "kubectl drain: cordon, then evict the nodes' pods (rescheduled)" }),
+    uncordon: Cordon.optional().meta({ description: 'kubectl uncordon: the nodes take pods again' }),
   },
   'a workload item',
 );

@@ -152,6 +152,25 @@ function checkText(r: RunReport, text: string): void {
     );
   });
 
+  // Cordoned and drained nodes: the text's lines are the JSON's figures, which agree with the node rows.
+  const cs = section(text, 'Cordoned and drained nodes').join('\n');
+  const c = r.cordon;
+  if (!c) expect(cs).toBe('');
+  else {
+    expect(cs).toContain(
+      `cordoned ${c.nodesCordoned}   drained ${c.nodesDrained}   cordoned at end ${c.cordonedAtEnd}`,
+    );
+    expect(cs).toContain(`pods evicted ${c.podsEvicted} (rescheduled ${c.podsRescheduled})`);
+    expect(cs).toContain(`at end ${c.idleEnd} (${c.attachedEnd} attached)`);
+    expect(r.nodes.filter((n) => n.cordonedAt !== undefined).length).toBe(c.nodesCordoned);
+    expect(r.nodes.reduce((a, n) => a + (n.podsEvicted ?? 0), 0)).toBe(c.podsEvicted);
+    expect(c.podsRescheduled).toBeLessThanOrEqual(c.podsEvicted);
+    expect(c.nodesDrained).toBeLessThanOrEqual(c.nodesCordoned);
+    expect(c.idleEnd).toBeGreaterThanOrEqual(0);
+    expect(c.idleEnd).toBeLessThanOrEqual(c.attachedEnd);
+    expect(c.attachedEnd).toBeLessThanOrEqual(r.ips.attachedEnd);
+  }
+
   // The HTML's headline cards show the same figures as the text.
   const cards = headline(r);
   for (const k of ['p50', 'p90', 'p99'] as const)
