@@ -2,7 +2,7 @@
 import { describe } from '../engine/distribution.js';
 import { formatDuration } from '../util/duration.js';
 import { VERSION } from '../util/version.js';
-import { EC2_APIS } from '../aws/ec2.js';
+import { CONTROLLER_APIS, EC2_APIS } from '../aws/ec2.js';
 import { poolMode } from '../ipam/config.js';
 import { censoredSummary, summarise } from '../report/tally.js';
 import type { NodeCounts, NodeGroupReport, NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
@@ -219,7 +219,7 @@ function runWarnings(c: Cluster, nodes: readonly NodeReport[]): string[] {
 }
 
 /** The model parameters, each as one readable line. */
-function modelSummary(model: Cluster['scenario']['model']): Record<string, string> {
+function modelSummary(model: Cluster['scenario']['model'], controller: boolean): Record<string, string> {
   const fmt = (d: Parameters<typeof describe>[0]): string => describe(d, formatDuration);
   return {
     'nodes.bootDelay': fmt(model.nodes.bootDelay),
@@ -229,6 +229,10 @@ function modelSummary(model: Cluster['scenario']['model']): Record<string, strin
     'kubelet.retryBackoff': fmt(model.kubelet.retryBackoff),
     'ec2.eniVisibleDelay': fmt(model.ec2.eniVisibleDelay),
     ...Object.fromEntries(EC2_APIS.map((a) => [`ec2.latency.${a}`, fmt(model.ec2.latency[a])])),
+    // The controller's own APIs only when it runs (other runs' settings read as before).
+    ...(controller
+      ? Object.fromEntries(CONTROLLER_APIS.map((a) => [`ec2.latency.${a}`, fmt(model.ec2.latency[a])]))
+      : {}),
     'ipamd.startDelay': fmt(model.ipamd.startDelay),
     'ipamd.eniSetup': fmt(model.ipamd.eniSetup),
     'ipamd.placement': model.ipamd.placement,
@@ -359,7 +363,7 @@ export function buildReport(c: Cluster): RunReport {
     simulatedMs: c.sim.now,
     settings: {
       ipamd: { ...s.env },
-      model: modelSummary(s.model),
+      model: modelSummary(s.model, c.vpcrc !== undefined),
       ...(s.ciliumOperator ? { ciliumOperator: ciliumFlags(s.ciliumOperator) } : {}),
     },
     ...(c.ciliumOperator

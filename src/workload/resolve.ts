@@ -13,7 +13,7 @@ import {
   supportsPrefixDelegation,
   type InstanceType,
 } from '../aws/instance-types.js';
-import { defaultEc2Params, EC2_APIS } from '../aws/ec2.js';
+import { ALL_EC2_APIS, defaultEc2Params } from '../aws/ec2.js';
 import { parseIpamdEnv, type EnvValue, type IpamdConfig } from '../ipam/config.js';
 import { envOf, type EnvInputT, type EnvOf } from './env-input.js';
 import { defaultIpamdParams } from '../ipam/params.js';
@@ -511,13 +511,13 @@ function resolveEc2Model(e: NonNullable<ModelInput>['ec2'], report: Report): Sce
   const base = ['model', 'ec2'];
   if (e?.throttle === 'none') ec2.throttle = undefined;
   else if (e?.throttle && ec2.throttle) {
-    for (const api of EC2_APIS) {
+    for (const api of ALL_EC2_APIS) {
       const b = e.throttle[api];
       if (b) ec2.throttle[api] = { ...b };
     }
   }
   if (e?.background)
-    for (const api of EC2_APIS) if (e.background[api] !== undefined) ec2.background[api] = e.background[api];
+    for (const api of ALL_EC2_APIS) if (e.background[api] !== undefined) ec2.background[api] = e.background[api];
   if (e?.throttledLatency !== undefined)
     ec2.throttledLatency = toDistribution(e.throttledLatency, [...base, 'throttledLatency'], report);
   const sr = e?.sdkRetry;
@@ -529,7 +529,7 @@ function resolveEc2Model(e: NonNullable<ModelInput>['ec2'], report: Report): Sce
     if (sr.retryCost !== undefined) ec2.sdkRetry.retryCost = sr.retryCost;
   }
   if (e?.latency) {
-    for (const api of EC2_APIS) {
+    for (const api of ALL_EC2_APIS) {
       const d = e.latency[api];
       if (d !== undefined) ec2.latency[api] = toDistribution(d, [...base, 'latency', api], report);
     }

@@ -3,7 +3,7 @@
  * JSON Schema generated from it for editors.
  */
 import * as z from 'zod';
-import { EC2_APIS } from '../aws/ec2.js';
+import { ALL_EC2_APIS } from '../aws/ec2.js';
 import { parseDuration } from '../util/duration.js';
 
 /** A duration: "500ms", "90s", "1m30s", "2h", or a plain number of seconds. */
@@ -348,8 +348,8 @@ export const WorkloadItem = oneOf(
 );
 
 const LatencyMap = z.strictObject(
-  Object.fromEntries(EC2_APIS.map((a) => [a, DistributionInput.optional()])) as Record<
-    (typeof EC2_APIS)[number],
+  Object.fromEntries(ALL_EC2_APIS.map((a) => [a, DistributionInput.optional()])) as Record<
+    (typeof ALL_EC2_APIS)[number],
     z.ZodOptional<typeof DistributionInput>
   >,
 );
@@ -357,7 +357,10 @@ const LatencyMap = z.strictObject(
 const Bucket = z.strictObject({ capacity: z.number().positive(), refillPerSecond: z.number().positive() });
 const ApiMap = <T extends z.ZodType>(v: T) =>
   z.strictObject(
-    Object.fromEntries(EC2_APIS.map((a) => [a, v.optional()])) as Record<(typeof EC2_APIS)[number], z.ZodOptional<T>>,
+    Object.fromEntries(ALL_EC2_APIS.map((a) => [a, v.optional()])) as Record<
+      (typeof ALL_EC2_APIS)[number],
+      z.ZodOptional<T>
+    >,
   );
 
 export const Model = z.strictObject({
