@@ -48,7 +48,9 @@ function groupNotes(r: RunReport, g: NodeGroupReport): string[] {
     );
   if (g.eniConfigSubnet !== undefined)
     notes.push(`custom networking: primary ENI carries no pods, secondary ENIs in ${g.eniConfigSubnet}`);
-  if (g.settings.ENABLE_POD_ENI === true)
+  if (g.settings.ENABLE_POD_ENI === true && g.trunkSlot === false)
+    notes.push('ENABLE_POD_ENI: no ENI slot kept, the type cannot take a trunk ENI (see Warnings)');
+  else if (g.settings.ENABLE_POD_ENI === true)
     notes.push(
       r.vpcResourceController
         ? 'ENABLE_POD_ENI: one ENI slot kept for the trunk ENI the VPC resource controller attaches'

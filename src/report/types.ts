@@ -103,6 +103,11 @@ export interface NodeGroupReport {
   eniConfigSubnet?: string;
   /** The group's autoscaler and its effective settings (durations in ms), when it has one. */
   autoscaler?: AutoscalerSpec;
+  /**
+   * false when ENABLE_POD_ENI is on but the type cannot take a trunk ENI (IsTrunkingCompatible false): ipamd keeps no
+   * ENI slot for the trunk (absent otherwise).
+   */
+  trunkSlot?: false;
   /** Effective ipamd settings after ipamd's parsing (Cilium's spec.ipam fields for a cilium-eni group). */
   settings: Record<string, number | boolean>;
   /** Present when another allocator than ipamd serves the group. */

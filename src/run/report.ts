@@ -3,6 +3,7 @@ import { describe } from '../engine/distribution.js';
 import { formatDuration } from '../util/duration.js';
 import { VERSION } from '../util/version.js';
 import { CONTROLLER_APIS, EC2_APIS } from '../aws/ec2.js';
+import { branchEniLimit, ipamdTrunkingCompatible } from '../aws/branch-eni.js';
 import { poolMode } from '../ipam/config.js';
 import { censoredSummary, summarise } from '../report/tally.js';
 import type { NodeCounts, NodeGroupReport, NodeReport, RunData, RunReport, SubnetReport } from '../report/types.js';
@@ -172,6 +173,7 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
       subnet: g.subnet,
       ...(g.eniConfigSubnet !== undefined ? { eniConfigSubnet: g.eniConfigSubnet } : {}),
       ...(g.autoscaler ? { autoscaler: g.autoscaler } : {}),
+      ...(cfg.enablePodEni && !ipamdTrunkingCompatible(g.instance.name) ? { trunkSlot: false as const } : {}),
       settings: groupSettings(cfg),
       ...(g.cilium ? { allocator: 'cilium-eni' as const, settings: ciliumNodeFields(g.cilium) } : {}),
       ...(g.azure ? { allocator: 'azure-cns-batch' as const, settings: azureFields(g.azure) } : {}),
@@ -190,6 +192,13 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
 }
 
 /** What the reader should know that no figure says: ignored events, nodes that never launched, PD fallback. */
+/** A node group with ENABLE_POD_ENI on a type that cannot take a trunk ENI. */
+export function noTrunkWarning(group: string, type: string): string {
+  return ipamdTrunkingCompatible(type)
+    ? `${group}: ENABLE_POD_ENI on ${type}, which the branch ENI limits table does not list: ipamd keeps an ENI slot for a trunk but the VPC resource controller attaches none, so pods with security groups cannot run there`
+    : `${group}: ENABLE_POD_ENI on ${type}, which cannot take a trunk ENI (IsTrunkingCompatible false): ipamd keeps no ENI slot for it and pods with security groups cannot run there`;
+}
+
 function runWarnings(c: Cluster, nodes: readonly NodeReport[]): string[] {
   const warnings: string[] = [];
   if (c.workloadStats.deletesOfUnknownPods > 0) {
@@ -214,6 +223,8 @@ function runWarnings(c: Cluster, nodes: readonly NodeReport[]): string[] {
       warnings.push(
         `${g.name}: ${g.instance.name} is neither Nitro nor bare metal; ipamd ignored ENABLE_PREFIX_DELEGATION and used secondary IPs`,
       );
+    if (g.config.enablePodEni && branchEniLimit(g.instance.name) === 0)
+      warnings.push(noTrunkWarning(g.name, g.instance.name));
   }
   return warnings;
 }
