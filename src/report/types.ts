@@ -332,5 +332,10 @@ export interface RunData {
   report: RunReport;
   timeseries: import('./timeseries.js').TimeSeries;
   /** Pod start latencies (ms) of every started pod, in start order: cluster-wide and per node group. */
-  latencies: { all: readonly number[]; groups: readonly { name: string; values: readonly number[] }[] };
+  latencies: {
+    all: readonly number[];
+    groups: readonly { name: string; values: readonly number[] }[];
+    /** Branch-ENI pods' first CNI ADD to start (ms), when the run had the VPC resource controller. */
+    branch?: readonly number[];
+  };
 }

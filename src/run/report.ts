@@ -416,6 +416,7 @@ export function buildRunData(c: Cluster): RunData {
     latencies: {
       all: c.metrics.latencies.values(),
       groups: c.metrics.groups.map((g) => ({ name: g.name, values: g.latencies.values() })),
+      ...(c.vpcrc ? { branch: [...c.vpcrc.stats.addToStart] } : {}),
     },
   };
 }

@@ -24,7 +24,7 @@ ${sgp ? '  - burst: { at: 20s, pods: 2, securityGroupPolicy: true }' : ''}
 `;
 
 const eniCap = (type: string, podEni: boolean): number => {
-  const c = new Cluster(scenarioFrom(yaml(type, podEni)), 1);
+  const c = new Cluster(scenarioFrom(yaml(type, podEni)));
   return c.nodes[0].ipamd.eniCap;
 };
 
@@ -51,7 +51,7 @@ describe('the trunk ENI slot', () => {
   });
   it('without the slot ipamd attaches every ENI the type allows, and the report warns', () => {
     const r = runScenario(scenarioFrom(yaml('t3.medium', true, true)), { seed: 3 });
-    expect(r.nodes[0].enis).toHaveLength(instanceType('t3.medium')?.maxEnis);
+    expect(r.nodes[0].enis).toHaveLength(instanceType('t3.medium')?.maxEnis ?? NaN);
     expect(r.nodeGroups[0].trunkSlot).toBe(false);
     expect(r.warnings.join('\n')).toMatch(
       /w: ENABLE_POD_ENI on t3\.medium, which cannot take a trunk ENI .*security groups cannot run there/,
