@@ -111,7 +111,7 @@ export interface NodeGroupReport {
   /** Effective ipamd settings after ipamd's parsing (Cilium's spec.ipam fields for a cilium-eni group). */
   settings: Record<string, number | boolean>;
   /** Present when another allocator than ipamd serves the group. */
-  allocator?: 'cilium-eni' | 'azure-cns-batch';
+  allocator?: 'cilium-eni' | 'azure-cns-batch' | 'terway-pool' | 'ipamd-idle-release';
   podsRunning: number;
   enis: number;
   ipsAttached: number;

@@ -13,6 +13,8 @@ import type { Cluster } from './cluster.js';
 import type { NodeGroupSpec } from '../workload/scenario.js';
 import type { CiliumNodeSettings, CiliumOperatorSettings } from '../ipam/cilium.js';
 import type { AzureBatchSettings } from '../ipam/azure-batch.js';
+import type { TerwayPoolSettings } from '../ipam/terway-pool.js';
+import type { IdleReleaseSettings } from '../ipam/idle-release.js';
 
 /** Version of this tool and of the ipamd behaviour it models. */
 export const TOOL = { name: 'warmpool-sim', version: VERSION, models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
@@ -45,6 +47,23 @@ function azureFields(a: AzureBatchSettings): Record<string, number | boolean> {
     'release-threshold-percent': a.releaseThresholdPercent,
     'max-ip-count': a.maxIpCount,
   };
+}
+
+/** The terway-pool what-if's pool by its eni-config names (durations in seconds; reclaim after 0 = no reclaim). */
+function terwayFields(t: TerwayPoolSettings): Record<string, number | boolean> {
+  return {
+    min_pool_size: t.minPoolSize,
+    max_pool_size: t.maxPoolSize,
+    idle_ip_reclaim_after: (t.reclaimAfterMs ?? 0) / 1000,
+    idle_ip_reclaim_interval: t.reclaimIntervalMs / 1000,
+    idle_ip_reclaim_batch_size: t.reclaimBatchSize,
+    idle_ip_reclaim_jitter_factor: t.reclaimJitterFactor,
+  };
+}
+
+/** The ipamd-idle-release rule beside ipamd's settings (seconds). */
+function idleReleaseFields(r: IdleReleaseSettings): Record<string, number | boolean> {
+  return { idleReleaseAfter: r.afterMs / 1000, idleReleaseKeep: r.keep };
 }
 
 /** Cilium's operator flags as the report shows them (their command-line names; durations in seconds). */
@@ -177,6 +196,13 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
       settings: groupSettings(cfg),
       ...(g.cilium ? { allocator: 'cilium-eni' as const, settings: ciliumNodeFields(g.cilium) } : {}),
       ...(g.azure ? { allocator: 'azure-cns-batch' as const, settings: azureFields(g.azure) } : {}),
+      ...(g.terway ? { allocator: 'terway-pool' as const, settings: terwayFields(g.terway) } : {}),
+      ...(g.idleRelease
+        ? {
+            allocator: 'ipamd-idle-release' as const,
+            settings: { ...groupSettings(cfg), ...idleReleaseFields(g.idleRelease) },
+          }
+        : {}),
       podsRunning: gn.reduce((a, n) => a + n.podsRunning, 0),
       enis: gn.reduce((a, n) => a + n.enis.length, 0),
       ipsAttached: gm.attached.value,

@@ -23,8 +23,12 @@ import type { SubnetSpec } from '../aws/subnet.js';
 import { CILIUM_NODE_DEFAULTS, CILIUM_OPERATOR_DEFAULTS, type CiliumNodeSettings } from '../ipam/cilium.js';
 import type { CiliumOperatorSettings } from '../ipam/cilium.js';
 import { AZURE_BATCH_DEFAULTS, type AzureBatchSettings } from '../ipam/azure-batch.js';
+import { TERWAY_POOL_DEFAULTS, type TerwayPoolSettings } from '../ipam/terway-pool.js';
+import { IDLE_RELEASE_DEFAULTS, type IdleReleaseSettings } from '../ipam/idle-release.js';
 import type {
   AzureInputT,
+  IdleReleaseInputT,
+  TerwayInputT,
   CiliumInputT,
   DistributionInputT,
   ModelInput,
@@ -100,9 +104,11 @@ export interface ResolveInput {
   duration?: string | number;
   ipamd?: EnvInputT;
   /** The cluster-wide allocator (default ipamd) and Cilium's settings. */
-  allocator?: 'ipamd' | 'cilium-eni' | 'azure-cns-batch';
+  allocator?: 'ipamd' | 'cilium-eni' | 'azure-cns-batch' | 'terway-pool' | 'ipamd-idle-release';
   cilium?: CiliumInputT;
   azure?: AzureInputT;
+  terway?: TerwayInputT;
+  idleRelease?: IdleReleaseInputT;
   subnets?: (SubnetItemInput | undefined)[];
   nodeGroups: (NodeGroupInput | undefined)[];
   workload: (WorkloadItemInput | undefined)[];
@@ -229,6 +235,43 @@ function azureScaler(a: AzureInputT): AzureBatchSettings {
   };
 }
 
+/** The terway-pool what-if's pool: what the scenario gives over the defaults (durations in ms). */
+function terwayPool(t: TerwayInputT, group: number, report: Report): TerwayPoolSettings {
+  const d = TERWAY_POOL_DEFAULTS;
+  const min = t.min_pool_size ?? d.minPoolSize;
+  const max = t.max_pool_size ?? d.maxPoolSize;
+  if (min > max)
+    report(
+      ['nodeGroups', group, 'terway', 'min_pool_size'],
+      `min_pool_size (${min}) is above max_pool_size (${max}); set max_pool_size to at least ${min} (the cluster-wide terway block and the group's are merged)`,
+    );
+  return {
+    minPoolSize: t.min_pool_size ?? d.minPoolSize,
+    maxPoolSize: t.max_pool_size ?? d.maxPoolSize,
+    ...(t.idle_ip_reclaim_after !== undefined ? { reclaimAfterMs: dur(t.idle_ip_reclaim_after) } : {}),
+    reclaimIntervalMs: t.idle_ip_reclaim_interval !== undefined ? dur(t.idle_ip_reclaim_interval) : d.reclaimIntervalMs,
+    reclaimBatchSize: t.idle_ip_reclaim_batch_size ?? d.reclaimBatchSize,
+    reclaimJitterFactor: t.idle_ip_reclaim_jitter_factor ?? d.reclaimJitterFactor,
+  };
+}
+
+/** ipamd-idle-release with WARM_IP_TARGET set does nothing more than ipamd: a warning (and undefined, to go on). */
+function idleReleaseWarning(config: IpamdConfig, group: number, report: Report): undefined {
+  if (config.warmIpTarget > 0)
+    report(
+      ['nodeGroups', group, 'allocator'],
+      'ipamd-idle-release acts only when WARM_IP_TARGET is unset (#1409); with WARM_IP_TARGET set this group runs plain ipamd',
+      'warning',
+    );
+  return undefined;
+}
+
+/** The ipamd-idle-release what-if's rule: what the scenario gives over the defaults. */
+function idleRelease(t: IdleReleaseInputT): IdleReleaseSettings {
+  const d = IDLE_RELEASE_DEFAULTS;
+  return { afterMs: t.after !== undefined ? dur(t.after) : d.afterMs, keep: t.keep ?? d.keep };
+}
+
 /** The operator's flags: what the scenario gives over Cilium's defaults. */
 function ciliumOperator(c: CiliumInputT | undefined): CiliumOperatorSettings {
   const d = CILIUM_OPERATOR_DEFAULTS;
@@ -296,6 +339,15 @@ function resolveNodeGroups(
         : {}),
       ...((g.allocator ?? input.allocator) === 'azure-cns-batch'
         ? { allocator: 'azure-cns-batch' as const, azure: azureScaler({ ...input.azure, ...g.azure }) }
+        : {}),
+      ...((g.allocator ?? input.allocator) === 'terway-pool'
+        ? { allocator: 'terway-pool' as const, terway: terwayPool({ ...input.terway, ...g.terway }, i, report) }
+        : {}),
+      ...((g.allocator ?? input.allocator) === 'ipamd-idle-release'
+        ? (idleReleaseWarning(config, i, report) ?? {
+            allocator: 'ipamd-idle-release' as const,
+            idleRelease: idleRelease({ ...input.idleRelease, ...g.idleRelease }),
+          })
         : {}),
     });
   });
