@@ -125,3 +125,21 @@ describe('terway-pool on ipamd mechanics', () => {
     ).toThrow(/nodeGroups\[?\.?0\]?\.?terway\.min_pool_size.*above max_pool_size/);
   });
 });
+
+describe('terway-pool and ipamd-idle-release as settings', () => {
+  it('their blocks resolve as sweep paths, and compare runs an allocator against ipamd on paired seeds', async () => {
+    const { resolveSettingName } = await import('../../src/sweep/settings.js');
+    expect(resolveSettingName('terway.max_pool_size')).toEqual({
+      target: { kind: 'path', path: ['terway', 'max_pool_size'] },
+    });
+    expect(resolveSettingName('idleRelease.after')).toEqual({
+      target: { kind: 'path', path: ['idleRelease', 'after'] },
+    });
+    const { cli, scenarioFile, tempDir } = await import('../helpers.js');
+    const file = scenarioFile(tempDir(), YAML.replace('duration: 3h', 'duration: 1h30m'));
+    const r = await cli(['compare', file, '--set', 'allocator=ipamd,terway-pool', '--seeds', '2', '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/B: .* allocator=terway-pool/);
+    expect(r.stdout).toMatch(/idle IPs \(mean\)/);
+  });
+});
