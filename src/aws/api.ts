@@ -21,6 +21,8 @@ export const EC2_APIS = [
  * that runs without the controller list, bucket and report exactly what they did before.
  */
 export const CONTROLLER_APIS = ['AssociateTrunkInterface', 'DisassociateTrunkInterface'] as const;
+/** Every API a scenario's `model.ec2` can tune (latency, account bucket, other tenants' rate). */
+export const ALL_EC2_APIS = [...EC2_APIS, ...CONTROLLER_APIS] as const;
 export type Ec2ApiName = (typeof EC2_APIS)[number] | (typeof CONTROLLER_APIS)[number];
 
 /** Outcome of a call: a value, or an EC2 error code (modelled failure, never an exception). */

@@ -11,7 +11,7 @@ import { CONTROLLER_APIS, EC2_APIS, THROTTLED, type Ec2ApiName, type Ec2Result }
 import { defaultBuckets, TokenBucket, type BucketSpec } from './throttle.js';
 import { defaultSdkRetry, SdkRetryState, type SdkRetryParams } from './sdk-retry.js';
 
-export { CONTROLLER_APIS, EC2_APIS, THROTTLED, type Ec2ApiName, type Ec2Result } from './api.js';
+export { ALL_EC2_APIS, CONTROLLER_APIS, EC2_APIS, THROTTLED, type Ec2ApiName, type Ec2Result } from './api.js';
 
 /** Model parameters of the EC2 layer (all assumptions, all overridable). */
 export interface Ec2Params {

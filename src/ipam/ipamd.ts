@@ -13,6 +13,7 @@
  * pass that would do nothing draws no random numbers and changes nothing, so skipping it leaves every result
  * unchanged. 'every-tick' runs all passes and is kept to test exactly that.
  */
+import { ipamdTrunkingCompatible } from '../aws/branch-eni.js';
 import { Priority, type Simulation } from '../engine/sim.js';
 import type { SimEvent } from '../engine/queue.js';
 import type { Rng, Streams } from '../engine/random.js';
@@ -20,7 +21,7 @@ import { sample } from '../engine/distribution.js';
 import type { EniRecord } from '../aws/ec2.js';
 import { isInsufficient, type Ec2Client } from '../aws/ec2-client.js';
 import type { Subnet } from '../aws/subnet.js';
-import { supportsPrefixDelegation, type InstanceType } from '../aws/instance-types.js';
+import type { InstanceType } from '../aws/instance-types.js';
 import type { AllocationPolicy, CentralNode, CentralPlacement, Intent, NodeView, Step } from './allocator.js';
 import type { AddressHandle, CniPod, PodAddress } from './cni.js';
 import { PREFIX_SIZE, type Addr, type Datastore } from './datastore.js';
@@ -195,8 +196,9 @@ export class Ipamd {
     this.policy = o.policy ?? new IpamdPolicy(config, o.params.timers);
     this.maxIpsPerEni = (instance.ipv4PerEni - 1) * (pd ? PREFIX_SIZE : 1);
     this.maxEnis = config.maxEni > 0 ? Math.min(config.maxEni, instance.maxEnis) : instance.maxEnis;
-    // Assumption: every Nitro or bare-metal type can take a trunk ENI (the branch-ENI table is not embedded).
-    this.eniCap = this.maxEnis - (config.enablePodEni && supportsPrefixDelegation(instance) ? 1 : 0);
+    // hasRoomForEni keeps the trunk's slot only where IsTrunkingCompatible (a type limits.go lists as not
+    // compatible keeps none; one it does not list keeps one).
+    this.eniCap = this.maxEnis - (config.enablePodEni && ipamdTrunkingCompatible(instance.name) ? 1 : 0);
     this.passes = 0;
     this.restarts = 0;
     this.containerStartedAt = 0;

@@ -63,11 +63,15 @@ function markLayers(marks: readonly Mark[], pixelY: boolean): unknown[] {
 function cdfChart(d: RunData, marks: readonly Mark[], section: string): ChartPlan {
   const l = d.report.podStartLatencyMs;
   const censoredOf = new Map(d.report.nodeGroups.map((g) => [g.name, g.podStartLatencyMs.censored]));
+  const branch = d.latencies.branch;
+  const waiting = d.report.vpcResourceController?.branchPods.waitingForBranchEni ?? 0;
   const curves = [
-    { name: 'all pods', values: d.latencies.all, censored: l.censored },
+    { name: branch ? 'ordinary pods' : 'all pods', values: d.latencies.all, censored: l.censored },
     ...(d.latencies.groups.length > 1
       ? d.latencies.groups.map((g) => ({ ...g, censored: censoredOf.get(g.name) ?? 0 }))
       : []),
+    // Branch-ENI pods (security groups for pods) apart: their CNI ADD waits for the controller, not ipamd.
+    ...(branch && branch.length > 0 ? [{ name: 'branch-ENI pods', values: branch, censored: waiting }] : []),
   ];
   const cdf = curves.flatMap((c) =>
     cdfPoints(c.values, c.values.length + c.censored).map(([x, y]) => ({ x, y, curve: c.name })),
@@ -97,13 +101,16 @@ function cdfChart(d: RunData, marks: readonly Mark[], section: string): ChartPla
   } as TopLevelSpec;
   const bounded = (['p50', 'p90', 'p99'] as const).some((p) => l[p] === null);
   const caption =
-    `${l.count} pods started. Read across: the share of pods that had an address within x seconds. Dashed lines mark p50, p90 and p99 of all pods; ` +
+    `${l.count} pods started. Read across: the share of pods that had an address within x seconds. Dashed lines mark p50, p90 and p99 of ${branch ? 'ordinary' : 'all'} pods; ` +
     (l.censored > 0
       ? `${l.censored} pods reached a node and never got an address: the curve stops at ${Math.round((100 * l.count) / (l.count + l.censored))}%` +
         (bounded ? ' and the percentiles among them (known only as lower bounds) have no line; ' : '; ')
       : '') +
     'a curve that jumps to 100% at 0 means no pod waited, a long flat step means pods waited for kubelet retries.' +
-    (curves.length > 1 ? ' One curve per node group.' : '');
+    (d.latencies.groups.length > 1 ? ' One curve per node group.' : '') +
+    (branch && branch.length > 0
+      ? ` The branch-ENI pods curve (${branch.length} started${waiting > 0 ? `, ${waiting} still waiting for their branch ENI at the end` : ''}) is apart: their CNI ADD waits for the VPC resource controller's branch ENI, and the dashed lines are ordinary pods' only.`
+      : '');
   return { id: 'latency-cdf', section, spec, caption };
 }
 
@@ -152,8 +159,13 @@ function histogramChart(d: RunData, marks: readonly Mark[], section: string): Ch
 export function latencyCharts(d: RunData): ChartPlan[] {
   const section = 'Pod start latency';
   const note = degenerateNote(d);
-  if (note !== undefined) return [{ id: 'latency', section, caption: note }];
   const marks = percentileMarks(d.report.podStartLatencyMs);
+  if (note !== undefined) {
+    // Ordinary pods say nothing, but branch-ENI pods may: their curve alone, under the sentence.
+    if (!d.latencies.branch?.length) return [{ id: 'latency', section, caption: note }];
+    const cdf = cdfChart(d, marks, section);
+    return [{ ...cdf, caption: `Ordinary pods: ${note} ${cdf.caption}` }];
+  }
   return [cdfChart(d, marks, section), histogramChart(d, marks, section)];
 }
 

@@ -290,6 +290,73 @@ function subnetCharts(d: RunData, axis: TimeAxis): ChartPlan[] {
   ];
 }
 
+/**
+ * Security groups for pods (only when the run had the VPC resource controller): its work queue and the branch-ENI
+ * pods no node could take, branch ENIs per node against the limit, and its EC2 calls.
+ */
+function vpcrcCharts(ts: TimeSeries, axis: TimeAxis, every: string): ChartPlan[] {
+  if (!findSeries(ts, 'vpcrc.queueDepth')) return [];
+  const section = 'Security groups for pods';
+  const backlog = present(ts, ['vpcrc.queueDepth', 'vpcrc.branchPending']);
+  const perNode = present(ts, ['vpcrc.nodeBranchEnis.max', 'vpcrc.nodeBranchEnis.median', 'vpcrc.nodeBranchLimit']);
+  const label = (n: string): string =>
+    ({
+      'vpcrc.queueDepth': 'work queue depth',
+      'vpcrc.branchPending': 'branch-ENI pods pending',
+      'vpcrc.nodeBranchEnis.max': 'busiest node',
+      'vpcrc.nodeBranchEnis.median': 'median node',
+      'vpcrc.nodeBranchLimit': 'branch ENI limit',
+    })[n] ?? n;
+  const k = niceMultiple(ts.everyMs, (ts.times.length - 1) / COUNT_BINS);
+  const per = formatDuration(k * ts.everyMs);
+  const out: ChartPlan[] = [
+    {
+      id: 'vpcrc-queue',
+      section,
+      spec: lineChart({
+        title: 'VPC resource controller: work queue and pods waiting for branch capacity',
+        yTitle: 'jobs / pods',
+        axis,
+        points: pointsOf(ts, axis, backlog, label),
+        series: backlog.map(label),
+      }),
+      caption:
+        "<b>work queue depth</b>: jobs (trunk inits, branch ENI creations, deletions) waiting for one of the controller's workers; " +
+        `<b>branch-ENI pods pending</b>: pods with a SecurityGroupPolicy no node could take yet (no trunk, or no free vpc.amazonaws.com/pod-eni). Sampled every ${every}.`,
+    },
+  ];
+  if (perNode.length > 0)
+    out.push({
+      id: 'vpcrc-branch-enis',
+      section,
+      spec: lineChart({
+        title: 'Branch ENIs per node against the limit',
+        yTitle: 'branch ENIs',
+        axis,
+        points: pointsOf(ts, axis, perNode, label),
+        series: perNode.map(label),
+      }),
+      caption:
+        'Over the nodes whose trunk ENI is attached: the branch ENIs the busiest node and the median node hold (in use, cooling before deletion, being created), ' +
+        'and the smallest branch ENI limit among them. The busiest node at the limit means new security-group pods pend or are refused until cooled ENIs are deleted.',
+    });
+  if (findSeries(ts, 'vpcrc.ec2Calls'))
+    out.push({
+      id: 'vpcrc-ec2',
+      section,
+      spec: lineChart({
+        title: `Controller EC2 calls per ${per}`,
+        yTitle: `calls per ${per}`,
+        axis,
+        points: countPoints(ts, 'vpcrc.ec2Calls', k, axis),
+        series: ['vpcrc.ec2Calls'],
+      }),
+      caption:
+        "The VPC resource controller's own EC2 calls (CreateNetworkInterface, AssociateTrunkInterface, DisassociateTrunkInterface, DeleteNetworkInterface, ...), every attempt that reached EC2.",
+    });
+  return out;
+}
+
 /** Every chart of a run report, in page order. */
 export function runCharts(d: RunData): ChartPlan[] {
   const ts = d.timeseries;
@@ -301,6 +368,7 @@ export function runCharts(d: RunData): ChartPlan[] {
     podsChart(ts, axis, every),
     ...latencyCharts(d),
     ...ec2Charts(ts, axis, every),
+    ...vpcrcCharts(ts, axis, every),
     ...subnetCharts(d, axis),
   ];
 }

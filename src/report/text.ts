@@ -48,7 +48,9 @@ function groupNotes(r: RunReport, g: NodeGroupReport): string[] {
     );
   if (g.eniConfigSubnet !== undefined)
     notes.push(`custom networking: primary ENI carries no pods, secondary ENIs in ${g.eniConfigSubnet}`);
-  if (g.settings.ENABLE_POD_ENI === true)
+  if (g.settings.ENABLE_POD_ENI === true && g.trunkSlot === false)
+    notes.push('ENABLE_POD_ENI: no ENI slot kept, the type cannot take a trunk ENI (see Warnings)');
+  else if (g.settings.ENABLE_POD_ENI === true)
     notes.push(
       r.vpcResourceController
         ? 'ENABLE_POD_ENI: one ENI slot kept for the trunk ENI the VPC resource controller attaches'
@@ -67,6 +69,14 @@ function nodesText(g: NodeGroupReport): string {
 }
 
 /** The settings: cluster env, one line per node group, the kubelet and EC2 model in brief. */
+/** `; cluster-autoscaler (min 1, max 20)` or `; karpenter (max 15, WhenEmpty after 1m00s)`; nothing without one. */
+export function autoscalerText(g: Pick<NodeGroupReport, 'autoscaler'>): string {
+  const a = g.autoscaler;
+  if (!a) return '';
+  if (a.kind === 'cluster-autoscaler') return `; cluster-autoscaler (min ${a.minNodes}, max ${a.maxNodes})`;
+  return `; karpenter (max ${a.maxNodes}, ${a.consolidationPolicy} after ${formatDuration(a.consolidateAfterMs)})`;
+}
+
 function settingsSection(r: RunReport): string[] {
   const out = ['Settings', `  cluster ipamd env: ${env(r.settings.ipamd)}`];
   const op = r.settings.ciliumOperator;
@@ -83,18 +93,18 @@ function settingsSection(r: RunReport): string[] {
     if (g.allocator !== undefined) {
       const fields = Object.entries(s).map(([k, v]) => `${k} ${String(v)}`);
       out.push(
-        `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, allocator ${g.allocator} (${fields.join(', ')})`,
+        `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, allocator ${g.allocator} (${fields.join(', ')})${autoscalerText(g)}`,
       );
       continue;
     }
     if (g.mode === 'ipv6-prefix') {
       out.push(
-        `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, IPv6: one /80 prefix per node at start, no warm pool; pods limited by maxPods (IPv4 warm targets ignored)`,
+        `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, IPv6: one /80 prefix per node at start, no warm pool; pods limited by maxPods (IPv4 warm targets ignored)${autoscalerText(g)}`,
       );
       continue;
     }
     out.push(
-      `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets(g)}${maxEni}, cooldown ${String(s.IP_COOLDOWN_PERIOD)}s${pd})`,
+      `  ${g.name}: ${nodesText(g)} x ${g.instanceType}, maxPods ${g.maxPods}, ${g.mode} mode (${targets(g)}${maxEni}, cooldown ${String(s.IP_COOLDOWN_PERIOD)}s${pd})${autoscalerText(g)}`,
     );
     out.push(...groupNotes(r, g));
   }

@@ -126,10 +126,15 @@ export interface NodeGroupReport {
   eniConfigSubnet?: string;
   /** The group's autoscaler and its effective settings (durations in ms), when it has one. */
   autoscaler?: AutoscalerSpec;
+  /**
+   * false when ENABLE_POD_ENI is on but the type cannot take a trunk ENI (IsTrunkingCompatible false): ipamd keeps no
+   * ENI slot for the trunk (absent otherwise).
+   */
+  trunkSlot?: false;
   /** Effective ipamd settings after ipamd's parsing (Cilium's spec.ipam fields for a cilium-eni group). */
   settings: Record<string, number | boolean>;
   /** Present when another allocator than ipamd serves the group. */
-  allocator?: 'cilium-eni' | 'azure-cns-batch' | 'ipamd-cordon-release';
+  allocator?: 'cilium-eni' | 'azure-cns-batch' | 'ipamd-cordon-release' | 'terway-pool' | 'ipamd-idle-release';
   podsRunning: number;
   enis: number;
   ipsAttached: number;
@@ -355,5 +360,10 @@ export interface RunData {
    * Pod start latencies (ms) of every started pod, in start order: cluster-wide and per node group. Views of the
    * run's own latency logs (not copies), so drawing a large run's charts does not double its memory.
    */
-  latencies: { all: ArrayLike<number>; groups: readonly { name: string; values: ArrayLike<number> }[] };
+  latencies: {
+    all: ArrayLike<number>;
+    groups: readonly { name: string; values: ArrayLike<number> }[];
+    /** Branch-ENI pods' first CNI ADD to start (ms), when the run had the VPC resource controller. */
+    branch?: readonly number[];
+  };
 }

@@ -13,6 +13,9 @@ import { Ipamd } from '../ipam/ipamd.js';
 import type { IpamdParams } from '../ipam/params.js';
 import { CiliumPolicy } from '../ipam/cilium.js';
 import { AzureBatchPolicy } from '../ipam/azure-batch.js';
+import { TerwayPoolPolicy } from '../ipam/terway-pool.js';
+import { IdleReleasePolicy } from '../ipam/idle-release.js';
+import { IpamdPolicy } from '../ipam/ipamd-policy.js';
 import { CiliumOperator } from '../ipam/cilium-operator.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NodeRuntime } from '../kubelet/node.js';
@@ -189,6 +192,20 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
     if (g.azure) return { policy: new AzureBatchPolicy(g.azure) };
     if (g.allocator === 'ipamd-cordon-release')
       return { policy: new CordonReleasePolicy(g.config, this.ipamdParams.timers) };
+    // Terway's pool counts addresses: secondary IPs (prefix delegation off), its reclaim jitter from the node's stream.
+    if (g.terway)
+      return {
+        policy: new TerwayPoolPolicy(g.terway, this.streams.stream(`ipam/${name}/terway-reclaim`)),
+        config: { ...g.config, enablePrefixDelegation: false },
+      };
+    if (g.idleRelease)
+      return {
+        policy: new IdleReleasePolicy(
+          g.idleRelease,
+          new IpamdPolicy(g.config, this.ipamdParams.timers),
+          g.config.warmIpTarget > 0,
+        ),
+      };
     const policy = this.ciliumPolicies.get(g.name);
     const op = this.ciliumOperator;
     if (!policy || !op) return {};

@@ -2,7 +2,8 @@
 import { describe } from '../engine/distribution.js';
 import { formatDuration } from '../util/duration.js';
 import { VERSION } from '../util/version.js';
-import { EC2_APIS } from '../aws/ec2.js';
+import { CONTROLLER_APIS, EC2_APIS } from '../aws/ec2.js';
+import { branchEniLimit, ipamdTrunkingCompatible } from '../aws/branch-eni.js';
 import { poolMode } from '../ipam/config.js';
 import { censoredSummary, summarise } from '../report/tally.js';
 import type {
@@ -20,6 +21,8 @@ import type { Cluster } from './cluster.js';
 import type { NodeGroupSpec } from '../workload/scenario.js';
 import type { CiliumNodeSettings, CiliumOperatorSettings } from '../ipam/cilium.js';
 import type { AzureBatchSettings } from '../ipam/azure-batch.js';
+import type { TerwayPoolSettings } from '../ipam/terway-pool.js';
+import type { IdleReleaseSettings } from '../ipam/idle-release.js';
 
 /** Version of this tool and of the ipamd behaviour it models. */
 export const TOOL = { name: 'warmpool-sim', version: VERSION, models: 'amazon-vpc-cni-k8s v1.23.1 (b52188387f2e)' };
@@ -52,6 +55,23 @@ function azureFields(a: AzureBatchSettings): Record<string, number | boolean> {
     'release-threshold-percent': a.releaseThresholdPercent,
     'max-ip-count': a.maxIpCount,
   };
+}
+
+/** The terway-pool what-if's pool by its eni-config names (durations in seconds; reclaim after 0 = no reclaim). */
+function terwayFields(t: TerwayPoolSettings): Record<string, number | boolean> {
+  return {
+    min_pool_size: t.minPoolSize,
+    max_pool_size: t.maxPoolSize,
+    idle_ip_reclaim_after: (t.reclaimAfterMs ?? 0) / 1000,
+    idle_ip_reclaim_interval: t.reclaimIntervalMs / 1000,
+    idle_ip_reclaim_batch_size: t.reclaimBatchSize,
+    idle_ip_reclaim_jitter_factor: t.reclaimJitterFactor,
+  };
+}
+
+/** The ipamd-idle-release rule beside ipamd's settings (seconds). */
+function idleReleaseFields(r: IdleReleaseSettings): Record<string, number | boolean> {
+  return { idleReleaseAfter: r.afterMs / 1000, idleReleaseKeep: r.keep };
 }
 
 /** Cilium's operator flags as the report shows them (their command-line names; durations in seconds). */
@@ -213,10 +233,18 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
       subnet: g.subnet,
       ...(g.eniConfigSubnet !== undefined ? { eniConfigSubnet: g.eniConfigSubnet } : {}),
       ...(g.autoscaler ? { autoscaler: g.autoscaler } : {}),
+      ...(cfg.enablePodEni && !ipamdTrunkingCompatible(g.instance.name) ? { trunkSlot: false as const } : {}),
       settings: groupSettings(g, cordons(c)),
       ...(g.cilium ? { allocator: 'cilium-eni' as const, settings: ciliumNodeFields(g.cilium) } : {}),
       ...(g.azure ? { allocator: 'azure-cns-batch' as const, settings: azureFields(g.azure) } : {}),
       ...(g.allocator === 'ipamd-cordon-release' ? { allocator: 'ipamd-cordon-release' as const } : {}),
+      ...(g.terway ? { allocator: 'terway-pool' as const, settings: terwayFields(g.terway) } : {}),
+      ...(g.idleRelease
+        ? {
+            allocator: 'ipamd-idle-release' as const,
+            settings: { ...groupSettings(g, cordons(c)), ...idleReleaseFields(g.idleRelease) },
+          }
+        : {}),
       podsRunning: gn.reduce((a, n) => a + n.podsRunning, 0),
       enis: gn.reduce((a, n) => a + n.enis.length, 0),
       ipsAttached: gm.attached.value,
@@ -232,6 +260,13 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
 }
 
 /** What the reader should know that no figure says: ignored events, nodes that never launched, PD fallback. */
+/** A node group with ENABLE_POD_ENI on a type that cannot take a trunk ENI. */
+export function noTrunkWarning(group: string, type: string): string {
+  return ipamdTrunkingCompatible(type)
+    ? `${group}: ENABLE_POD_ENI on ${type}, which the branch ENI limits table does not list: ipamd keeps an ENI slot for a trunk but the VPC resource controller attaches none, so pods with security groups cannot run there`
+    : `${group}: ENABLE_POD_ENI on ${type}, which cannot take a trunk ENI (IsTrunkingCompatible false): ipamd keeps no ENI slot for it and pods with security groups cannot run there`;
+}
+
 function runWarnings(c: Cluster, nodes: readonly NodeReport[]): string[] {
   const warnings: string[] = [];
   if (c.workloadStats.deletesOfUnknownPods > 0) {
@@ -258,12 +293,14 @@ function runWarnings(c: Cluster, nodes: readonly NodeReport[]): string[] {
       warnings.push(
         `${g.name}: ${g.instance.name} is neither Nitro nor bare metal; ipamd ignored ENABLE_PREFIX_DELEGATION and used secondary IPs`,
       );
+    if (g.config.enablePodEni && branchEniLimit(g.instance.name) === 0)
+      warnings.push(noTrunkWarning(g.name, g.instance.name));
   }
   return warnings;
 }
 
 /** The model parameters, each as one readable line. */
-function modelSummary(model: Cluster['scenario']['model']): Record<string, string> {
+function modelSummary(model: Cluster['scenario']['model'], controller: boolean): Record<string, string> {
   const fmt = (d: Parameters<typeof describe>[0]): string => describe(d, formatDuration);
   return {
     'nodes.bootDelay': fmt(model.nodes.bootDelay),
@@ -273,6 +310,10 @@ function modelSummary(model: Cluster['scenario']['model']): Record<string, strin
     'kubelet.retryBackoff': fmt(model.kubelet.retryBackoff),
     'ec2.eniVisibleDelay': fmt(model.ec2.eniVisibleDelay),
     ...Object.fromEntries(EC2_APIS.map((a) => [`ec2.latency.${a}`, fmt(model.ec2.latency[a])])),
+    // The controller's own APIs only when it runs (other runs' settings read as before).
+    ...(controller
+      ? Object.fromEntries(CONTROLLER_APIS.map((a) => [`ec2.latency.${a}`, fmt(model.ec2.latency[a])]))
+      : {}),
     'ipamd.startDelay': fmt(model.ipamd.startDelay),
     'ipamd.eniSetup': fmt(model.ipamd.eniSetup),
     'ipamd.placement': model.ipamd.placement,
@@ -403,7 +444,7 @@ export function buildReport(c: Cluster): RunReport {
     simulatedMs: c.sim.now,
     settings: {
       ipamd: { ...s.env },
-      model: modelSummary(s.model),
+      model: modelSummary(s.model, c.vpcrc !== undefined),
       ...(s.ciliumOperator ? { ciliumOperator: ciliumFlags(s.ciliumOperator) } : {}),
     },
     ...(c.ciliumOperator
@@ -446,6 +487,7 @@ export function buildRunData(c: Cluster): RunData {
     latencies: {
       all: c.metrics.latencies.view(),
       groups: c.metrics.groups.map((g) => ({ name: g.name, values: g.latencies.view() })),
+      ...(c.vpcrc ? { branch: [...c.vpcrc.stats.addToStart] } : {}),
     },
   };
 }

@@ -9,6 +9,7 @@
 import type { SeriesProbe } from '../report/timeseries.js';
 import type { ClusterNode, ClusterView } from './view.js';
 import { PREFIX_SIZE } from '../ipam/datastore.js';
+import { TrunkState } from '../vpcrc/trunk.js';
 import { scaleTarget, type ScaleItem } from '../workload/generators.js';
 import type { NodeGroupSpec } from '../workload/scenario.js';
 
@@ -131,6 +132,38 @@ function vpcrcSeries(c: ClusterView): SeriesProbe[] {
       () => v.branchEnis().length,
     ),
     delta('vpcrc.ec2Calls', 'calls', "the controller's EC2 calls in the interval", () => sum(v.stats.calls.values())),
+    ...trunkSpread(v),
+  ];
+}
+
+/**
+ * Branch ENIs per node against the limit, at any cluster size: over the nodes whose trunk is attached, the most and
+ * the median branch ENIs held (in use, cooling, being created), and the smallest branch ENI limit.
+ */
+function trunkSpread(v: NonNullable<ClusterView['vpcrc']>): SeriesProbe[] {
+  let at = -1;
+  let held: number[] = [0];
+  let limit = 0;
+  const read = (now: number): void => {
+    if (now === at) return;
+    at = now;
+    const live = v.trunks.filter((t) => t.state === TrunkState.Ready);
+    held = live.length ? live.map((t) => t.held).sort((a, b) => a - b) : [0];
+    limit = live.length ? Math.min(...live.map((t) => t.limit)) : 0;
+  };
+  return [
+    level('vpcrc.nodeBranchEnis.max', 'ENIs', 'most branch ENIs held on one node with a trunk', (now) => {
+      read(now);
+      return held[held.length - 1];
+    }),
+    level('vpcrc.nodeBranchEnis.median', 'ENIs', 'median over nodes with a trunk of the branch ENIs held', (now) => {
+      read(now);
+      return median(held);
+    }),
+    level('vpcrc.nodeBranchLimit', 'ENIs', 'the smallest branch ENI limit of the nodes with a trunk', (now) => {
+      read(now);
+      return limit;
+    }),
   ];
 }
 

@@ -1,14 +1,15 @@
 /** Text rendering of `compare` (paired differences) and `recommend` (the chosen settings and the runner-up). */
 import { formatDuration } from '../util/duration.js';
 import { verdict, type Comparison } from './compare.js';
+import { BRANCH_LATENCIES } from './branch.js';
 import type { Recommendation } from './recommend.js';
 import { LATENCY_METRICS } from './slo.js';
 import { formatInterval } from './format-summary.js';
 import { table } from '../report/table.js';
 import { formatValue } from './settings.js';
-import type { RunFigures, SweepSummaryRow } from './types.js';
+import type { BranchFigureName, FigureName, SweepSummaryRow } from './types.js';
 
-const LABELS: Record<keyof RunFigures, string> = {
+const LABELS: Record<FigureName | BranchFigureName, string> = {
   p50: 'p50 start latency',
   p90: 'p90 start latency',
   p99: 'p99 start latency',
@@ -20,12 +21,19 @@ const LABELS: Record<keyof RunFigures, string> = {
   failedAddAttempts: 'failed CNI ADDs',
   neverStarted: 'pods never started',
   started: 'pods started',
+  branchP50: 'p50 branch-ENI pod start',
+  branchP99: 'p99 branch-ENI pod start',
+  branchCapacityWaits: 'pods pending for branch capacity',
+  trunkAttachP50: 'p50 trunk attach',
+  trunkAttachMax: 'max trunk attach',
+  controllerEc2Calls: 'controller EC2 calls',
 };
 
 /** A figure's value for reading: durations for latencies (ms), else up to 2 decimals. */
-export function formatFigure(f: keyof RunFigures, v: number, signed = false): string {
+export function formatFigure(f: FigureName | BranchFigureName, v: number, signed = false): string {
   const sign = signed && v > 0 ? '+' : '';
-  if (LATENCY_METRICS.includes(f)) return sign + formatDuration(v);
+  if ((LATENCY_METRICS as readonly string[]).includes(f) || (BRANCH_LATENCIES as readonly string[]).includes(f))
+    return sign + formatDuration(v);
   return sign + String(Math.round(v * 100) / 100);
 }
 

@@ -21,10 +21,38 @@ export function settingNames(rows: readonly SweepSummaryRow[]): string[] {
   return names;
 }
 
+/** Columns of security groups for pods, when some row ran the VPC resource controller. */
+const BRANCH_HEADER = ['branch p50 s', 'branch p99 s', 'branch cap. waits', 'trunk attach p50 s', 'ctrl EC2 calls'];
+
+function branchCells(r: SweepSummaryRow): string[] {
+  const b = r.branch;
+  if (!b) return BRANCH_HEADER.map(() => '-');
+  return [
+    formatInterval(b.branchP50, r.runs, 1000, 2),
+    formatInterval(b.branchP99, r.runs, 1000, 2),
+    formatInterval(b.branchCapacityWaits, r.runs),
+    formatInterval(b.trunkAttachP50, r.runs, 1000, 2),
+    formatInterval(b.controllerEc2Calls, r.runs),
+  ];
+}
+
 /** The summary table. Latencies in seconds; counts as means over seeds; `*` marks the Pareto front. */
 export function renderSummaryTable(rows: readonly SweepSummaryRow[]): string {
   const names = settingNames(rows);
-  const header = ['#', ...names, 'runs', 'p50 s', 'p90 s', 'p99 s', 'idle IPs', 'EC2 calls', 'never started', 'pareto'];
+  const branch = rows.some((r) => r.branch);
+  const header = [
+    '#',
+    ...names,
+    'runs',
+    'p50 s',
+    'p90 s',
+    'p99 s',
+    'idle IPs',
+    'EC2 calls',
+    'never started',
+    ...(branch ? BRANCH_HEADER : []),
+    'pareto',
+  ];
   const body = rows.map((r) => [
     String(r.point),
     ...names.map((n) => cell(r.settings[n])),
@@ -35,6 +63,7 @@ export function renderSummaryTable(rows: readonly SweepSummaryRow[]): string {
     formatInterval(r.idleMean, r.runs),
     formatInterval(r.ec2Calls, r.runs),
     formatInterval(r.neverStarted, r.runs),
+    ...(branch ? branchCells(r) : []),
     r.pareto ? '*' : '',
   ]);
   const align = header.map((_, i) =>
@@ -52,8 +81,13 @@ export const SUMMARY_LEGEND = [
   'strictly lower. Rows whose intervals overlap may not really differ: run more seeds or use `warmpool-sim compare`.',
 ].join('\n');
 
+/** The legend's extra line when the table has branch columns. */
+export const BRANCH_LEGEND =
+  "branch: security-group pods (first CNI ADD to start), pods that waited only for branch capacity, node Ready to trunk attached, the VPC resource controller's EC2 calls.";
+
 /** The whole text summary: a heading, the table and the legend. */
 export function renderSummary(rows: readonly SweepSummaryRow[], heading: string): string {
   if (rows.length === 0) return `${heading}\n  (no runs)\n`;
-  return `${heading}\n\n${renderSummaryTable(rows)}\n\n${SUMMARY_LEGEND}\n`;
+  const legend = rows.some((r) => r.branch) ? `${SUMMARY_LEGEND}\n${BRANCH_LEGEND}` : SUMMARY_LEGEND;
+  return `${heading}\n\n${renderSummaryTable(rows)}\n\n${legend}\n`;
 }

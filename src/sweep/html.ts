@@ -149,6 +149,19 @@ function frontList(sum: readonly SweepSummaryRow[], front: boolean[], label: (s:
 function pointsTable(sum: readonly SweepSummaryRow[], front: readonly boolean[]): string {
   const names = [...new Set(sum.flatMap((s) => Object.keys(s.settings)))];
   const ms = (x: number): number => round(x / 1000, 2);
+  const branch = sum.some((s) => s.branch);
+  const branchCells = (s: SweepSummaryRow): (string | number)[] => {
+    const b = s.branch;
+    if (!branch) return [];
+    if (!b) return ['', '', '', '', ''];
+    return [
+      ms(b.branchP50.mean),
+      ms(b.branchP99.mean),
+      round(b.branchCapacityWaits.mean, 1),
+      ms(b.trunkAttachP50.mean),
+      round(b.controllerEc2Calls.mean, 1),
+    ];
+  };
   return table(
     [
       'point',
@@ -160,6 +173,15 @@ function pointsTable(sum: readonly SweepSummaryRow[], front: readonly boolean[])
       'idle mean',
       'EC2 calls',
       'never started',
+      ...(branch
+        ? [
+            'branch pod p50 (s)',
+            'branch pod p99 (s)',
+            'waits for branch capacity',
+            'trunk attach p50 (s)',
+            'controller EC2 calls',
+          ]
+        : []),
       'front (p99, idle)',
       'Pareto (p99, idle, EC2)',
     ],
@@ -173,6 +195,7 @@ function pointsTable(sum: readonly SweepSummaryRow[], front: readonly boolean[])
       round(s.idleMean.mean),
       round(s.ec2Calls.mean, 1),
       round(s.neverStarted.mean, 1),
+      ...branchCells(s),
       front[i] ? 'yes' : '',
       s.pareto ? 'yes' : '',
     ]),

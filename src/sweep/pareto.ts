@@ -2,7 +2,8 @@
  * What the sweep report needs beyond the rows: a fallback summary (plain means per settings point, for a
  * results file that comes without one), Pareto fronts, and which swept settings make the heatmap's axes.
  */
-import type { Interval, RunFigures, SweepRow, SweepSummaryRow } from './types.js';
+import { branchSummary } from './branch.js';
+import type { Interval, FigureName, SweepRow, SweepSummaryRow } from './types.js';
 
 /** Figures of a summary row that are intervals, i.e. what a heatmap can colour by. */
 export const SUMMARY_FIGURES = ['p50', 'p90', 'p99', 'idleMean', 'ec2Calls', 'neverStarted'] as const;
@@ -43,24 +44,31 @@ export function meanByPoint(rows: readonly SweepRow[]): SweepSummaryRow[] {
     if (list) list.push(r);
     else byPoint.set(r.point, [r]);
   }
-  const mean = (list: SweepRow[], f: keyof RunFigures): Interval => {
+  const mean = (list: SweepRow[], f: FigureName): Interval => {
     const m = list.reduce((a, r) => a + r.figures[f], 0) / list.length;
     return { mean: m, lo: m, hi: m };
   };
   const out: SweepSummaryRow[] = [...byPoint.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([point, list]) => ({
-      point,
-      settings: list[0].settings,
-      runs: list.length,
-      p50: mean(list, 'p50'),
-      p90: mean(list, 'p90'),
-      p99: mean(list, 'p99'),
-      idleMean: mean(list, 'idleMean'),
-      ec2Calls: mean(list, 'ec2Calls'),
-      neverStarted: mean(list, 'neverStarted'),
-      pareto: false,
-    }));
+    .map(([point, list]) => {
+      const branch = branchSummary(list, (v) => {
+        const m = v.reduce((a, b) => a + b, 0) / v.length;
+        return { mean: m, lo: m, hi: m };
+      });
+      return {
+        point,
+        settings: list[0].settings,
+        runs: list.length,
+        p50: mean(list, 'p50'),
+        p90: mean(list, 'p90'),
+        p99: mean(list, 'p99'),
+        idleMean: mean(list, 'idleMean'),
+        ec2Calls: mean(list, 'ec2Calls'),
+        neverStarted: mean(list, 'neverStarted'),
+        pareto: false,
+        ...(branch ? { branch } : {}),
+      };
+    });
   paretoFlags(out.map(objectives)).forEach((f, i) => (out[i].pareto = f));
   return out;
 }

@@ -6,14 +6,14 @@ import { clauseHolds, judged, shortfall, type SloBasis, type SloClause } from '.
 import { figure, groupByPoint, summarise } from './summary.js';
 import { pairedDifference, round4, type PairedDifference } from './stats.js';
 import { settingsKey } from './grid.js';
-import type { RunFigures, SweepRow, SweepSummaryRow } from './types.js';
+import type { FigureName, SweepRow, SweepSummaryRow } from './types.js';
 import { pairBySeed } from './compare.js';
 
 /** A settings combination that misses the SLO, with the clauses it misses. */
 export interface Miss {
   summary: SweepSummaryRow;
   /** Clauses not held, each with the statistic the basis judged (latencies in ms). */
-  missed: { clause: string; figure: keyof RunFigures; what: string; value: number }[];
+  missed: { clause: string; figure: FigureName; what: string; value: number }[];
   /** Sum of relative shortfalls of the mean (ranks the misses; 0 when only the basis, not the mean, misses). */
   shortfall: number;
 }

@@ -8,11 +8,27 @@ import { latencyFigure } from '../report/figures.js';
 import type { Problem } from '../workload/problems.js';
 import type { GridPoint } from './grid.js';
 import { rowKey } from './grid.js';
-import type { RowScenario, RunFigures, SweepRow } from './types.js';
+import type { BranchFigures, RowScenario, RunFigures, SweepRow } from './types.js';
+
+/** The security-groups-for-pods figures of a run report, when it had the VPC resource controller. */
+export function branchFiguresOf(r: RunReport): BranchFigures | undefined {
+  const v = r.vpcResourceController;
+  if (!v) return undefined;
+  const l = v.branchPods.startLatencyMs;
+  return {
+    branchP50: latencyFigure(l, 'p50'),
+    branchP99: latencyFigure(l, 'p99'),
+    branchCapacityWaits: v.branchPods.pendingForBranchCapacity,
+    trunkAttachP50: latencyFigure(v.trunkAttachMs, 'p50'),
+    trunkAttachMax: latencyFigure(v.trunkAttachMs, 'max'),
+    controllerEc2Calls: v.ec2.total,
+  };
+}
 
 /** The headline figures of a run report. */
 export function figuresOf(r: RunReport): RunFigures {
   const l = r.podStartLatencyMs;
+  const branch = branchFiguresOf(r);
   return {
     p50: latencyFigure(l, 'p50'),
     p90: latencyFigure(l, 'p90'),
@@ -25,6 +41,7 @@ export function figuresOf(r: RunReport): RunFigures {
     failedAddAttempts: r.pods.failedAddAttempts,
     neverStarted: r.pods.neverStarted,
     started: r.pods.started,
+    ...(branch ? { branch } : {}),
   };
 }
 
@@ -71,6 +88,16 @@ export const RowSchema = z.object({
     failedAddAttempts: num,
     neverStarted: num,
     started: num,
+    branch: z
+      .object({
+        branchP50: num,
+        branchP99: num,
+        branchCapacityWaits: num,
+        trunkAttachP50: num,
+        trunkAttachMax: num,
+        controllerEc2Calls: num,
+      })
+      .optional(),
   }),
   scenario: z.object({ name: z.string(), sha256: z.string() }).optional(),
 });

@@ -31,6 +31,8 @@ export const SETTABLE_FIELDS = [
   'allocator',
   'cilium',
   'azure',
+  'terway',
+  'idleRelease',
   'nodeGroups',
   'workload',
   'model',

@@ -5,14 +5,14 @@
 import { parseDuration } from '../util/duration.js';
 import { closest } from '../util/suggest.js';
 import { interval, mean } from './stats.js';
-import type { RunFigures } from './types.js';
+import type { FigureName } from './types.js';
 
 /** A comparison operator of a clause. */
 export type SloOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
 /** One clause: a figure, an operator and a bound (latencies in ms). */
 export interface SloClause {
-  metric: keyof RunFigures;
+  metric: FigureName;
   op: SloOp;
   /** The bound; in ms for latency figures. */
   value: number;
@@ -27,9 +27,9 @@ export interface SloClause {
 export type SloBasis = 'mean' | 'ci' | 'every';
 
 /** Latency figures: bounds need a time unit. */
-export const LATENCY_METRICS: readonly (keyof RunFigures)[] = ['p50', 'p90', 'p99', 'max', 'mean'];
+export const LATENCY_METRICS: readonly FigureName[] = ['p50', 'p90', 'p99', 'max', 'mean'];
 /** Count figures: bounds are plain numbers. */
-export const COUNT_METRICS: readonly (keyof RunFigures)[] = [
+export const COUNT_METRICS: readonly FigureName[] = [
   'idleMean',
   'attachedPeak',
   'ec2Calls',
@@ -37,10 +37,10 @@ export const COUNT_METRICS: readonly (keyof RunFigures)[] = [
   'neverStarted',
   'started',
 ];
-const ALIASES: Record<string, keyof RunFigures> = { idle: 'idleMean', ec2: 'ec2Calls', never: 'neverStarted' };
+const ALIASES: Record<string, FigureName> = { idle: 'idleMean', ec2: 'ec2Calls', never: 'neverStarted' };
 const CLAUSE = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(<=|>=|==|!=|<|>|=)\s*(\S+)\s*$/;
 
-function metricName(name: string): keyof RunFigures | undefined {
+function metricName(name: string): FigureName | undefined {
   const all = [...LATENCY_METRICS, ...COUNT_METRICS];
   return all.find((m) => m.toLowerCase() === name.toLowerCase()) ?? ALIASES[name.toLowerCase()];
 }

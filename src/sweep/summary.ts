@@ -5,7 +5,8 @@
  */
 import { settingsKey } from './grid.js';
 import { interval } from './stats.js';
-import type { RunFigures, SweepRow, SweepSummaryRow } from './types.js';
+import type { FigureName, SweepRow, SweepSummaryRow } from './types.js';
+import { branchSummary } from './branch.js';
 import { objectives, paretoFlags } from './pareto.js';
 
 // The Pareto front is the sweep report's own (one definition for summaries made here and in the HTML report).
@@ -31,24 +32,28 @@ function firstPoint(g: readonly SweepRow[]): number {
 }
 
 /** Values of one figure over a group's runs. */
-export function figure(group: readonly SweepRow[], name: keyof RunFigures): number[] {
+export function figure(group: readonly SweepRow[], name: FigureName): number[] {
   return group.map((r) => r.figures[name]);
 }
 
 /** Aggregates rows (one per run; keys unique) into one summary row per settings combination, sorted by point. */
 export function summarise(rows: readonly SweepRow[]): SweepSummaryRow[] {
-  const out: SweepSummaryRow[] = groupByPoint(rows).map((g) => ({
-    point: firstPoint(g),
-    settings: g[0].settings,
-    runs: g.length,
-    p50: interval(figure(g, 'p50')),
-    p90: interval(figure(g, 'p90')),
-    p99: interval(figure(g, 'p99')),
-    idleMean: interval(figure(g, 'idleMean')),
-    ec2Calls: interval(figure(g, 'ec2Calls')),
-    neverStarted: interval(figure(g, 'neverStarted')),
-    pareto: false,
-  }));
+  const out: SweepSummaryRow[] = groupByPoint(rows).map((g) => {
+    const branch = branchSummary(g, interval);
+    return {
+      point: firstPoint(g),
+      settings: g[0].settings,
+      runs: g.length,
+      p50: interval(figure(g, 'p50')),
+      p90: interval(figure(g, 'p90')),
+      p99: interval(figure(g, 'p99')),
+      idleMean: interval(figure(g, 'idleMean')),
+      ec2Calls: interval(figure(g, 'ec2Calls')),
+      neverStarted: interval(figure(g, 'neverStarted')),
+      pareto: false,
+      ...(branch ? { branch } : {}),
+    };
+  });
   const front = paretoFlags(out.map(objectives));
   out.forEach((r, i) => (r.pareto = front[i]));
   return out;

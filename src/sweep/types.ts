@@ -23,7 +23,29 @@ export interface RunFigures {
   neverStarted: number;
   /** pods.started. */
   started: number;
+  /** Security groups for pods: present only when the run had the VPC resource controller. */
+  branch?: BranchFigures;
 }
+
+/** A headline figure's name (every {@link RunFigures} field but the optional branch block). */
+export type FigureName = Exclude<keyof RunFigures, 'branch'>;
+
+/** Figures of security groups for pods, from the report's vpcResourceController section. Latencies in ms. */
+export interface BranchFigures {
+  /** vpcResourceController.branchPods.startLatencyMs p50 and p99 (first CNI ADD to start). */
+  branchP50: number;
+  branchP99: number;
+  /** branchPods.pendingForBranchCapacity: pods that waited for a node only for lack of branch capacity. */
+  branchCapacityWaits: number;
+  /** trunkAttachMs p50 and max (node Ready to trunk attached). */
+  trunkAttachP50: number;
+  trunkAttachMax: number;
+  /** ec2.total: the controller's own EC2 calls. */
+  controllerEc2Calls: number;
+}
+
+/** A branch figure's name. */
+export type BranchFigureName = keyof BranchFigures;
 
 /** One line of a sweep results file. */
 export interface SweepRow {
@@ -72,4 +94,6 @@ export interface SweepSummaryRow {
    * leave pods without an address — and so have no latency for them — cannot look optimal.)
    */
   pareto: boolean;
+  /** Branch figures over seeds, when every run of the combination had the VPC resource controller. */
+  branch?: Record<BranchFigureName, Interval>;
 }

@@ -350,6 +350,8 @@ function checkPieces(raw: Record<string, unknown>, c: Checker): ResolveInput {
     ...(top?.allocator !== undefined ? { allocator: top.allocator } : {}),
     ...(top?.cilium !== undefined ? { cilium: top.cilium } : {}),
     ...(top?.azure !== undefined ? { azure: top.azure } : {}),
+    ...(top?.terway !== undefined ? { terway: top.terway } : {}),
+    ...(top?.idleRelease !== undefined ? { idleRelease: top.idleRelease } : {}),
     ...(subnets !== undefined ? { subnets } : {}),
     nodeGroups: list(raw.nodeGroups).map((g, i) => c.check(NodeGroup, g, ['nodeGroups', i])),
     workload: list(raw.workload).map((w, i) => c.check(WorkloadItem, w, ['workload', i])),

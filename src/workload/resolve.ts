@@ -13,7 +13,7 @@ import {
   supportsPrefixDelegation,
   type InstanceType,
 } from '../aws/instance-types.js';
-import { defaultEc2Params, EC2_APIS } from '../aws/ec2.js';
+import { ALL_EC2_APIS, defaultEc2Params } from '../aws/ec2.js';
 import { parseIpamdEnv, type EnvValue, type IpamdConfig } from '../ipam/config.js';
 import { envOf, type EnvInputT, type EnvOf } from './env-input.js';
 import { defaultIpamdParams } from '../ipam/params.js';
@@ -23,8 +23,12 @@ import type { SubnetSpec } from '../aws/subnet.js';
 import { CILIUM_NODE_DEFAULTS, CILIUM_OPERATOR_DEFAULTS, type CiliumNodeSettings } from '../ipam/cilium.js';
 import type { CiliumOperatorSettings } from '../ipam/cilium.js';
 import { AZURE_BATCH_DEFAULTS, type AzureBatchSettings } from '../ipam/azure-batch.js';
+import { TERWAY_POOL_DEFAULTS, type TerwayPoolSettings } from '../ipam/terway-pool.js';
+import { IDLE_RELEASE_DEFAULTS, type IdleReleaseSettings } from '../ipam/idle-release.js';
 import type {
   AzureInputT,
+  IdleReleaseInputT,
+  TerwayInputT,
   CiliumInputT,
   DistributionInputT,
   ModelInput,
@@ -100,9 +104,12 @@ export interface ResolveInput {
   duration?: string | number;
   ipamd?: EnvInputT;
   /** The cluster-wide allocator (default ipamd) and Cilium's settings. */
-  allocator?: 'ipamd' | 'cilium-eni' | 'azure-cns-batch' | 'ipamd-cordon-release';
+  allocator?:
+    'ipamd' | 'cilium-eni' | 'azure-cns-batch' | 'ipamd-cordon-release' | 'terway-pool' | 'ipamd-idle-release';
   cilium?: CiliumInputT;
   azure?: AzureInputT;
+  terway?: TerwayInputT;
+  idleRelease?: IdleReleaseInputT;
   subnets?: (SubnetItemInput | undefined)[];
   nodeGroups: (NodeGroupInput | undefined)[];
   workload: (WorkloadItemInput | undefined)[];
@@ -229,6 +236,43 @@ function azureScaler(a: AzureInputT): AzureBatchSettings {
   };
 }
 
+/** The terway-pool what-if's pool: what the scenario gives over the defaults (durations in ms). */
+function terwayPool(t: TerwayInputT, group: number, report: Report): TerwayPoolSettings {
+  const d = TERWAY_POOL_DEFAULTS;
+  const min = t.min_pool_size ?? d.minPoolSize;
+  const max = t.max_pool_size ?? d.maxPoolSize;
+  if (min > max)
+    report(
+      ['nodeGroups', group, 'terway', 'min_pool_size'],
+      `min_pool_size (${min}) is above max_pool_size (${max}); set max_pool_size to at least ${min} (the cluster-wide terway block and the group's are merged)`,
+    );
+  return {
+    minPoolSize: t.min_pool_size ?? d.minPoolSize,
+    maxPoolSize: t.max_pool_size ?? d.maxPoolSize,
+    ...(t.idle_ip_reclaim_after !== undefined ? { reclaimAfterMs: dur(t.idle_ip_reclaim_after) } : {}),
+    reclaimIntervalMs: t.idle_ip_reclaim_interval !== undefined ? dur(t.idle_ip_reclaim_interval) : d.reclaimIntervalMs,
+    reclaimBatchSize: t.idle_ip_reclaim_batch_size ?? d.reclaimBatchSize,
+    reclaimJitterFactor: t.idle_ip_reclaim_jitter_factor ?? d.reclaimJitterFactor,
+  };
+}
+
+/** ipamd-idle-release with WARM_IP_TARGET set does nothing more than ipamd: a warning (and undefined, to go on). */
+function idleReleaseWarning(config: IpamdConfig, group: number, report: Report): undefined {
+  if (config.warmIpTarget > 0)
+    report(
+      ['nodeGroups', group, 'allocator'],
+      'ipamd-idle-release acts only when WARM_IP_TARGET is unset (#1409); with WARM_IP_TARGET set this group runs plain ipamd',
+      'warning',
+    );
+  return undefined;
+}
+
+/** The ipamd-idle-release what-if's rule: what the scenario gives over the defaults. */
+function idleRelease(t: IdleReleaseInputT): IdleReleaseSettings {
+  const d = IDLE_RELEASE_DEFAULTS;
+  return { afterMs: t.after !== undefined ? dur(t.after) : d.afterMs, keep: t.keep ?? d.keep };
+}
+
 /** The operator's flags: what the scenario gives over Cilium's defaults. */
 function ciliumOperator(c: CiliumInputT | undefined): CiliumOperatorSettings {
   const d = CILIUM_OPERATOR_DEFAULTS;
@@ -299,6 +343,15 @@ function resolveNodeGroups(
         : {}),
       ...((g.allocator ?? input.allocator) === 'ipamd-cordon-release'
         ? { allocator: 'ipamd-cordon-release' as const }
+        : {}),
+      ...((g.allocator ?? input.allocator) === 'terway-pool'
+        ? { allocator: 'terway-pool' as const, terway: terwayPool({ ...input.terway, ...g.terway }, i, report) }
+        : {}),
+      ...((g.allocator ?? input.allocator) === 'ipamd-idle-release'
+        ? (idleReleaseWarning(config, i, report) ?? {
+            allocator: 'ipamd-idle-release' as const,
+            idleRelease: idleRelease({ ...input.idleRelease, ...g.idleRelease }),
+          })
         : {}),
     });
   });
@@ -559,13 +612,13 @@ function resolveEc2Model(e: NonNullable<ModelInput>['ec2'], report: Report): Sce
   const base = ['model', 'ec2'];
   if (e?.throttle === 'none') ec2.throttle = undefined;
   else if (e?.throttle && ec2.throttle) {
-    for (const api of EC2_APIS) {
+    for (const api of ALL_EC2_APIS) {
       const b = e.throttle[api];
       if (b) ec2.throttle[api] = { ...b };
     }
   }
   if (e?.background)
-    for (const api of EC2_APIS) if (e.background[api] !== undefined) ec2.background[api] = e.background[api];
+    for (const api of ALL_EC2_APIS) if (e.background[api] !== undefined) ec2.background[api] = e.background[api];
   if (e?.throttledLatency !== undefined)
     ec2.throttledLatency = toDistribution(e.throttledLatency, [...base, 'throttledLatency'], report);
   const sr = e?.sdkRetry;
@@ -577,7 +630,7 @@ function resolveEc2Model(e: NonNullable<ModelInput>['ec2'], report: Report): Sce
     if (sr.retryCost !== undefined) ec2.sdkRetry.retryCost = sr.retryCost;
   }
   if (e?.latency) {
-    for (const api of EC2_APIS) {
+    for (const api of ALL_EC2_APIS) {
       const d = e.latency[api];
       if (d !== undefined) ec2.latency[api] = toDistribution(d, [...base, 'latency', api], report);
     }

@@ -12,6 +12,8 @@ import type { KubeletParams } from '../kubelet/kubelet.js';
 import type { VpcrcParams } from '../vpcrc/params.js';
 import type { CiliumNodeSettings, CiliumOperatorSettings } from '../ipam/cilium.js';
 import type { AzureBatchSettings } from '../ipam/azure-batch.js';
+import type { TerwayPoolSettings } from '../ipam/terway-pool.js';
+import type { IdleReleaseSettings } from '../ipam/idle-release.js';
 
 /** One node group, resolved. */
 export interface NodeGroupSpec {
@@ -35,11 +37,15 @@ export interface NodeGroupSpec {
   /** The group's autoscaler, if any. */
   autoscaler?: AutoscalerSpec;
   /** Set when another allocator than ipamd serves the group (its settings in {@link cilium}). */
-  allocator?: 'cilium-eni' | 'azure-cns-batch' | 'ipamd-cordon-release';
+  allocator?: 'cilium-eni' | 'azure-cns-batch' | 'ipamd-cordon-release' | 'terway-pool' | 'ipamd-idle-release';
   /** Cilium's CiliumNode spec.ipam for the group's nodes (cluster-wide block merged with the group's). */
   cilium?: CiliumNodeSettings;
   /** The azure-cns-batch what-if's scaler (cluster-wide block merged with the group's). */
   azure?: AzureBatchSettings;
+  /** The terway-pool what-if's pool (cluster-wide block merged with the group's). */
+  terway?: TerwayPoolSettings;
+  /** The ipamd-idle-release what-if's rule (cluster-wide block merged with the group's). */
+  idleRelease?: IdleReleaseSettings;
 }
 
 /** Cluster Autoscaler settings of a node group (defaults: the Cluster Autoscaler FAQ). */

@@ -3,7 +3,7 @@
  * JSON Schema generated from it for editors.
  */
 import * as z from 'zod';
-import { EC2_APIS } from '../aws/ec2.js';
+import { ALL_EC2_APIS } from '../aws/ec2.js';
 import { parseDuration } from '../util/duration.js';
 
 /** A duration: "500ms", "90s", "1m30s", "2h", or a plain number of seconds. */
@@ -68,9 +68,43 @@ export const EnvInput = z
   .meta({ description: 'aws-node container environment: a map, or the DaemonSet env list (- name: X, value: "y")' });
 
 /** The allocator of a node group's pod addresses. */
-export const AllocatorName = z.enum(['ipamd', 'cilium-eni', 'azure-cns-batch', 'ipamd-cordon-release']).meta({
-  description:
-    "who allocates pod addresses: ipamd (the VPC CNI, default), cilium-eni (Cilium's operator), azure-cns-batch (a what-if: Azure CNS's batch law on ipamd's mechanics) or ipamd-cordon-release (a what-if: ipamd with its warm targets dropped to zero on cordoned nodes, aws/amazon-vpc-cni-k8s#3263)",
+export const AllocatorName = z
+  .enum(['ipamd', 'cilium-eni', 'azure-cns-batch', 'ipamd-cordon-release', 'terway-pool', 'ipamd-idle-release'])
+  .meta({
+    description:
+      "who allocates pod addresses: ipamd (the VPC CNI, default), cilium-eni (Cilium's operator), or a what-if on ipamd's mechanics: azure-cns-batch (Azure CNS's batch law), terway-pool (Terway's min/max pool with idle reclaim), ipamd-idle-release (ipamd with #1409's release of idle addresses), ipamd-cordon-release (ipamd with its warm targets dropped to zero on cordoned nodes, #3263)",
+  });
+
+/** Terway's pool (eni-config names), for the terway-pool what-if. */
+export const TerwayInput = z.strictObject({
+  min_pool_size: z.number().int().nonnegative().optional().meta({ description: 'idle addresses kept at least (0)' }),
+  max_pool_size: z.number().int().nonnegative().optional().meta({ description: 'idle addresses kept at most (5)' }),
+  idle_ip_reclaim_after: Duration.optional().meta({ description: 'idle time before reclaim (unset: no reclaim)' }),
+  idle_ip_reclaim_interval: Duration.optional().meta({ description: 'time between reclaim checks (10m)' }),
+  idle_ip_reclaim_batch_size: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .optional()
+    .meta({ description: 'most addresses one check reclaims, 1..10 (5)' }),
+  idle_ip_reclaim_jitter_factor: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .meta({ description: 'jitter of the check interval, 0..1 (0.1)' }),
+});
+
+/** #1409's idle release, for the ipamd-idle-release what-if. */
+export const IdleReleaseInput = z.strictObject({
+  after: Duration.optional().meta({ description: 'no pod event for this long: idle addresses are released (30m)' }),
+  keep: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'idle addresses kept on each node, at least 1 so that a new pod is seen (1)' }),
 });
 
 /** Azure CNS's NodeNetworkConfig scaler, for the azure-cns-batch what-if. */
@@ -154,6 +188,8 @@ export const NodeGroup = z.strictObject({
   allocator: AllocatorName.optional(),
   cilium: CiliumNodeInput.optional(),
   azure: AzureInput.optional(),
+  terway: TerwayInput.optional(),
+  idleRelease: IdleReleaseInput.optional(),
   subnet: z
     .string()
     .optional()
@@ -394,8 +430,8 @@ export const WorkloadItem = oneOf(
 );
 
 const LatencyMap = z.strictObject(
-  Object.fromEntries(EC2_APIS.map((a) => [a, DistributionInput.optional()])) as Record<
-    (typeof EC2_APIS)[number],
+  Object.fromEntries(ALL_EC2_APIS.map((a) => [a, DistributionInput.optional()])) as Record<
+    (typeof ALL_EC2_APIS)[number],
     z.ZodOptional<typeof DistributionInput>
   >,
 );
@@ -403,7 +439,10 @@ const LatencyMap = z.strictObject(
 const Bucket = z.strictObject({ capacity: z.number().positive(), refillPerSecond: z.number().positive() });
 const ApiMap = <T extends z.ZodType>(v: T) =>
   z.strictObject(
-    Object.fromEntries(EC2_APIS.map((a) => [a, v.optional()])) as Record<(typeof EC2_APIS)[number], z.ZodOptional<T>>,
+    Object.fromEntries(ALL_EC2_APIS.map((a) => [a, v.optional()])) as Record<
+      (typeof ALL_EC2_APIS)[number],
+      z.ZodOptional<T>
+    >,
   );
 
 export const Model = z.strictObject({
@@ -496,6 +535,8 @@ export const ScenarioSchema = z
     allocator: AllocatorName.optional(),
     cilium: CiliumInput.optional(),
     azure: AzureInput.optional(),
+    terway: TerwayInput.optional(),
+    idleRelease: IdleReleaseInput.optional(),
     subnets: z.array(SubnetInput).optional().meta({ description: 'VPC subnets; default: one roomy 10.0.0.0/8' }),
     nodeGroups: z.array(NodeGroup).min(1),
     workload: z.array(WorkloadItem).default([]),
@@ -527,6 +568,8 @@ export type ModelInput = z.infer<typeof Model>;
 export type VpcResourceControllerInputT = z.infer<typeof VpcResourceControllerInput>;
 export type CiliumInputT = z.infer<typeof CiliumInput>;
 export type AzureInputT = z.infer<typeof AzureInput>;
+export type TerwayInputT = z.infer<typeof TerwayInput>;
+export type IdleReleaseInputT = z.infer<typeof IdleReleaseInput>;
 export type ReservationInput = z.infer<typeof Reservation>;
 /** A subnet as written, each reservation undefined where it failed the schema (already reported). */
 export type SubnetItemInput = Omit<z.infer<typeof SubnetInput>, 'reservations'> & {
