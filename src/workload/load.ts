@@ -351,6 +351,7 @@ function checkPieces(raw: Record<string, unknown>, c: Checker): ResolveInput {
     ...(top?.cilium !== undefined ? { cilium: top.cilium } : {}),
     ...(top?.azure !== undefined ? { azure: top.azure } : {}),
     ...(subnets !== undefined ? { subnets } : {}),
+    ...(top?.eniConfigs !== undefined ? { eniConfigs: top.eniConfigs } : {}),
     nodeGroups: list(raw.nodeGroups).map((g, i) => c.check(NodeGroup, g, ['nodeGroups', i])),
     workload: list(raw.workload).map((w, i) => c.check(WorkloadItem, w, ['workload', i])),
     ...(raw.model !== undefined ? { model: c.check(Model, raw.model, ['model']) } : {}),
