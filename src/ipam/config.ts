@@ -237,8 +237,17 @@ export const IPAMD_ENV: Record<string, EnvSpec> = {
   ENABLE_V4_EGRESS: accepted('Egress-only plugin; no effect on addresses.'),
   ENABLE_V6_EGRESS: accepted('Egress-only plugin; no effect on addresses.'),
   DISABLE_POD_V6: accepted('Pod IPv6 sysctls; no effect on addresses.'),
-  ENI_CONFIG_LABEL_DEF: accepted("The node group's eniConfig names the ENIConfig; no effect here."),
-  ENI_CONFIG_ANNOTATION_DEF: accepted("The node group's eniConfig names the ENIConfig; no effect here."),
+  // Read at resolution (src/workload/resolve-network.ts eniConfigName): they select each node's ENIConfig.
+  ENI_CONFIG_LABEL_DEF: {
+    default: '',
+    parse: () => 0,
+    doc: 'Node label naming the ENIConfig (default k8s.amazonaws.com/eniConfig). pkg/eniconfig/eniconfig.go:112-123',
+  },
+  ENI_CONFIG_ANNOTATION_DEF: {
+    default: '',
+    parse: () => 0,
+    doc: 'Node annotation naming the ENIConfig, read before the label. pkg/eniconfig/eniconfig.go:98-109',
+  },
   MY_NODE_NAME: accepted('Set by the DaemonSet from the pod spec; no effect on addresses.'),
   MY_POD_NAME: accepted('Set by the DaemonSet from the pod spec; no effect on addresses.'),
 };

@@ -24,7 +24,9 @@ export type PoolAction =
   /** IPv6: the primary ENI got its /80 prefix (count: 1). */
   | 'ipv6-prefix'
   /** kubelet restarted aws-node after its back-off (count: restarts so far); nodeInit runs again. */
-  | 'aws-node-restart';
+  | 'aws-node-restart'
+  /** Custom networking: tryAllocateENI found no ENIConfig for the node (code: its name); no EC2 call. */
+  | 'no-eniconfig';
 
 /** Details of a pool action: `count` is CIDRs (addresses in SIP, prefixes in PD); `prefixes` their first addresses. */
 export interface PoolActionDetail {
@@ -61,6 +63,8 @@ export interface IpamdCore {
   readonly timing: Rng;
   /** Custom networking: the ENIConfig subnet new ENIs go to. */
   readonly eniConfigSubnet: Subnet | undefined;
+  /** Custom networking: the name of the ENIConfig the node selects when it does not exist. */
+  readonly missingEniConfig: string | undefined;
   /** An insufficient-address error: no growth for the next 120 s (lastInsufficientCidrError). */
   noteInsufficient(): void;
   /** setupENI's datastore part: the ENI and its addresses or prefixes join the datastore. */

@@ -50,6 +50,8 @@ export const CUSTOM_NETWORKING_EMPTY = 'CustomNetworkingEmptyPool';
 /** Where a node's ENIs go: custom networking's ENIConfig subnet, if any (else the node's subnet or discovery). */
 export interface NodeNetwork {
   eniConfigSubnet?: Subnet;
+  /** Custom networking: the ENIConfig the node selects does not exist (its name): no ENI can be attached. */
+  missingEniConfig?: string;
 }
 
 /** Everything one node's ipamd is made from. */
@@ -240,6 +242,7 @@ export class Ipamd {
       choice,
       timing: this.timing,
       eniConfigSubnet: o.network?.eniConfigSubnet,
+      missingEniConfig: o.network?.missingEniConfig,
       noteInsufficient: () => void (this.view.backoffUntil = sim.now + o.params.timers.insufficientAddressBackoffMs),
       adopt: (rec) => this.adopt(rec),
       wake: () => this.wake(),

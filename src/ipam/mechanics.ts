@@ -143,6 +143,12 @@ export function attachEni(c: IpamdCore, count: number, done: () => void): void {
       }),
     );
   };
+  if (c.config.customNetworking && c.missingEniConfig !== undefined) {
+    // MyENIConfig returns ErrNoENIConfig (eniconfig.go:84-89): tryAllocateENI fails before any EC2 call
+    // (ipamd.go:1054-1059) and increaseDatastorePool only logs it (ipamd.go:996-1003).
+    c.observer.poolAction(c.node, 'no-eniconfig', { code: c.missingEniConfig }, c.sim.now);
+    return done();
+  }
   if (c.eniConfigSubnet) attempt([c.eniConfigSubnet], 0, undefined);
   else if (c.config.enableSubnetDiscovery) {
     ec2.describeSubnets(

@@ -73,6 +73,8 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
   deletedBeforeStart = 0;
   failedAddAttempts = 0;
   podsWithFailedAdd = 0;
+  /** Failed CNI ADDs per node (name), for the per-zone breakdown. */
+  readonly failedAddsByNode = new Map<string, number>();
   /** Optional event log. */
   sink: EventSink | undefined = undefined;
   /** Pods a drain evicted, and how many of them were replaced by a new pod. */
@@ -264,6 +266,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
       this.waiting.add(pod);
     }
     this.groups[pod.node!.groupIndex].failedAdds++;
+    bump(this.failedAddsByNode, pod.node!.name);
     this.sink?.write({ t: now, type: 'pod', event: 'add-failed', pod: pod.name, node: pod.node?.name });
   }
 

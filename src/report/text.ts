@@ -1,6 +1,6 @@
 /** The one-screen text report. */
 import { formatDuration } from '../util/duration.js';
-import type { CensoredLatency, LatencySummary, NodeGroupReport, RunReport } from './types.js';
+import type { CensoredLatency, LatencySummary, NodeGroupReport, RunReport, ZoneReport } from './types.js';
 import { formatFigure, isAssumedSubnet } from './figures.js';
 import { table } from './table.js';
 import { vpcrcLines } from './vpcrc-text.js';
@@ -56,7 +56,11 @@ function groupNotes(r: RunReport, g: NodeGroupReport): string[] {
         ? 'ENABLE_POD_ENI: one ENI slot kept for the trunk ENI the VPC resource controller attaches'
         : 'ENABLE_POD_ENI: one ENI slot kept for the trunk ENI (branch ENIs not modelled)',
     );
-  if (r.subnets.length > 1) notes.push(`subnet ${g.subnet}`);
+  if (g.zones)
+    notes.push(
+      `zones ${g.zones.map((z) => `${z.zone} (subnet ${z.subnet}${z.weight !== 1 ? `, weight ${z.weight}` : ''}${z.eniConfig !== undefined ? `, ENIConfig ${z.eniConfig}${z.eniConfigSubnet === undefined ? ' MISSING' : ''}` : ''})`).join(', ')}`,
+    );
+  else if (r.subnets.length > 1) notes.push(`subnet ${g.subnet}`);
   return notes.map((n) => `    ${n}`);
 }
 
@@ -262,6 +266,7 @@ export function renderText(r: RunReport): string {
     ipsSection(r),
     ...(r.cordon ? [cordonSection(r.cordon)] : []),
     ...(subnetLines.length ? [subnetLines] : []),
+    ...(r.zones ? [zoneLines(r.zones)] : []),
     ec2Section(r),
     ...(vpcrcSection.length ? [vpcrcSection] : []),
     groupsSection(r),
@@ -304,4 +309,47 @@ function subnets(r: RunReport): string[] {
     ),
   );
   return out;
+}
+
+/** The per-zone table, each zone followed by its subnets (shown only when nodes ran in more than one zone). */
+function zoneLines(zones: readonly ZoneReport[]): string[] {
+  const errs = (e: Record<string, number>): string =>
+    Object.entries(e)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || '-';
+  const rows: (string | number)[][] = [];
+  for (const z of zones) {
+    rows.push([
+      z.zone,
+      z.nodes.end,
+      z.podsRunning,
+      z.podsWaiting,
+      z.enis,
+      z.ipsAttached,
+      z.ipsAssigned,
+      z.failedAddAttempts,
+      errs(z.subnetErrors),
+    ]);
+    for (const s of z.subnets)
+      rows.push([
+        `  ${s.subnet}`,
+        s.nodes,
+        '',
+        '',
+        s.enis,
+        s.ipsAttached,
+        s.ipsAssigned,
+        s.failedAddAttempts,
+        errs(s.errors),
+      ]);
+  }
+  return [
+    'Availability zones (at the end of the run; failures over the run; subnets: nodes by primary ENI, ENIs by subnet)',
+    table(
+      ['zone / subnet', 'nodes', 'pods', 'waiting', 'ENIs', 'attached', 'assigned', 'failed ADDs', 'errors'],
+      rows,
+      '  ',
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ),
+  ];
 }

@@ -124,6 +124,8 @@ export interface NodeGroupReport {
   subnet: string;
   /** Custom networking: the ENIConfig subnet. */
   eniConfigSubnet?: string;
+  /** Present when the group spans several zones: each zone's subnet, weight and ENIConfig. */
+  zones?: import('../workload/scenario.js').ZonePlacement[];
   /** The group's autoscaler and its effective settings (durations in ms), when it has one. */
   autoscaler?: AutoscalerSpec;
   /**
@@ -181,6 +183,40 @@ export interface SubnetReport {
   errors: Record<string, number>;
   /** Time (ms) of its first such error, null if none: when it ran out. */
   firstErrorMs: number | null;
+}
+
+/** Addresses and ENIs in one subnet at the end of the run (ENIs by the subnet they were created in). */
+export interface SubnetUse {
+  subnet: string;
+  /** Nodes whose primary ENI is here. */
+  nodes: number;
+  enis: number;
+  /** Pod addresses on those ENIs (secondary /32s, 16 per /28 prefix) and those assigned to pods. */
+  ipsAttached: number;
+  ipsAssigned: number;
+  /** Failed CNI ADDs on nodes whose primary ENI is here. */
+  failedAddAttempts: number;
+  /** EC2 errors the subnet caused, by code. */
+  errors: Record<string, number>;
+}
+
+/** One availability zone: its nodes (by their primary subnet's zone) and subnets. Sums over zones are the cluster's. */
+export interface ZoneReport {
+  zone: string;
+  nodes: NodeCounts;
+  podsRunning: number;
+  /** Pods bound to the zone's nodes and waiting for an address at the end. */
+  podsWaiting: number;
+  /** ENIs of the zone's nodes at the end, and their pod addresses (attached, assigned). */
+  enis: number;
+  ipsAttached: number;
+  ipsAssigned: number;
+  failedAddAttempts: number;
+  awsNodeRestarts: number;
+  /** EC2 errors the zone's subnets caused, by code. */
+  subnetErrors: Record<string, number>;
+  /** Each subnet of the zone. */
+  subnets: SubnetUse[];
 }
 
 export interface RunReport {
@@ -272,6 +308,8 @@ export interface RunReport {
   };
   ipamd: { actions: Record<string, number>; passes: number };
   subnets: SubnetReport[];
+  /** Per availability zone; present only when nodes run in more than one zone. */
+  zones?: ZoneReport[];
   nodeGroups: NodeGroupReport[];
   nodes: NodeReport[];
   warnings: string[];

@@ -22,7 +22,7 @@ import { NodeRuntime } from '../kubelet/node.js';
 import { branchEniLimit } from '../aws/branch-eni.js';
 import { VpcResourceController } from '../vpcrc/controller.js';
 import { installWorkload, type NodeScaler, type WorkloadStats } from '../workload/generators.js';
-import type { NodeActionSpec, NodeGroupSpec, Scenario } from '../workload/scenario.js';
+import type { NodeActionSpec, NodeGroupSpec, Scenario, ZonePlacement } from '../workload/scenario.js';
 import { CordonReleasePolicy } from '../ipam/cordon-release.js';
 import { Metrics, type EventSink } from '../report/metrics.js';
 import { TimeSeriesRecorder, autoSampleEvery } from '../report/timeseries.js';
@@ -138,8 +138,14 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
     const name = `${g.name}-${k}`;
     const groupIndex = this.scenario.nodeGroups.indexOf(g);
     const index = this.nodes.length;
-    const client = Ec2Client.open(this.ec2, name, this.streams, this.subnet(g.subnet));
-    const network = g.eniConfigSubnet !== undefined ? { eniConfigSubnet: this.subnet(g.eniConfigSubnet) } : {};
+    const zone = this.zoneFor(g);
+    const client = Ec2Client.open(this.ec2, name, this.streams, this.subnet(zone.subnet));
+    const network =
+      zone.eniConfigSubnet !== undefined
+        ? { eniConfigSubnet: this.subnet(zone.eniConfigSubnet) }
+        : zone.eniConfig !== undefined
+          ? { missingEniConfig: zone.eniConfig }
+          : {};
     const central = this.centralFor(g, name, client);
     const ipamd = new Ipamd({
       sim: this.sim,
@@ -169,6 +175,27 @@ export class Cluster implements NodeScaler, ClusterView, AutoscaledCluster {
     this.nodes.push(node);
     (this.live.get(g.name) as ClusterNode[]).push(node);
     return node;
+  }
+
+  /**
+   * The zone a new node of `g` goes to: the one with the fewest live nodes of the group relative to its weight, the
+   * first listed on a tie (an Auto Scaling group's zone balancing; with equal weights, round-robin).
+   */
+  private zoneFor(g: NodeGroupSpec): ZonePlacement {
+    if (g.zones.length === 1) return g.zones[0];
+    const live = this.live.get(g.name) as ClusterNode[];
+    let best = g.zones[0];
+    let bestShare = Infinity;
+    for (const z of g.zones) {
+      let n = 0;
+      for (const node of live) if (node.ec2.subnet.availabilityZone === z.zone) n++;
+      const share = n / z.weight;
+      if (share < bestShare) {
+        best = z;
+        bestShare = share;
+      }
+    }
+    return best;
   }
 
   /** The node is Ready (ipamd labelled it when ENABLE_POD_ENI kept the trunk's slot): the controller's node watch. */

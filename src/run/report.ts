@@ -8,13 +8,16 @@ import { poolMode } from '../ipam/config.js';
 import { censoredSummary, summarise } from '../report/tally.js';
 import type {
   CordonReport,
+  EniReport,
   NodeCounts,
   NodeGroupReport,
   NodeReport,
   RunData,
   RunReport,
   SubnetReport,
+  ZoneReport,
 } from '../report/types.js';
+import { PREFIX_SIZE } from '../aws/cidr.js';
 import { cidrToString } from '../aws/cidr.js';
 import { branchRunningByNode, buildVpcrcReport } from './vpcrc-report.js';
 import type { Cluster } from './cluster.js';
@@ -232,6 +235,7 @@ function groupReports(c: Cluster, nodes: readonly NodeReport[]): NodeGroupReport
       prefixDelegation: g.pdFallback ? 'fallback' : cfg.enablePrefixDelegation ? 'on' : 'off',
       subnet: g.subnet,
       ...(g.eniConfigSubnet !== undefined ? { eniConfigSubnet: g.eniConfigSubnet } : {}),
+      ...(g.zones.length > 1 ? { zones: g.zones } : {}),
       ...(g.autoscaler ? { autoscaler: g.autoscaler } : {}),
       ...(cfg.enablePodEni && !ipamdTrunkingCompatible(g.instance.name) ? { trunkSlot: false as const } : {}),
       settings: groupSettings(g, cordons(c)),
@@ -432,11 +436,70 @@ function subnetReports(c: Cluster, nodes: readonly NodeReport[]): SubnetReport[]
   }));
 }
 
+/**
+ * Per availability zone (a node's zone is its primary subnet's), with each subnet's ENIs and addresses: only when
+ * nodes ran in more than one zone. ENIs are only ever created in the node's zone, so a zone's ENIs are its
+ * subnets' ENIs.
+ */
+function zoneReports(c: Cluster, nodes: readonly NodeReport[]): ZoneReport[] | undefined {
+  const zoneOf = new Map(c.subnets.map((s) => [s.name, s.availabilityZone]));
+  const zones = [...new Set(nodes.filter((n) => n.launched).map((n) => zoneOf.get(n.subnet) as string))];
+  if (zones.length < 2) return undefined;
+  const failed = (n: NodeReport): number => c.metrics.failedAddsByNode.get(n.name) ?? 0;
+  const attached = (e: EniReport): number => e.ips + PREFIX_SIZE * e.prefixes;
+  const sum = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((a, x) => a + f(x), 0);
+  const allEnis = nodes.flatMap((n) => n.enis);
+  const configured = new Set(
+    c.nodes
+      .slice(
+        0,
+        sum(c.scenario.nodeGroups, (g) => g.count),
+      )
+      .map((n) => n.runtime.name),
+  );
+  return [...zoneOf.values()]
+    .filter((z, i, all) => all.indexOf(z) === i)
+    .map((zone) => {
+      const zn = nodes.filter((n) => zoneOf.get(n.subnet) === zone);
+      const subnets = c.subnets.filter((s) => s.availabilityZone === zone);
+      const enis = zn.flatMap((n) => n.enis);
+      const errors = new Map<string, number>();
+      for (const s of subnets) for (const [k, v] of s.errors) errors.set(k, (errors.get(k) ?? 0) + v);
+      return {
+        zone,
+        nodes: nodeCounts(zn, zn.filter((n) => configured.has(n.name)).length),
+        podsRunning: sum(zn, (n) => n.podsRunning),
+        podsWaiting: sum(zn, (n) => n.podsWaiting),
+        enis: enis.length,
+        ipsAttached: sum(enis, attached),
+        ipsAssigned: sum(enis, (e) => e.assigned),
+        failedAddAttempts: sum(zn, failed),
+        awsNodeRestarts: sum(zn, (n) => n.awsNodeRestarts),
+        subnetErrors: sortedRecord(errors),
+        subnets: subnets.map((s) => {
+          const se = allEnis.filter((e) => e.subnet === s.name);
+          const sn = zn.filter((n) => n.subnet === s.name);
+          return {
+            subnet: s.name,
+            nodes: sn.length,
+            enis: se.length,
+            ipsAttached: sum(se, attached),
+            ipsAssigned: sum(se, (e) => e.assigned),
+            failedAddAttempts: sum(sn, failed),
+            errors: sortedRecord(s.errors),
+          };
+        }),
+      };
+    })
+    .filter((z) => z.nodes.configured > 0 || z.nodes.peak > 0 || z.subnets.some((s) => s.enis > 0));
+}
+
 /** The report of a finished run. */
 export function buildReport(c: Cluster): RunReport {
   const s = c.scenario;
   const m = c.metrics;
   const { nodes, running, waiting, passes } = nodeReports(c);
+  const zones = zoneReports(c, nodes);
   return {
     tool: TOOL,
     scenario: s.name,
@@ -470,6 +533,7 @@ export function buildReport(c: Cluster): RunReport {
     ...(cordons(c) ? { cordon: cordonReport(c, nodes) } : {}),
     ...(c.vpcrc ? { vpcResourceController: buildVpcrcReport(c, c.vpcrc) } : {}),
     subnets: subnetReports(c, nodes),
+    ...(zones ? { zones } : {}),
     nodeGroups: groupReports(c, nodes),
     nodes,
     warnings: runWarnings(c, nodes),

@@ -353,6 +353,7 @@ function checkPieces(raw: Record<string, unknown>, c: Checker): ResolveInput {
     ...(top?.terway !== undefined ? { terway: top.terway } : {}),
     ...(top?.idleRelease !== undefined ? { idleRelease: top.idleRelease } : {}),
     ...(subnets !== undefined ? { subnets } : {}),
+    ...(top?.eniConfigs !== undefined ? { eniConfigs: top.eniConfigs } : {}),
     nodeGroups: list(raw.nodeGroups).map((g, i) => c.check(NodeGroup, g, ['nodeGroups', i])),
     workload: list(raw.workload).map((w, i) => c.check(WorkloadItem, w, ['workload', i])),
     ...(raw.model !== undefined ? { model: c.check(Model, raw.model, ['model']) } : {}),

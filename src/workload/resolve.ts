@@ -31,6 +31,7 @@ import type {
   TerwayInputT,
   CiliumInputT,
   DistributionInputT,
+  EniConfigInputT,
   ModelInput,
   NodeGroupInput,
   SubnetItemInput,
@@ -39,7 +40,13 @@ import type {
 } from './schema.js';
 import type { NodeGroupSpec, PodEventSpec, Scenario, WorkloadSpec } from './scenario.js';
 import type { Problem } from './problems.js';
-import { capacityWarnings, groupConfig, resolveGroupNetwork, resolveSubnets } from './resolve-network.js';
+import {
+  capacityWarnings,
+  eniConfigProblems,
+  groupConfig,
+  resolveGroupNetwork,
+  resolveSubnets,
+} from './resolve-network.js';
 import { autoscalerSpec, controllerNameProblems, cronJobSpec, deploymentSpec, rateCurveSpec } from './shapes.js';
 
 type Report = (path: readonly PropertyKey[], message: string, severity?: 'error' | 'warning', key?: string) => void;
@@ -111,6 +118,8 @@ export interface ResolveInput {
   terway?: TerwayInputT;
   idleRelease?: IdleReleaseInputT;
   subnets?: (SubnetItemInput | undefined)[];
+  /** ENIConfigs by name (custom networking). */
+  eniConfigs?: Record<string, EniConfigInputT>;
   nodeGroups: (NodeGroupInput | undefined)[];
   workload: (WorkloadItemInput | undefined)[];
   model?: ModelInput;
@@ -138,6 +147,12 @@ export function resolveScenario(input: ResolveInput, ctx: Ctx): { scenario: Scen
   envProblems(top, report);
   const subnets = resolveSubnets(input.subnets, report);
   const nodeGroups = resolveNodeGroups(input, env, subnets, ctx);
+  eniConfigProblems(
+    input.eniConfigs,
+    nodeGroups,
+    nodeGroups.some((g) => g.config.customNetworking),
+    { subnets, written: ctx.knownSubnets, eniConfigs: input.eniConfigs, report },
+  );
   const refs = references(ctx);
   const workload: WorkloadSpec[] = [];
   input.workload.forEach((item, i) => {
@@ -321,7 +336,12 @@ function resolveNodeGroups(
     // IPv6: pods are limited by maxPods only (a /80 each), so no address-capacity warning applies.
     if (!config.enableIpv6)
       capacityWarnings(g.ipamd === undefined ? g : { ...g, ipamd: own.env }, i, inst, config, report);
-    const net = resolveGroupNetwork(g, i, subnets, ctx.knownSubnets, config.customNetworking, report);
+    const net = resolveGroupNetwork(g, i, merged, config.customNetworking, {
+      subnets,
+      written: ctx.knownSubnets,
+      eniConfigs: input.eniConfigs,
+      report,
+    });
     const autoscaler = autoscalerSpec(g, i, report);
     nodeGroups.push({
       name: g.name,
@@ -334,6 +354,7 @@ function resolveNodeGroups(
       pdFallback,
       subnet: net.subnet,
       ...(net.eniConfigSubnet !== undefined ? { eniConfigSubnet: net.eniConfigSubnet } : {}),
+      zones: net.zones,
       ...(autoscaler ? { autoscaler } : {}),
       ...((g.allocator ?? input.allocator) === 'cilium-eni'
         ? { allocator: 'cilium-eni' as const, cilium: ciliumNode({ ...input.cilium, ...g.cilium }) }

@@ -30,10 +30,12 @@ export interface NodeGroupSpec {
   config: IpamdConfig;
   /** ENABLE_PREFIX_DELEGATION was set but the type is neither Nitro nor bare metal: secondary IPs instead. */
   pdFallback: boolean;
-  /** Name of the nodes' subnet. */
+  /** Name of the nodes' subnet (the first zone's when the group spans several). */
   subnet: string;
-  /** Custom networking: name of the ENIConfig subnet. */
+  /** Custom networking: name of the ENIConfig subnet (the first zone's when the group spans several). */
   eniConfigSubnet?: string;
+  /** The zones the nodes spread over, each with its subnet and ENIConfig; one for a group in one subnet. */
+  zones: ZonePlacement[];
   /** The group's autoscaler, if any. */
   autoscaler?: AutoscalerSpec;
   /** Set when another allocator than ipamd serves the group (its settings in {@link cilium}). */
@@ -46,6 +48,22 @@ export interface NodeGroupSpec {
   terway?: TerwayPoolSettings;
   /** The ipamd-idle-release what-if's rule (cluster-wide block merged with the group's). */
   idleRelease?: IdleReleaseSettings;
+}
+
+/**
+ * One availability zone of a node group: a new node goes to the zone with the fewest live nodes of the group
+ * relative to its weight (ties: the first listed), as an Auto Scaling group balances its zones.
+ */
+export interface ZonePlacement {
+  zone: string;
+  /** The nodes' subnet in this zone (their primary ENI's). */
+  subnet: string;
+  /** Relative share of the group's nodes. */
+  weight: number;
+  /** Custom networking: the ENIConfig the nodes select (by annotation, label or "default"), when from `eniConfigs`. */
+  eniConfig?: string;
+  /** Custom networking: the ENIConfig's subnet; undefined with `eniConfig` set: no such ENIConfig. */
+  eniConfigSubnet?: string;
 }
 
 /** Cluster Autoscaler settings of a node group (defaults: the Cluster Autoscaler FAQ). */

@@ -194,13 +194,42 @@ export const NodeGroup = z.strictObject({
     .string()
     .optional()
     .meta({ description: "the nodes' subnet (their primary ENI's); required when several subnets are given" }),
+  subnets: z.array(z.string()).min(1).optional().meta({
+    description: "the nodes' subnets, at most one per availability zone: the nodes spread over their zones",
+  }),
+  availabilityZones: z
+    .union([z.array(z.string()).min(1), z.record(z.string(), z.number().positive())])
+    .optional()
+    .meta({
+      description:
+        'zones the nodes spread over (evenly), or { zone: weight }; default: the zones of "subnets" (or of "subnet")',
+    }),
+  labels: z.record(z.string(), z.string()).optional().meta({
+    description: 'node labels (topology.kubernetes.io/zone is set from the zone); ENI_CONFIG_LABEL_DEF reads one',
+  }),
+  annotations: z
+    .record(z.string(), z.string())
+    .optional()
+    .meta({ description: 'node annotations; ENI_CONFIG_ANNOTATION_DEF reads one (before the label)' }),
   eniConfig: z
     .strictObject({ subnet: z.string().meta({ description: 'subnet for secondary ENIs' }) })
     .optional()
-    .meta({ description: 'custom networking (AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true): the ENIConfig of these nodes' }),
+    .meta({
+      description:
+        'custom networking (AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true): the ENIConfig of these nodes, in place of the one "eniConfigs" selects',
+    }),
   autoscaler: AutoscalerInput.optional().meta({
     description: 'grow and shrink this group: clusterAutoscaler or karpenter',
   }),
+});
+
+/** An ENIConfig custom resource (custom networking): the subnet secondary ENIs go to. */
+export const EniConfigInput = z.strictObject({
+  subnet: z.string().meta({ description: 'subnet for secondary ENIs; must be in the zone of the nodes using it' }),
+  securityGroups: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'accepted and ignored (security groups do not change addresses)' }),
 });
 
 /** A subnet CIDR reservation. */
@@ -538,6 +567,10 @@ export const ScenarioSchema = z
     terway: TerwayInput.optional(),
     idleRelease: IdleReleaseInput.optional(),
     subnets: z.array(SubnetInput).optional().meta({ description: 'VPC subnets; default: one roomy 10.0.0.0/8' }),
+    eniConfigs: z.record(z.string(), EniConfigInput).optional().meta({
+      description:
+        'ENIConfigs by name (custom networking); each node selects one by annotation or label (ENI_CONFIG_ANNOTATION_DEF, ENI_CONFIG_LABEL_DEF), else "default"',
+    }),
     nodeGroups: z.array(NodeGroup).min(1),
     workload: z.array(WorkloadItem).default([]),
     model: Model.optional(),
@@ -571,6 +604,7 @@ export type AzureInputT = z.infer<typeof AzureInput>;
 export type TerwayInputT = z.infer<typeof TerwayInput>;
 export type IdleReleaseInputT = z.infer<typeof IdleReleaseInput>;
 export type ReservationInput = z.infer<typeof Reservation>;
+export type EniConfigInputT = z.infer<typeof EniConfigInput>;
 /** A subnet as written, each reservation undefined where it failed the schema (already reported). */
 export type SubnetItemInput = Omit<z.infer<typeof SubnetInput>, 'reservations'> & {
   reservations?: (ReservationInput | undefined)[];
