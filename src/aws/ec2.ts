@@ -185,7 +185,7 @@ export class Ec2 {
           if (this.terminated.has(node)) return;
           const r = effect();
           this.observer.call(api, node, this.sim.now, r.ok, r.ok ? undefined : r.code);
-          if (r.ok) this.sdk.get(node)?.succeeded();
+          if (r.ok) this.sdk.get(node)?.succeeded(n > 1);
           else this.observer.failure(api, node, this.sim.now, r.code);
           done(r);
         },
