@@ -84,6 +84,7 @@ export class Ec2Client {
       deviceIndex: 0,
       attached: true,
       visibleAt: now,
+      tagged: false,
     };
     this.enis.push(eni);
     this.ec2.observer.enis(this.node, 1, now);
@@ -163,6 +164,20 @@ export class Ec2Client {
     this.request('DescribeNetworkInterfaces', this.node, this.rng, () => ok(null), done);
   }
 
+  /** CreateTags on one ENI (TagENI, awsutils.go:1381-1413): it carries ipamd's tags from then on. */
+  createTags(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
+    this.request(
+      'CreateTags',
+      this.node,
+      this.rng,
+      () => {
+        eni.tagged = true;
+        return ok(null);
+      },
+      done,
+    );
+  }
+
   modifyNetworkInterfaceAttribute(done: (r: Ec2Result<null>) => void): void {
     this.request('ModifyNetworkInterfaceAttribute', this.node, this.rng, () => ok(null), done);
   }
@@ -201,6 +216,7 @@ export class Ec2Client {
           deviceIndex: -1,
           attached: false,
           visibleAt: Infinity,
+          tagged: true,
         };
         this.enis.push(eni);
         ec2.observer.enis(this.node, 1, ec2.sim.now);

@@ -28,7 +28,7 @@ import type { IpamdConfig } from './config.js';
 import type { IpamdParams } from './params.js';
 import type { IpamdCore, IpamObserver } from './core.js';
 import { IpamdPolicy } from './ipamd-policy.js';
-import { attachEni, freeEni, release, topUp } from './mechanics.js';
+import { attachEni, freeEni, initEc2, release, topUp } from './mechanics.js';
 import { PdPool } from './pd-pool.js';
 import type { PoolSnapshot } from './policy.js';
 import { SipPool } from './sip-pool.js';
@@ -282,7 +282,16 @@ export class Ipamd {
   private nodeInit(): void {
     if (this.central) return this.centralInit(this.central);
     this.busy = true;
-    if (this.config.enableIpv6) return this.ipv6Init();
+    // DescribeAllENIs, TagENI and setupENI's subnet check come first (initEc2); their failure fails nodeInit too.
+    initEc2(this.core, (error) => {
+      if (error !== undefined) return this.restart(error);
+      if (this.config.enableIpv6) return this.ipv6Init();
+      this.preScale();
+    });
+  }
+
+  /** handlePreScaling (ipamd.go:674-693) and the end of nodeInit. */
+  private preScale(): void {
     this.initError = undefined;
     const first = this.ask({ at: 'init' });
     const low = first.kind !== 'done';

@@ -87,6 +87,69 @@ function added(c: IpamdCore, eni: DsEni, cidrs: number[], next: () => void): voi
   next();
 }
 
+/** The error code of a failed call, or undefined. */
+const codeOf = (r: Ec2Result<unknown>): string | undefined => (r.ok ? undefined : r.code);
+
+/**
+ * nodeInit's EC2 calls before pre-scaling (pkg/ipamd/ipamd.go:486-560), in upstream order; `done(code)` with the
+ * error that fails nodeInit (aws-node then exits and restarts), or `done()`.
+ *
+ * 1. DescribeAllENIs (ipamd.go:488, awsutils.go:1647-1724): IMDS, then one DescribeNetworkInterfaces for all the
+ *    node's ENIs, tried up to 12 times (maxENIEC2APIRetries) with sleeps of 0, 10, 20, ... ms, each try behind the
+ *    SDK's own retries; skipped in ENABLE_IMDS_ONLY_MODE (awsutils.go:1664-1682). Still failing: nodeInit fails
+ *    (ipamd.go:489-491).
+ * 2. Per ENI: TagENI (ipamd.go:530-534) unless provisioning is disabled: CreateTags only for an ENI that lacks
+ *    ipamd's tags (awsutils.go:1381-1413: the primary ENI at the first start; ENIs ipamd created carry them), up to
+ *    5 tries, 0.5 s doubling, +0-30 % jitter; still failing: nodeInit fails.
+ * 3. Per ENI: setupENI (ipamd.go:536-559); with subnet discovery its exclusion check calls DescribeSubnets
+ *    (ipamd.go:1299-1303, 2869-2875; IsSubnetExcluded → GetVpcSubnets, awsutils.go:2578-2583, 1223-1238). A failure
+ *    fails setupENI, which nodeInit tries 6 times (maxRetryCheckENI 5), 10 s apart (eniAttachTime), then goes on.
+ *
+ * DescribeInstances is not called here at v1.23.1: instance limits come from the embedded table
+ * (FetchInstanceTypeLimits, awsutils.go:1927-1931) and DescribeInstances only finds a free device index in AllocENI.
+ */
+export function initEc2(c: IpamdCore, done: (error?: string) => void): void {
+  const ec2 = c.ec2;
+  const cfg = c.config;
+  const tm = c.params.timers;
+  const enis = c.ds.enis.map((e) => c.records.get(e.id) as EniRecord);
+  const setup = (i: number): void => {
+    if (i >= enis.length) return done();
+    const rec = enis[i];
+    const next = (): void => setup(i + 1);
+    const trySetup = (n: number): void => {
+      if (!cfg.enableSubnetDiscovery) return next();
+      ec2.describeSubnets(
+        live(c, (r) => {
+          if (r.ok) return next();
+          c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code: r.code }, c.sim.now);
+          if (n >= tm.setupEniAttempts) return next();
+          later(c, c.sim.now + tm.eniAttachTimeMs, () => trySetup(n + 1));
+        }),
+      );
+    };
+    if (rec.tagged || cfg.disableNetworkResourceProvisioning) return trySetup(1);
+    withRetries(
+      c,
+      (cb: (r: Ec2Result<null>) => void) => ec2.createTags(rec, cb),
+      5,
+      500,
+      (ok, last) => (ok ? trySetup(1) : done(codeOf(last))),
+      0.3,
+    );
+  };
+  if (cfg.imdsOnlyMode) return setup(0);
+  const describe = (k: number): void =>
+    ec2.describeNetworkInterfaces(
+      live(c, (r) => {
+        if (r.ok) return setup(0);
+        if (k + 1 >= 12) return done(r.code);
+        later(c, c.sim.now + k * 10, () => describe(k + 1));
+      }),
+    );
+  describe(0);
+}
+
 /**
  * An attach intent (tryAllocateENI → AllocENI): the subnet is the ENIConfig's (custom networking), else with subnet
  * discovery every eligible subnet most-free first (DescribeSubnets, one CreateNetworkInterface per subnet until one
@@ -258,21 +321,22 @@ export function freeEni(c: IpamdCore, candidates: readonly DsEni[], done: () => 
  * Calls `call` up to `attempts` times with ipamd's backoff (retry.NWithBackoff / NewSimpleBackoff: `firstMs`
  * doubling to 60 s, +0-15 % jitter), then `done(ok)`.
  */
-function withRetries(
+function withRetries<R extends { ok: boolean }>(
   c: IpamdCore,
-  call: (cb: (r: { ok: boolean }) => void) => void,
+  call: (cb: (r: R) => void) => void,
   attempts: number,
   firstMs: number,
-  done: (ok: boolean) => void,
+  done: (ok: boolean, last: R) => void,
+  jitter = c.params.timers.imdsPollJitter,
 ): void {
   let sleep = firstMs;
   const tm = c.params.timers;
   const go = (n: number): void =>
     call(
       live(c, (r) => {
-        if (r.ok) return done(true);
-        if (n >= attempts) return done(false);
-        const wait = Math.round(sleep * (1 + tm.imdsPollJitter * c.timing.float()));
+        if (r.ok) return done(true, r);
+        if (n >= attempts) return done(false, r);
+        const wait = Math.round(sleep * (1 + jitter * c.timing.float()));
         sleep = Math.min(sleep * 2, tm.imdsPollMaxMs);
         later(c, c.sim.now + wait, () => go(n + 1));
       }),
