@@ -3,7 +3,7 @@
 //   node scripts/screenshot.mjs report.html report.png [width] [--each]
 // --each also writes one PNG per chart (report-<chart id>.png), at twice the pixel density, for a close look.
 // Prints console messages and failed requests, so a broken report is visible without opening it.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
@@ -14,18 +14,7 @@ if (!html || !png) {
   console.error('usage: node scripts/screenshot.mjs report.html report.png [width]');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({
     viewport: { width: Number(width), height: 800 },

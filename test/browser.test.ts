@@ -5,7 +5,7 @@
  * every chart drew marks, with no console error and no network request. Skipped, saying so, without Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -13,10 +13,9 @@ import { Cluster } from '../src/run/cluster.js';
 import { buildRunData } from '../src/run/report.js';
 import { renderRunHtml } from '../src/report/run-html.js';
 import { renderSweepHtml } from '../src/sweep/html.js';
+import { CHROMIUM, haveChromium, launchChromium } from '../scripts/chromium.mjs';
 import { CHURN_IP_TARGET, scenarioFrom, sweepRows, tempDir } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   console.warn(
     `\n*** SKIPPED: browser tests of the HTML reports: ${CHROMIUM} not found. ` +
@@ -37,19 +36,7 @@ describe.skipIf(!haveChromium)('HTML reports in headless Chromium', () => {
   const dir = tempDir();
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   }, 60_000);
 

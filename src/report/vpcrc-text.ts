@@ -6,15 +6,11 @@ import { formatFigure } from './figures.js';
 
 const d = formatDuration;
 
-/** The section's lines (empty without the controller), ending with a blank line. */
-export function vpcrcLines(r: RunReport): string[] {
-  const v = r.vpcResourceController;
-  if (!v) return [];
+type Vpcrc = NonNullable<RunReport['vpcResourceController']>;
+
+/** Branch-ENI pods: start latency, creation to branch ENI, pending, and where they are at the end. */
+function branchPodLines(v: Vpcrc): string[] {
   const out: string[] = [];
-  const s = v.settings;
-  out.push(
-    `Security groups for pods (VPC resource controller: ${s.workers} workers, EC2 client ${s.userQps}/s burst ${s.userBurst}, associate ${s.instanceQps}/s burst ${s.instanceBurst}, cooldown ${s.cooldownSeconds}s)`,
-  );
   const b = v.branchPods;
   const l = b.startLatencyMs;
   out.push(
@@ -31,6 +27,12 @@ export function vpcrcLines(r: RunReport): string[] {
     `  pending for a node: peak ${b.pendingPeak}   mean ${b.pendingMean}   at end ${b.pendingEnd}   waited only for branch capacity ${b.pendingForBranchCapacity}`,
   );
   out.push(`  at end: ${b.running} running, ${b.waitingForBranchEni} bound and waiting for their branch ENI`);
+  return out;
+}
+
+/** The controller's work: trunk attach times, its queue, its EC2 calls and rate limits, branch ENIs. */
+function controllerLines(v: Vpcrc): string[] {
+  const out: string[] = [];
   const t = v.trunkAttachMs;
   if (t.count > 0)
     out.push(
@@ -54,25 +56,41 @@ export function vpcrcLines(r: RunReport): string[] {
   if (errs.length) out.push(`  errors: ${errs.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   const be = v.branchEnis;
   out.push(`  branch ENIs: ${be.created} created, ${be.deleted} deleted after cooldown, ${be.end} at end`);
-  if (v.trunks.length > 0) {
-    const shown = v.trunks.slice(0, 20);
-    out.push(
-      table(
-        ['node', 'type', 'trunk attach', 'branch limit', 'peak held', 'held at end', 'pods at end'],
-        shown.map((x) => [
-          x.node,
-          x.instanceType,
-          x.attachMs === null ? 'not attached' : d(x.attachMs),
-          x.branchLimit,
-          x.branchEnisPeak,
-          x.branchEnisEnd,
-          x.branchPodsEnd,
-        ]),
-      ),
-    );
-    if (v.trunks.length > shown.length)
-      out.push(`  ... ${v.trunks.length - shown.length} more nodes in the JSON report`);
-  }
-  out.push('');
   return out;
+}
+
+/** One row per node with a trunk (the first 20; the JSON has them all). */
+function trunkTable(v: Vpcrc): string[] {
+  if (v.trunks.length === 0) return [];
+  const shown = v.trunks.slice(0, 20);
+  const out = [
+    table(
+      ['node', 'type', 'trunk attach', 'branch limit', 'peak held', 'held at end', 'pods at end'],
+      shown.map((x) => [
+        x.node,
+        x.instanceType,
+        x.attachMs === null ? 'not attached' : d(x.attachMs),
+        x.branchLimit,
+        x.branchEnisPeak,
+        x.branchEnisEnd,
+        x.branchPodsEnd,
+      ]),
+    ),
+  ];
+  if (v.trunks.length > shown.length) out.push(`  ... ${v.trunks.length - shown.length} more nodes in the JSON report`);
+  return out;
+}
+
+/** The section's lines (empty without the controller), ending with a blank line. */
+export function vpcrcLines(r: RunReport): string[] {
+  const v = r.vpcResourceController;
+  if (!v) return [];
+  const s = v.settings;
+  return [
+    `Security groups for pods (VPC resource controller: ${s.workers} workers, EC2 client ${s.userQps}/s burst ${s.userBurst}, associate ${s.instanceQps}/s burst ${s.instanceBurst}, cooldown ${s.cooldownSeconds}s)`,
+    ...branchPodLines(v),
+    ...controllerLines(v),
+    ...trunkTable(v),
+    '',
+  ];
 }

@@ -8,28 +8,11 @@ import { describe, expect, it } from 'vitest';
 import type { Addr, DsEni } from '../../src/ipam/datastore.js';
 import { SipPool } from '../../src/ipam/sip-pool.js';
 import { Rng } from '../../src/engine/random.js';
+import { poolOp, type PoolOp } from './pool-ops.js';
 
-type Op =
-  | { kind: 'eni' }
-  | { kind: 'add'; eni: number; n: number }
-  | { kind: 'assign'; placement: 'random' | 'first-fit' }
-  | { kind: 'release'; pod: number }
-  | { kind: 'decrease'; eni: number; n: number }
-  | { kind: 'free-eni'; eni: number }
-  | { kind: 'wait'; ms: number };
+type Op = PoolOp;
 
-const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.constant<Op>({ kind: 'eni' }),
-  fc.record({ kind: fc.constant('add' as const), eni: fc.nat(20), n: fc.integer({ min: 1, max: 7 }) }),
-  fc.record({
-    kind: fc.constant('assign' as const),
-    placement: fc.constantFrom('random' as const, 'first-fit' as const),
-  }),
-  fc.record({ kind: fc.constant('release' as const), pod: fc.nat(50) }),
-  fc.record({ kind: fc.constant('decrease' as const), eni: fc.nat(20), n: fc.integer({ min: 1, max: 4 }) }),
-  fc.record({ kind: fc.constant('free-eni' as const), eni: fc.nat(20) }),
-  fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 800 }) }),
-);
+const op = poolOp({ maxAdd: 7, maxDecrease: 4, waitMs: fc.integer({ min: 0, max: 800 }) });
 
 describe('SipPool tables', () => {
   it('agree with a plain model of fresh and released lists through any sequence of operations', () => {

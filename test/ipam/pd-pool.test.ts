@@ -8,35 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { PREFIX_SIZE, type Addr, type DsEni } from '../../src/ipam/datastore.js';
 import { PdPool } from '../../src/ipam/pd-pool.js';
 import { Rng } from '../../src/engine/random.js';
+import { poolOp, type PoolOp } from './pool-ops.js';
 
-type Op =
-  | { kind: 'eni' }
-  | { kind: 'add'; eni: number; n: number }
-  | { kind: 'assign'; placement: 'random' | 'first-fit' }
-  | { kind: 'release'; pod: number }
-  | { kind: 'decrease'; eni: number; n: number }
-  | { kind: 'free-eni'; eni: number }
-  | { kind: 'wait'; ms: number };
+type Op = PoolOp;
 
-const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.constant<Op>({ kind: 'eni' }),
-  fc.record({ kind: fc.constant('add' as const), eni: fc.nat(20), n: fc.integer({ min: 1, max: 3 }) }),
-  fc.record({
-    kind: fc.constant('assign' as const),
-    placement: fc.constantFrom('random' as const, 'first-fit' as const),
-  }),
-  fc.record({ kind: fc.constant('assign' as const), placement: fc.constant('random' as const) }),
-  fc.record({ kind: fc.constant('release' as const), pod: fc.nat(50) }),
-  fc.record({ kind: fc.constant('release' as const), pod: fc.nat(50) }),
-  fc.record({ kind: fc.constant('decrease' as const), eni: fc.nat(20), n: fc.integer({ min: 1, max: 3 }) }),
-  fc.record({ kind: fc.constant('free-eni' as const), eni: fc.nat(20) }),
+const op = poolOp({
+  maxAdd: 3,
+  maxDecrease: 3,
   // Waits in quarters of the cooldown, so that a cooldown often ends exactly now (released at t: reusable from
   // t + cooldown, not a millisecond before).
-  fc.record({
-    kind: fc.constant('wait' as const),
-    ms: fc.integer({ min: 0, max: 4 }).map((k) => 250 * k),
-  }),
-);
+  waitMs: fc.integer({ min: 0, max: 4 }).map((k) => 250 * k),
+  busyPods: true,
+});
 
 /** The model of one prefix: never-used offsets (ascending) and released addresses with their release times. */
 interface PrefixModel {
