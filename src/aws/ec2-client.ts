@@ -16,9 +16,27 @@ export const INSUFFICIENT_ADDRESSES = 'InsufficientFreeAddressesInSubnet';
 /** EC2's error when a subnet has no free aligned /28 for a prefix, whatever its free /32s. */
 export const INSUFFICIENT_CIDR = 'InsufficientCidrBlocks';
 
-/** containsInsufficientCIDRsOrSubnetIPs (ipamd.go): the errors that start ipamd's 120 s backoff. */
+/**
+ * EC2's error when a request asks for more addresses or prefixes than the subnet has free ("There aren't sufficient
+ * free Ipv4 addresses or prefixes"): CreateNetworkInterface and prefix requests (AWS support's statement quoted in
+ * cilium/cilium#31016; ipamd logs in amazon-vpc-cni-k8s#3105). ipamd does not count it as an insufficient-address
+ * error, so it starts no 120 s back-off.
+ */
+export const INVALID_PARAMETER = 'InvalidParameterValue';
+/** EC2's error when AssignPrivateIpAddresses would put more addresses or prefixes on an ENI than its type allows. */
+export const PRIVATE_IP_LIMIT = 'PrivateIpAddressLimitExceeded';
+
+/** containsInsufficientCIDRsOrSubnetIPs (ipamd.go:368-378): the errors that start ipamd's 120 s backoff. */
 export function isInsufficient(code: string): boolean {
   return code === INSUFFICIENT_ADDRESSES || code === INSUFFICIENT_CIDR;
+}
+
+/**
+ * For reports: the codes the model's EC2 gives when a subnet cannot serve a request (ipamd itself only treats
+ * {@link isInsufficient}'s two as insufficient-address errors).
+ */
+export function isSubnetFull(code: string): boolean {
+  return isInsufficient(code) || code === INVALID_PARAMETER;
 }
 
 const ok = <T>(value: T): Ec2Result<T> => ({ ok: true, value });
@@ -160,6 +178,7 @@ export class Ec2Client {
     this.request('DescribeInstances', this.node, this.rng, () => ok(null), done);
   }
 
+  /** DescribeNetworkInterfaces (named ENIs, or filtered: the leaked-ENI cleanup). Reads only. */
   describeNetworkInterfaces(done: (r: Ec2Result<null>) => void): void {
     this.request('DescribeNetworkInterfaces', this.node, this.rng, () => ok(null), done);
   }
@@ -198,13 +217,17 @@ export class Ec2Client {
       this.node,
       this.rng,
       () => {
+        // Too few free addresses for the ENI and its request: InvalidParameterValue (amazon-vpc-cni-k8s#3105's log,
+        // cilium/cilium#31016); enough addresses but no free aligned /28: InsufficientCidrBlocks.
+        const need = 1 + (prefixes ? PREFIX_SIZE : 1) * count;
+        if (subnet.freeAddresses < need) return this.fail(subnet, INVALID_PARAMETER);
         // Prefixes first, so that the ENI's primary address does not split a free /28 the request needs.
         const blocks = prefixes ? subnet.allocatePrefixes(count) : [];
         if (!blocks) return this.fail(subnet, INSUFFICIENT_CIDR);
         const ips = subnet.allocateAddresses(prefixes ? 1 : count + 1);
         if (!ips) {
           subnet.releasePrefixes(blocks);
-          return this.fail(subnet, INSUFFICIENT_ADDRESSES);
+          return this.fail(subnet, INVALID_PARAMETER);
         }
         const eni: EniRecord = {
           id: ec2.nextEniId(),
@@ -246,14 +269,24 @@ export class Ec2Client {
     );
   }
 
-  /** AssignPrivateIpAddresses with SecondaryPrivateIpAddressCount = count: the new addresses. */
-  assignPrivateIpAddresses(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
+  /**
+   * AssignPrivateIpAddresses with SecondaryPrivateIpAddressCount = count: the new addresses. `slots`: the secondary
+   * addresses and prefixes the ENI may hold (M - 1); more gives PrivateIpAddressLimitExceeded. A subnet with too few
+   * free addresses answers InsufficientFreeAddressesInSubnet (ipamd's logs in amazon-vpc-cni-k8s#872 and PR #1773).
+   */
+  assignPrivateIpAddresses(
+    eni: EniRecord,
+    count: number,
+    done: (r: Ec2Result<number[]>) => void,
+    slots = Infinity,
+  ): void {
     const ec2 = this.ec2;
     this.request(
       'AssignPrivateIpAddresses',
       this.node,
       this.rng,
       () => {
+        if (eni.secondaries.length + eni.prefixes.length + count > slots) return { ok: false, code: PRIVATE_IP_LIMIT };
         const ips = eni.subnet.allocateAddresses(count);
         if (!ips) return this.fail(eni.subnet, INSUFFICIENT_ADDRESSES);
         eni.secondaries.push(...ips);
@@ -264,14 +297,20 @@ export class Ec2Client {
     );
   }
 
-  /** AssignPrivateIpAddresses with Ipv4PrefixCount = count: the new prefixes' first addresses. */
-  assignIpv4Prefixes(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
+  /**
+   * AssignPrivateIpAddresses with Ipv4PrefixCount = count: the new prefixes' first addresses. Over the ENI's
+   * `slots`: PrivateIpAddressLimitExceeded; fewer free addresses than the prefixes need: InvalidParameterValue;
+   * enough addresses but no free aligned /28: InsufficientCidrBlocks (cilium/cilium#31016).
+   */
+  assignIpv4Prefixes(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void, slots = Infinity): void {
     const ec2 = this.ec2;
     this.request(
       'AssignPrivateIpAddresses',
       this.node,
       this.rng,
       () => {
+        if (eni.secondaries.length + eni.prefixes.length + count > slots) return { ok: false, code: PRIVATE_IP_LIMIT };
+        if (eni.subnet.freeAddresses < PREFIX_SIZE * count) return this.fail(eni.subnet, INVALID_PARAMETER);
         const blocks = eni.subnet.allocatePrefixes(count);
         if (!blocks) return this.fail(eni.subnet, INSUFFICIENT_CIDR);
         eni.prefixes.push(...blocks);

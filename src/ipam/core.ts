@@ -57,12 +57,17 @@ export interface IpamdCore {
   readonly choice: Rng;
   /** IMDS poll jitter, ENI visibility, setup delays. */
   readonly timing: Rng;
+  /**
+   * True when a central operator (Cilium's) makes the node's EC2 calls: ipamd's own createENI subnet checks and its
+   * reconcile's EC2 reads do not apply (the operator works from its resynced cache).
+   */
+  readonly central: boolean;
   /** Custom networking: the ENIConfig subnet new ENIs go to. */
   readonly eniConfigSubnet: Subnet | undefined;
   /** An insufficient-address error: no growth for the next 120 s (lastInsufficientCidrError). */
   noteInsufficient(): void;
-  /** setupENI's datastore part: the ENI and its addresses or prefixes join the datastore. */
-  adopt(rec: EniRecord): void;
+  /** setupENI's datastore part: the ENI and (unless `cidrs` is false) its addresses or prefixes join the datastore. */
+  adopt(rec: EniRecord, cidrs?: boolean): void;
   /** Re-evaluates the lazy schedule after a change outside a pass. */
   wake(): void;
   /** True once the node is drained: every pending continuation must do nothing. */

@@ -233,9 +233,10 @@ export class Ipamd {
       records: this.records,
       choice,
       timing: this.timing,
+      central: o.central !== undefined,
       eniConfigSubnet: o.network?.eniConfigSubnet,
       noteInsufficient: () => void (this.view.backoffUntil = sim.now + o.params.timers.insufficientAddressBackoffMs),
-      adopt: (rec) => this.adopt(rec),
+      adopt: (rec, cidrs) => this.adopt(rec, cidrs),
       wake: () => this.wake(),
       stopped: () => this.stopped,
       added: () => this.noteTarget(),
@@ -585,13 +586,13 @@ export class Ipamd {
   }
 
   /** setupENI's datastore part (also the IMDS reconcile's adoption of an ENI the poll gave up on). */
-  private adopt(rec: EniRecord): void {
+  private adopt(rec: EniRecord, cidrs = true): void {
     this.records.set(rec.id, rec);
     const eni = this.ds.addEni(rec.id, false, rec.deviceIndex, this.sim.now);
     const pd = this.ds.pd;
-    this.ds.addCidrs(eni, pd ? rec.prefixes : rec.secondaries);
+    if (cidrs) this.ds.addCidrs(eni, pd ? rec.prefixes : rec.secondaries);
     this.noteTarget();
-    const count = pd ? rec.prefixes.length : rec.secondaries.length;
+    const count = cidrs ? (pd ? rec.prefixes.length : rec.secondaries.length) : 0;
     this.observer.poolAction(
       this.node,
       'eni-ready',

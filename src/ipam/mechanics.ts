@@ -12,7 +12,7 @@ import { Priority } from '../engine/sim.js';
 import { sample } from '../engine/distribution.js';
 import type { Ec2Result } from '../aws/api.js';
 import type { EniRecord } from '../aws/ec2.js';
-import { isInsufficient } from '../aws/ec2-client.js';
+import { isInsufficient, PRIVATE_IP_LIMIT } from '../aws/ec2-client.js';
 import type { Subnet } from '../aws/subnet.js';
 import { shuffled, type DsEni } from './datastore.js';
 import type { IpamdCore } from './core.js';
@@ -38,10 +38,34 @@ function later(c: IpamdCore, t: number, fn: () => void): void {
 }
 
 /**
- * A top-up intent (tryAssignIPs / tryAssignPrefixes): `enis` in Go map order (a lazily drawn random permutation),
- * each asked for min(perEni - its CIDRs, want); on an error, once more for 1. With `nextOnInsufficient` (subnet
- * discovery) an insufficient-address error moves on to the next ENI; otherwise the error ends the attempt, and an
- * insufficient-address one starts the 120 s back-off.
+ * CIDRs EC2 has on an ENI that the datastore does not (a failed Unassign, a failed setupENI): what
+ * GetIPv4sFromEC2 / GetIPv4PrefixesFromEC2 would report beyond the datastore. Taken by whoever adopts them first.
+ */
+const unknownCidrs = new WeakMap<EniRecord, number[]>();
+
+function noteUnknown(rec: EniRecord, cidrs: readonly number[]): void {
+  const list = unknownCidrs.get(rec);
+  if (list) list.push(...cidrs);
+  else unknownCidrs.set(rec, cidrs.slice());
+}
+
+/** Takes the CIDRs EC2 has on `rec` beyond the datastore (those still on the ENI). */
+function takeUnknown(rec: EniRecord, pd: boolean): number[] {
+  const list = unknownCidrs.get(rec) ?? [];
+  unknownCidrs.delete(rec);
+  const on = new Set(pd ? rec.prefixes : rec.secondaries);
+  return list.filter((x) => on.has(x));
+}
+
+/**
+ * A top-up intent (tryAssignIPs / tryAssignPrefixes, ipamd.go:1115-1175, 1217-1260): `enis` in Go map order (a
+ * lazily drawn random permutation), each asked for min(perEni - its CIDRs, want); on an error other than
+ * PrivateIpAddressLimitExceeded, once more for 1. With `nextOnInsufficient` (subnet discovery) an
+ * insufficient-address error moves on to the next ENI; otherwise the error ends the attempt, and an
+ * insufficient-address one starts the 120 s back-off. Any other code (InvalidParameterValue "There aren't
+ * sufficient free Ipv4 addresses or prefixes", RequestLimitExceeded, ...) is returned as an error, with no back-off.
+ * PrivateIpAddressLimitExceeded means the datastore is out of sync: ipamd asks EC2 (DescribeNetworkInterfaces) and
+ * adopts what the ENI holds (ipamd.go:1150-1158, 1240-1248).
  */
 export function topUp(
   c: IpamdCore,
@@ -59,13 +83,24 @@ export function topUp(
     pool.splice(i, 1);
     const rec = c.records.get(eni.id) as EniRecord;
     const assign = (n: number, cb: (r: Ec2Result<number[]>) => void): void =>
-      c.ds.pd ? c.ec2.assignIpv4Prefixes(rec, n, live(c, cb)) : c.ec2.assignPrivateIpAddresses(rec, n, live(c, cb));
+      c.ds.pd
+        ? c.ec2.assignIpv4Prefixes(rec, n, live(c, cb), perEni)
+        : c.ec2.assignPrivateIpAddresses(rec, n, live(c, cb), perEni);
+    const outOfSync = (): void =>
+      c.ec2.describeNetworkInterfaces(
+        live(c, (d) => {
+          if (!d.ok) return done(true, d.code);
+          added(c, eni, takeUnknown(rec, c.ds.pd), () => done(true));
+        }),
+      );
     assign(Math.min(perEni - c.ds.cidrsOn(eni), want), (r) => {
       if (r.ok) return added(c, eni, r.value, () => done(true));
       c.observer.poolAction(c.node, 'ec2-error', { eni: eni.id, code: r.code }, c.sim.now);
+      if (r.code === PRIVATE_IP_LIMIT) return outOfSync();
       assign(1, (r1) => {
         if (r1.ok) return added(c, eni, r1.value, () => done(true));
         c.observer.poolAction(c.node, 'ec2-error', { eni: eni.id, code: r1.code }, c.sim.now);
+        if (r1.code === PRIVATE_IP_LIMIT) return outOfSync();
         if (nextOnInsufficient && isInsufficient(r1.code)) return tryNext();
         if (isInsufficient(r1.code)) c.noteInsufficient();
         done(false, r1.code);
@@ -150,6 +185,11 @@ export function initEc2(c: IpamdCore, done: (error?: string) => void): void {
   describe(0);
 }
 
+/** createENI's refusal when the primary subnet is tagged kubernetes.io/role/cni=0 and no other is found (not an EC2 code). */
+export const PRIMARY_SUBNET_EXCLUDED = 'PrimarySubnetExcluded';
+/** createENI's refusal when subnet discovery finds no subnet for the ENI (awsutils.go:1196-1199; not an EC2 code). */
+export const NO_VALID_SUBNET = 'NoValidSubnet';
+
 /**
  * An attach intent (tryAllocateENI → AllocENI): the subnet is the ENIConfig's (custom networking), else with subnet
  * discovery every eligible subnet most-free first (DescribeSubnets, one CreateNetworkInterface per subnet until one
@@ -206,19 +246,43 @@ export function attachEni(c: IpamdCore, count: number, done: () => void): void {
       }),
     );
   };
+  const own = ec2.subnet;
+  const fail = (code: string): void => {
+    c.observer.poolAction(c.node, 'ec2-error', { code }, c.sim.now);
+    done();
+  };
+  // IsSubnetExcluded (awsutils.go:2578-2609): DescribeSubnets, then the primary subnet's kubernetes.io/role/cni tag.
+  const primaryUnlessExcluded = (failed: (code: string) => void): void =>
+    ec2.describeSubnets(
+      live(c, (x) => {
+        if (!x.ok) return failed(x.code);
+        if (own.cniTag === 'excluded') return fail(PRIMARY_SUBNET_EXCLUDED);
+        attempt([own], 0, undefined);
+      }),
+    );
   if (c.eniConfigSubnet) attempt([c.eniConfigSubnet], 0, undefined);
+  else if (c.central) attempt([own], 0, undefined);
   else if (c.config.enableSubnetDiscovery) {
+    // createENI with subnet discovery (awsutils.go:1155-1202): GetVpcSubnets; when it fails, the primary subnet
+    // after IsSubnetExcluded's own DescribeSubnets, and if that fails too the ENI is not created.
     ec2.describeSubnets(
       live(c, (r) => {
         if (!r.ok) {
-          // getVpcSubnets failed (e.g. throttled): AllocENI fails, the next pass tries again.
           c.observer.poolAction(c.node, 'ec2-error', { code: r.code }, c.sim.now);
-          return done();
+          return primaryUnlessExcluded(fail);
         }
+        if (r.value.length === 0) return fail(NO_VALID_SUBNET);
         attempt(r.value, 0, undefined);
       }),
     );
-  } else attempt([ec2.subnet], 0, undefined);
+  } else {
+    // Discovery off (awsutils.go:1203-1217): the primary subnet, refused if tagged excluded; when DescribeSubnets
+    // fails, ipamd proceeds anyway.
+    primaryUnlessExcluded((code) => {
+      c.observer.poolAction(c.node, 'ec2-error', { code }, c.sim.now);
+      attempt([own], 0, undefined);
+    });
+  }
 }
 
 /**
@@ -242,23 +306,34 @@ function waitForEni(c: IpamdCore, rec: EniRecord, wanted: number, next: () => vo
   // Gave up: the loop moves on; the node's periodic IMDS reconcile adopts the ENI later.
   later(c, t, () => {
     c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code: 'ENIAttachTimeout' }, c.sim.now);
-    later(c, Math.max(rec.visibleAt, c.sim.now + tm.reconcileIntervalMs), () => {
-      if (!c.ds.enis.some((e) => e.id === rec.id)) c.adopt(rec);
-      c.wake();
-    });
+    reconcileEni(c, rec, Math.max(rec.visibleAt, c.sim.now + tm.reconcileIntervalMs));
     next();
   });
 }
 
-/** setupENI: (DescribeSubnets for the exclusion check), link and routes, then the ENI joins the datastore. */
+/**
+ * setupENI (ipamd.go:1267-1341): the ENI joins the datastore, then with subnet discovery the exclusion check's
+ * DescribeSubnets, then link, routes and its addresses. A failed DescribeSubnets fails setupENI after AddENI: the ENI
+ * stays in the datastore without addresses, and the next reconcile finds IMDS and the datastore disagree, asks EC2
+ * (DescribeNetworkInterfaces, ipamd.go:1710-1726) and adds them.
+ */
 function setupEni(c: IpamdCore, rec: EniRecord, next: () => void): void {
   const finish = (): void =>
     later(c, c.sim.now + sample(c.params.eniSetup, c.timing), () => {
       c.adopt(rec);
       next();
     });
-  if (c.config.enableSubnetDiscovery) c.ec2.describeSubnets(finish);
-  else finish();
+  if (!c.config.enableSubnetDiscovery) return finish();
+  c.ec2.describeSubnets(
+    live(c, (r) => {
+      if (r.ok) return finish();
+      c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code: r.code }, c.sim.now);
+      c.adopt(rec, false);
+      const eni = c.ds.enis.find((e) => e.id === rec.id) as DsEni;
+      readoptCidrsLater(c, eni, c.ds.pd ? rec.prefixes : rec.secondaries);
+      next();
+    }),
+  );
 }
 
 /**
@@ -379,21 +454,68 @@ function releaseEni(c: IpamdCore, rec: EniRecord, detach: boolean, next: () => v
   );
 }
 
+/** The reconcile's DescribeNetworkInterfaces (none under a central operator, which reads its own cache). */
+function reconcileRead(c: IpamdCore, cb: (r: Ec2Result<null>) => void): void {
+  if (c.central) cb({ ok: true, value: null });
+  else c.ec2.describeNetworkInterfaces(cb);
+}
+
 /** The periodic IMDS reconcile finds an attached ENI ipamd does not hold and adds it back. */
 function readoptLater(c: IpamdCore, rec: EniRecord): void {
-  later(c, c.sim.now + c.params.timers.reconcileIntervalMs, () => {
+  reconcileEni(c, rec, c.sim.now + c.params.timers.reconcileIntervalMs);
+}
+
+/**
+ * nodeIPPoolReconcile (ipamd.go:1570-1708) adopting an attached ENI the datastore lacks, at `t` (a reconcile 60 s
+ * after the last pool action): IMDS shows a new ENI, so DescribeAllENIs (one DescribeNetworkInterfaces), TagENI (none:
+ * ipamd's own ENIs carry the tags) and setupENI (DescribeSubnets with subnet discovery). A failed call aborts this
+ * reconcile; the next one, an interval later, tries again.
+ */
+function reconcileEni(c: IpamdCore, rec: EniRecord, t: number): void {
+  later(c, t, () => {
     if (!rec.attached || c.ds.enis.some((e) => e.id === rec.id)) return;
-    c.adopt(rec);
-    c.wake();
+    const retry = (): void => reconcileEni(c, rec, c.sim.now + c.params.timers.reconcileIntervalMs);
+    const adopt = (): void => {
+      if (!rec.attached || c.ds.enis.some((e) => e.id === rec.id)) return;
+      c.adopt(rec);
+      c.wake();
+    };
+    reconcileRead(
+      c,
+      live(c, (r) => {
+        if (!r.ok) return retry();
+        if (!c.config.enableSubnetDiscovery) return adopt();
+        c.ec2.describeSubnets(live(c, (d) => (d.ok ? adopt() : retry())));
+      }),
+    );
   });
 }
 
-/** Addresses or prefixes a failed Unassign left on the ENI come back through the reconcile (after its 60 s ignore window). */
-function readoptCidrsLater(c: IpamdCore, eni: DsEni, cidrs: number[]): void {
-  later(c, c.sim.now + c.params.timers.reconcileIntervalMs, () => {
-    if (!c.ds.enis.includes(eni)) return;
-    c.ds.addCidrs(eni, cidrs);
-    c.added();
-    c.wake();
-  });
+/**
+ * Addresses or prefixes EC2 holds on a datastore ENI that the datastore lacks (a failed Unassign, a failed setupENI)
+ * come back through the reconcile after its interval (and the 60 s ignore window): IMDS and the datastore disagree,
+ * so eniIPPoolReconcile asks EC2 first (GetIPv4sFromEC2 / GetIPv4PrefixesFromEC2: DescribeNetworkInterfaces,
+ * ipamd.go:1710-1726, 1754-1766); a failed call aborts and the next reconcile tries again. A top-up that meets
+ * PrivateIpAddressLimitExceeded in the meantime adopts them first.
+ */
+function readoptCidrsLater(c: IpamdCore, eni: DsEni, cidrs: readonly number[]): void {
+  const rec = c.records.get(eni.id) as EniRecord;
+  noteUnknown(rec, cidrs);
+  const go = (): void =>
+    later(c, c.sim.now + c.params.timers.reconcileIntervalMs, () => {
+      if (!c.ds.enis.includes(eni) || !unknownCidrs.has(rec)) return;
+      reconcileRead(
+        c,
+        live(c, (r) => {
+          if (!r.ok) return go();
+          if (!c.ds.enis.includes(eni)) return;
+          const back = takeUnknown(rec, c.ds.pd);
+          if (back.length === 0) return;
+          c.ds.addCidrs(eni, back);
+          c.added();
+          c.wake();
+        }),
+      );
+    });
+  go();
 }
