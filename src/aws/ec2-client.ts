@@ -56,7 +56,11 @@ export class Ec2Client {
 
   /** A client for one node in `subnet` (its primary ENI's), with its own latency stream. */
   static open(ec2: Ec2, node: string, streams: Streams, subnet: Subnet): Ec2Client {
-    return new Ec2Client(ec2, node, streams.stream(`ec2/${node}/latency`), subnet);
+    const client = new Ec2Client(ec2, node, streams.stream(`ec2/${node}/latency`), subnet);
+    let all = Ec2Client.byNode.get(ec2);
+    if (!all) Ec2Client.byNode.set(ec2, (all = new Map()));
+    all.set(node, client);
+    return client;
   }
 
   /**
@@ -362,20 +366,27 @@ export class Ec2Client {
     );
   }
 
-  /** DeleteNetworkInterface: its primary and secondary addresses and its prefixes go back to the subnet. */
-  deleteNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
+  /**
+   * DeleteNetworkInterface: its primary and secondary addresses and its prefixes go back to the subnet. `owner`: the
+   * client of the node the ENI was created for (another node's ipamd deletes leaked ENIs).
+   */
+  deleteNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void, owner: Ec2Client = this): void {
     this.request(
       'DeleteNetworkInterface',
       this.node,
       this.rng,
       () => {
-        const i = this.enis.indexOf(eni);
+        const i = owner.enis.indexOf(eni);
         if (i < 0) return { ok: false, code: 'InvalidNetworkInterfaceID.NotFound' };
-        this.enis.splice(i, 1);
-        this.returnToSubnet(eni);
+        owner.enis.splice(i, 1);
+        owner.returnToSubnet(eni);
+        this.ec2.leaked.delete(eni);
         return ok(null);
       },
       done,
     );
   }
+
+  /** The client of each node, by node name (the leaked-ENI cleanup deletes ENIs of other nodes). */
+  static readonly byNode = new WeakMap<Ec2, Map<string, Ec2Client>>();
 }

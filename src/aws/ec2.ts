@@ -107,6 +107,11 @@ export class Ec2 {
   /** Nodes whose instance is terminated: their in-flight calls are dropped. */
   private readonly terminated = new Set<string>();
   private eniSeq = 0;
+  /**
+   * ENIs ipamd could not delete, detached ("available", tagged by ipamd), with the time they leaked: what the
+   * leaked-ENI cleanup's filtered DescribeNetworkInterfaces finds (getLeakedENIs, awsutils.go:2359-2435).
+   */
+  readonly leaked = new Map<EniRecord, number>();
 
   constructor(
     readonly sim: Simulation,

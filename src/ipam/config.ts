@@ -27,6 +27,8 @@ export interface IpamdConfig {
   disableNetworkResourceProvisioning: boolean;
   /** ENABLE_IMDS_ONLY_MODE (implies disableNetworkResourceProvisioning). */
   imdsOnlyMode: boolean;
+  /** DISABLE_LEAKED_ENI_CLEANUP: no hourly leaked-ENI cleanup. */
+  disableLeakedEniCleanup: boolean;
   customNetworking: boolean;
   enablePodEni: boolean;
   /**
@@ -190,7 +192,12 @@ export const IPAMD_ENV: Record<string, EnvSpec> = {
   ENABLE_POD_ENI_TRUNK: ignored('No effect on the pool.'),
   AWS_MANAGE_ENIS_NON_SCHEDULABLE: ignored('Nodes in the simulator are never cordoned, so this has no effect.'),
   MANAGE_UNTAGGED_ENI: ignored('The simulator creates no untagged ENIs, so this has no effect.'),
-  DISABLE_LEAKED_ENI_CLEANUP: ignored('Leaked-ENI cleanup is not modelled (it makes no pool decisions).'),
+  DISABLE_LEAKED_ENI_CLEANUP: {
+    default: 'false',
+    parse: bool(false),
+    apply: (c, v) => (c.disableLeakedEniCleanup = v as boolean),
+    doc: 'true: no hourly leaked-ENI cleanup (awsutils.go:462-465); it also stops with ENABLE_IMDS_ONLY_MODE.',
+  },
   ENABLE_MULTI_NIC: ignored('Only network card 0 is modelled.'),
   HTTP_TIMEOUT: ignored('No effect in the simulator (calls do not hang).'),
   ENABLE_IMDS_ONLY_MODE: {
@@ -267,6 +274,7 @@ export function parseIpamdEnv(env: Record<string, EnvValue>): { config: IpamdCon
     enableSubnetDiscovery: true,
     disableNetworkResourceProvisioning: false,
     imdsOnlyMode: false,
+    disableLeakedEniCleanup: false,
     customNetworking: false,
     enablePodEni: false,
     enableIpv6: false,

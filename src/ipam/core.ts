@@ -74,6 +74,6 @@ export interface IpamdCore {
   stopped(): boolean;
   /** The datastore gained addresses or prefixes (the pool may have reached its target). */
   added(): void;
-  /** An ENI could not be deleted and is left behind. */
-  leaked(): void;
+  /** An ENI could not be deleted and is left behind (for the leaked-ENI cleanup). */
+  leaked(rec: EniRecord): void;
 }

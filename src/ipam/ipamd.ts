@@ -28,7 +28,7 @@ import type { IpamdConfig } from './config.js';
 import type { IpamdParams } from './params.js';
 import type { IpamdCore, IpamObserver } from './core.js';
 import { IpamdPolicy } from './ipamd-policy.js';
-import { attachEni, freeEni, initEc2, release, topUp } from './mechanics.js';
+import { attachEni, freeEni, initEc2, leakedEniCleanup, release, topUp } from './mechanics.js';
 import { PdPool } from './pd-pool.js';
 import type { PoolSnapshot } from './policy.js';
 import { SipPool } from './sip-pool.js';
@@ -133,7 +133,7 @@ export class Ipamd {
   private initError: string | undefined;
   /** False when the instance could not launch: its subnet had no address for the primary ENI. */
   launched: boolean;
-  /** ENIs ipamd could not delete (left to the leaked-ENI cleanup, which is not modelled). */
+  /** ENIs ipamd could not delete (left to the leaked-ENI cleanup). */
   leakedEnis: number;
   private anchor: number;
   /** Whether the running pass released CIDRs (it then stamps lastDecreaseAt when it ends). */
@@ -145,6 +145,8 @@ export class Ipamd {
   private readonly onReady: (now: number) => void;
   private readonly records: Map<string, EniRecord>;
   private readonly timing: Rng;
+  /** The leaked-ENI cleanup's start delays (a stream of its own: other draws keep their place). */
+  private readonly cleanupRng: Rng;
   private readonly period: number;
   private readonly passPriority: number;
   /** What the policy sees (one object, refreshed before each question: pod events stay allocation-free). */
@@ -211,6 +213,7 @@ export class Ipamd {
     this.records = new Map<string, EniRecord>();
     const choice = o.streams.stream(`ipam/${o.node}/choice`);
     this.timing = o.streams.stream(`ipam/${o.node}/timing`);
+    this.cleanupRng = o.streams.stream(`ipam/${o.node}/leaked-eni-cleanup`);
     this.period = o.params.timers.loopIntervalMs;
     this.passPriority = Priority.loop + o.nodeIndex;
     this.view = {
@@ -240,7 +243,10 @@ export class Ipamd {
       wake: () => this.wake(),
       stopped: () => this.stopped,
       added: () => this.noteTarget(),
-      leaked: () => void this.leakedEnis++,
+      leaked: (rec) => {
+        this.leakedEnis++;
+        o.ec2.ec2.leaked.set(rec, sim.now);
+      },
     };
     this.central = o.central;
     this.centralNode = {
@@ -265,6 +271,9 @@ export class Ipamd {
     const excluded = this.config.enableSubnetDiscovery && this.ec2.subnet.cniTag === 'excluded';
     this.ds.addEni(primary.id, true, 0, this.sim.now, !this.config.customNetworking && !excluded);
     this.containerStartedAt = this.sim.now;
+    const cfg = this.config;
+    if (!this.central && !cfg.disableLeakedEniCleanup && !cfg.imdsOnlyMode)
+      leakedEniCleanup(this.core, this.cleanupRng, this.sim.now);
     this.sim.after(
       sample(this.params.startDelay, this.timing),
       Priority.ec2,

@@ -12,6 +12,8 @@ import { Priority } from '../engine/sim.js';
 import { sample } from '../engine/distribution.js';
 import type { Ec2Result } from '../aws/api.js';
 import type { EniRecord } from '../aws/ec2.js';
+import { Ec2Client } from '../aws/ec2-client.js';
+import type { Rng } from '../engine/random.js';
 import { isInsufficient, PRIVATE_IP_LIMIT } from '../aws/ec2-client.js';
 import type { Subnet } from '../aws/subnet.js';
 import { shuffled, type DsEni } from './datastore.js';
@@ -423,7 +425,7 @@ function withRetries<R extends { ok: boolean }>(
  * FreeENI (awsutils.go freeENI): Detach (<= 12 tries, 0.2 s doubling) → 2 s → Delete (<= 12 tries, 0.5 s
  * doubling), all blocking the loop; without `detach`, only the delete (a new ENI whose attach failed). An ENI that
  * cannot be detached stays attached and the IMDS reconcile re-adopts it; one that cannot be deleted leaks
- * (leaked-ENI cleanup is not modelled).
+ * (and the hourly leaked-ENI cleanup, {@link leakedEniCleanup}, deletes it).
  */
 function releaseEni(c: IpamdCore, rec: EniRecord, detach: boolean, next: () => void): void {
   const ec2 = c.ec2;
@@ -434,7 +436,7 @@ function releaseEni(c: IpamdCore, rec: EniRecord, detach: boolean, next: () => v
       12,
       500,
       (ok) => {
-        if (!ok) c.leaked();
+        if (!ok) c.leaked(rec);
         next();
       },
     );
@@ -518,4 +520,43 @@ function readoptCidrsLater(c: IpamdCore, eni: DsEni, cidrs: readonly number[]): 
       );
     });
   go();
+}
+
+/** eniCleanupStartupDelayMax (s), eniDeleteCooldownTime and the period of the cleanup (awsutils.go:88-90, 464). */
+const CLEANUP_DELAY_MAX_MS = 300_000;
+const CLEANUP_MIN_AGE_MS = 300_000;
+const CLEANUP_PERIOD_MS = 3_600_000;
+
+/**
+ * The leaked-ENI cleanup every ipamd runs in the background (awsutils.go:462-465, 2294-2435), apart from the pool
+ * loop: wait.Forever(cleanUpLeakedENIs, 1 h), each run first sleeping a random 0-300 s; one DescribeNetworkInterfaces
+ * filtered on ipamd's tag, status available and the VPC (the account's leaked ENIs, any node's); each found ENI
+ * older than 5 min (eniDeleteCooldownTime) is deleted (deleteENI: up to 12 tries, 0.5 s doubling). Off with
+ * DISABLE_LEAKED_ENI_CLEANUP or ENABLE_IMDS_ONLY_MODE (ipamd.go:2063-2074).
+ */
+export function leakedEniCleanup(c: IpamdCore, rng: Rng, at: number): void {
+  later(c, at + Math.floor(rng.float() * CLEANUP_DELAY_MAX_MS), () => {
+    const again = (): void => leakedEniCleanup(c, rng, c.sim.now + CLEANUP_PERIOD_MS);
+    c.ec2.describeNetworkInterfaces(
+      live(c, (r) => {
+        if (!r.ok) return again();
+        const account = c.ec2.ec2;
+        const due = [...account.leaked].filter(([, t]) => c.sim.now - t >= CLEANUP_MIN_AGE_MS).map(([rec]) => rec);
+        const owners = Ec2Client.byNode.get(account);
+        const step = (i: number): void => {
+          if (i >= due.length) return again();
+          const rec = due[i];
+          const owner = owners?.get(rec.node) ?? c.ec2;
+          withRetries(
+            c,
+            (cb: (x: Ec2Result<null>) => void) => c.ec2.deleteNetworkInterface(rec, cb, owner),
+            12,
+            500,
+            () => step(i + 1),
+          );
+        };
+        step(0);
+      }),
+    );
+  });
 }

@@ -216,3 +216,47 @@ ${fixed}`;
     expect(c.nodes[0].ipamd.ds.total).toBe(18);
   });
 });
+
+describe('leaked-ENI cleanup (awsutils.go:462-465, 2294-2435)', () => {
+  it("every ipamd describes the account's leaked ENIs within 5 min of its start and hourly after; one older than 5 min is deleted", () => {
+    const { c, log } = runWith(
+      `duration: 2h
+nodeGroups: [{ name: n, instanceType: m5.large, count: 2 }]
+${fixed}`,
+      (x) =>
+        // At 1 s an ENI of n-0 leaks: created, never attached, its delete gave up.
+        x.sim.at(
+          1000,
+          0,
+          () =>
+            x.nodes[0].ec2.createNetworkInterface(x.subnets[0], 3, false, (r) => {
+              if (r.ok) x.ec2.leaked.set(r.value, x.sim.now);
+            }),
+          undefined,
+        ),
+    );
+    const deletes = log.filter((r) => r.type === 'ec2' && r.api === 'DeleteNetworkInterface');
+    expect(deletes.filter((r) => r.ok)).toHaveLength(1);
+    expect(deletes[0].t).toBeGreaterThanOrEqual(1000 + 300_000);
+    expect(c.ec2.leaked.size).toBe(0);
+    expect(c.nodes[0].ec2.enis).toHaveLength(1); // the primary (its 9 addresses are the warm pool); the leaked one is gone
+    for (const node of ['n-0', 'n-1']) {
+      const t = log
+        .filter((r) => r.type === 'ec2' && r.node === node && r.api === 'DescribeNetworkInterfaces')
+        .map((r) => r.t);
+      // nodeInit's DescribeAllENIs, then the cleanup: first within 300 s, the next 1 h to 1 h 5 min later.
+      expect(t).toHaveLength(3);
+      expect(t[1]).toBeLessThanOrEqual(300_100);
+      expect(t[2] - t[1]).toBeGreaterThanOrEqual(3_600_000);
+      expect(t[2] - t[1]).toBeLessThanOrEqual(3_600_000 + 300_000 + 1000);
+    }
+  });
+
+  it('DISABLE_LEAKED_ENI_CLEANUP stops it', () => {
+    const { log } = runLogged(`duration: 2h
+nodeGroups: [{ name: n, instanceType: m5.large, count: 1 }]
+ipamd: { DISABLE_LEAKED_ENI_CLEANUP: true }
+${fixed}`);
+    expect(log.filter((r) => r.type === 'ec2' && r.api === 'DescribeNetworkInterfaces')).toHaveLength(1);
+  });
+});
