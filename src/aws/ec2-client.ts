@@ -58,7 +58,7 @@ export class Ec2Client {
   static open(ec2: Ec2, node: string, streams: Streams, subnet: Subnet): Ec2Client {
     const client = new Ec2Client(ec2, node, streams.stream(`ec2/${node}/latency`), subnet);
     let all = Ec2Client.byNode.get(ec2);
-    if (!all) Ec2Client.byNode.set(ec2, (all = new Map()));
+    if (!all) Ec2Client.byNode.set(ec2, (all = new Map<string, Ec2Client>()));
     all.set(node, client);
     return client;
   }
