@@ -15,6 +15,7 @@ export const EC2_APIS = [
   'DescribeNetworkInterfaces',
   'DetachNetworkInterface',
   'DeleteNetworkInterface',
+  'CreateTags',
 ] as const;
 /**
  * The EC2 APIs only the VPC resource controller calls (branch ENIs on a trunk). Kept apart from {@link EC2_APIS} so

@@ -16,9 +16,27 @@ export const INSUFFICIENT_ADDRESSES = 'InsufficientFreeAddressesInSubnet';
 /** EC2's error when a subnet has no free aligned /28 for a prefix, whatever its free /32s. */
 export const INSUFFICIENT_CIDR = 'InsufficientCidrBlocks';
 
-/** containsInsufficientCIDRsOrSubnetIPs (ipamd.go): the errors that start ipamd's 120 s backoff. */
+/**
+ * EC2's error when a request asks for more addresses or prefixes than the subnet has free ("There aren't sufficient
+ * free Ipv4 addresses or prefixes"): CreateNetworkInterface and prefix requests (AWS support's statement quoted in
+ * cilium/cilium#31016; ipamd logs in amazon-vpc-cni-k8s#3105). ipamd does not count it as an insufficient-address
+ * error, so it starts no 120 s back-off.
+ */
+export const INVALID_PARAMETER = 'InvalidParameterValue';
+/** EC2's error when AssignPrivateIpAddresses would put more addresses or prefixes on an ENI than its type allows. */
+export const PRIVATE_IP_LIMIT = 'PrivateIpAddressLimitExceeded';
+
+/** containsInsufficientCIDRsOrSubnetIPs (ipamd.go:368-378): the errors that start ipamd's 120 s backoff. */
 export function isInsufficient(code: string): boolean {
   return code === INSUFFICIENT_ADDRESSES || code === INSUFFICIENT_CIDR;
+}
+
+/**
+ * For reports: the codes the model's EC2 gives when a subnet cannot serve a request (ipamd itself only treats
+ * {@link isInsufficient}'s two as insufficient-address errors).
+ */
+export function isSubnetFull(code: string): boolean {
+  return isInsufficient(code) || code === INVALID_PARAMETER;
 }
 
 const ok = <T>(value: T): Ec2Result<T> => ({ ok: true, value });
@@ -38,7 +56,11 @@ export class Ec2Client {
 
   /** A client for one node in `subnet` (its primary ENI's), with its own latency stream. */
   static open(ec2: Ec2, node: string, streams: Streams, subnet: Subnet): Ec2Client {
-    return new Ec2Client(ec2, node, streams.stream(`ec2/${node}/latency`), subnet);
+    const client = new Ec2Client(ec2, node, streams.stream(`ec2/${node}/latency`), subnet);
+    let all = Ec2Client.byNode.get(ec2);
+    if (!all) Ec2Client.byNode.set(ec2, (all = new Map<string, Ec2Client>()));
+    all.set(node, client);
+    return client;
   }
 
   /**
@@ -84,6 +106,7 @@ export class Ec2Client {
       deviceIndex: 0,
       attached: true,
       visibleAt: now,
+      tagged: false,
     };
     this.enis.push(eni);
     this.ec2.observer.enis(this.node, 1, now);
@@ -166,8 +189,23 @@ export class Ec2Client {
     this.request('DescribeInstances', this.node, this.rng, () => ok(null), done);
   }
 
+  /** DescribeNetworkInterfaces (named ENIs, or filtered: the leaked-ENI cleanup). Reads only. */
   describeNetworkInterfaces(done: (r: Ec2Result<null>) => void): void {
     this.request('DescribeNetworkInterfaces', this.node, this.rng, () => ok(null), done);
+  }
+
+  /** CreateTags on one ENI (TagENI, awsutils.go:1381-1413): it carries ipamd's tags from then on. */
+  createTags(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
+    this.request(
+      'CreateTags',
+      this.node,
+      this.rng,
+      () => {
+        eni.tagged = true;
+        return ok(null);
+      },
+      done,
+    );
   }
 
   modifyNetworkInterfaceAttribute(done: (r: Ec2Result<null>) => void): void {
@@ -190,13 +228,17 @@ export class Ec2Client {
       this.node,
       this.rng,
       () => {
+        // Too few free addresses for the ENI and its request: InvalidParameterValue (amazon-vpc-cni-k8s#3105's log,
+        // cilium/cilium#31016); enough addresses but no free aligned /28: InsufficientCidrBlocks.
+        const need = 1 + (prefixes ? PREFIX_SIZE : 1) * count;
+        if (subnet.freeAddresses < need) return this.fail(subnet, INVALID_PARAMETER);
         // Prefixes first, so that the ENI's primary address does not split a free /28 the request needs.
         const blocks = prefixes ? subnet.allocatePrefixes(count) : [];
         if (!blocks) return this.fail(subnet, INSUFFICIENT_CIDR);
         const ips = subnet.allocateAddresses(prefixes ? 1 : count + 1);
         if (!ips) {
           subnet.releasePrefixes(blocks);
-          return this.fail(subnet, INSUFFICIENT_ADDRESSES);
+          return this.fail(subnet, INVALID_PARAMETER);
         }
         const eni: EniRecord = {
           id: ec2.nextEniId(),
@@ -208,6 +250,7 @@ export class Ec2Client {
           deviceIndex: -1,
           attached: false,
           visibleAt: Infinity,
+          tagged: true,
         };
         this.enis.push(eni);
         ec2.observer.enis(this.node, 1, ec2.sim.now);
@@ -237,14 +280,24 @@ export class Ec2Client {
     );
   }
 
-  /** AssignPrivateIpAddresses with SecondaryPrivateIpAddressCount = count: the new addresses. */
-  assignPrivateIpAddresses(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
+  /**
+   * AssignPrivateIpAddresses with SecondaryPrivateIpAddressCount = count: the new addresses. `slots`: the secondary
+   * addresses and prefixes the ENI may hold (M - 1); more gives PrivateIpAddressLimitExceeded. A subnet with too few
+   * free addresses answers InsufficientFreeAddressesInSubnet (ipamd's logs in amazon-vpc-cni-k8s#872 and PR #1773).
+   */
+  assignPrivateIpAddresses(
+    eni: EniRecord,
+    count: number,
+    done: (r: Ec2Result<number[]>) => void,
+    slots = Infinity,
+  ): void {
     const ec2 = this.ec2;
     this.request(
       'AssignPrivateIpAddresses',
       this.node,
       this.rng,
       () => {
+        if (eni.secondaries.length + eni.prefixes.length + count > slots) return { ok: false, code: PRIVATE_IP_LIMIT };
         const ips = eni.subnet.allocateAddresses(count);
         if (!ips) return this.fail(eni.subnet, INSUFFICIENT_ADDRESSES);
         eni.secondaries.push(...ips);
@@ -255,14 +308,20 @@ export class Ec2Client {
     );
   }
 
-  /** AssignPrivateIpAddresses with Ipv4PrefixCount = count: the new prefixes' first addresses. */
-  assignIpv4Prefixes(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void): void {
+  /**
+   * AssignPrivateIpAddresses with Ipv4PrefixCount = count: the new prefixes' first addresses. Over the ENI's
+   * `slots`: PrivateIpAddressLimitExceeded; fewer free addresses than the prefixes need: InvalidParameterValue;
+   * enough addresses but no free aligned /28: InsufficientCidrBlocks (cilium/cilium#31016).
+   */
+  assignIpv4Prefixes(eni: EniRecord, count: number, done: (r: Ec2Result<number[]>) => void, slots = Infinity): void {
     const ec2 = this.ec2;
     this.request(
       'AssignPrivateIpAddresses',
       this.node,
       this.rng,
       () => {
+        if (eni.secondaries.length + eni.prefixes.length + count > slots) return { ok: false, code: PRIVATE_IP_LIMIT };
+        if (eni.subnet.freeAddresses < PREFIX_SIZE * count) return this.fail(eni.subnet, INVALID_PARAMETER);
         const blocks = eni.subnet.allocatePrefixes(count);
         if (!blocks) return this.fail(eni.subnet, INSUFFICIENT_CIDR);
         eni.prefixes.push(...blocks);
@@ -314,20 +373,27 @@ export class Ec2Client {
     );
   }
 
-  /** DeleteNetworkInterface: its primary and secondary addresses and its prefixes go back to the subnet. */
-  deleteNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void): void {
+  /**
+   * DeleteNetworkInterface: its primary and secondary addresses and its prefixes go back to the subnet. `owner`: the
+   * client of the node the ENI was created for (another node's ipamd deletes leaked ENIs).
+   */
+  deleteNetworkInterface(eni: EniRecord, done: (r: Ec2Result<null>) => void, owner: Ec2Client = this): void {
     this.request(
       'DeleteNetworkInterface',
       this.node,
       this.rng,
       () => {
-        const i = this.enis.indexOf(eni);
+        const i = owner.enis.indexOf(eni);
         if (i < 0) return { ok: false, code: 'InvalidNetworkInterfaceID.NotFound' };
-        this.enis.splice(i, 1);
-        this.returnToSubnet(eni);
+        owner.enis.splice(i, 1);
+        owner.returnToSubnet(eni);
+        this.ec2.leaked.delete(eni);
         return ok(null);
       },
       done,
     );
   }
+
+  /** The client of each node, by node name (the leaked-ENI cleanup deletes ENIs of other nodes). */
+  static readonly byNode = new WeakMap<Ec2, Map<string, Ec2Client>>();
 }

@@ -49,6 +49,8 @@ export function defaultEc2Params(): Ec2Params {
       DescribeNetworkInterfaces: ms(118, 500),
       DetachNetworkInterface: ms(203, 800),
       DeleteNetworkInterface: ms(263, 1000),
+      // The fixture's mean (reference 4.5); TagENI (nodeInit, reconcile) and the leaked-ENI cleanup call it.
+      CreateTags: ms(112, 500),
       // Assumptions (no measurement found): like AttachNetworkInterface and DetachNetworkInterface.
       AssociateTrunkInterface: ms(440, 1500),
       DisassociateTrunkInterface: ms(203, 800),
@@ -76,6 +78,11 @@ export interface EniRecord {
   attached: boolean;
   /** Time (ms) the ENI and its addresses become visible in the instance metadata (after attach). */
   visibleAt: number;
+  /**
+   * Whether it carries ipamd's tags (node.k8s.amazonaws.com/instance_id, ...): ENIs ipamd creates are tagged at
+   * creation (createENITags, awsutils.go:1054-1067); the primary ENI gets them from TagENI in nodeInit.
+   */
+  tagged: boolean;
 }
 
 /** Receives EC2-level facts for the report. */
@@ -100,6 +107,11 @@ export class Ec2 {
   /** Nodes whose instance is terminated: their in-flight calls are dropped. */
   private readonly terminated = new Set<string>();
   private eniSeq = 0;
+  /**
+   * ENIs ipamd could not delete, detached ("available", tagged by ipamd), with the time they leaked: what the
+   * leaked-ENI cleanup's filtered DescribeNetworkInterfaces finds (getLeakedENIs, awsutils.go:2359-2435).
+   */
+  readonly leaked = new Map<EniRecord, number>();
 
   constructor(
     readonly sim: Simulation,
@@ -185,7 +197,7 @@ export class Ec2 {
           if (this.terminated.has(node)) return;
           const r = effect();
           this.observer.call(api, node, this.sim.now, r.ok, r.ok ? undefined : r.code);
-          if (r.ok) this.sdk.get(node)?.succeeded();
+          if (r.ok) this.sdk.get(node)?.succeeded(n > 1);
           else this.observer.failure(api, node, this.sim.now, r.code);
           done(r);
         },

@@ -32,6 +32,8 @@ export function defaultBuckets(): Record<Ec2ApiName, BucketSpec> {
     UnassignPrivateIpAddresses: { ...own },
     ModifyNetworkInterfaceAttribute: { ...own },
     AttachNetworkInterface: { ...mutating },
+    // CreateTags / DeleteTags have their own row: 100 burst, 10 per second.
+    CreateTags: { capacity: 100, refillPerSecond: 10 },
     DetachNetworkInterface: { ...mutating },
     // Assumption: the throttling table has no row for the trunk association APIs; the default mutating category.
     AssociateTrunkInterface: { ...mutating },

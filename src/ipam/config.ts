@@ -27,6 +27,8 @@ export interface IpamdConfig {
   disableNetworkResourceProvisioning: boolean;
   /** ENABLE_IMDS_ONLY_MODE (implies disableNetworkResourceProvisioning). */
   imdsOnlyMode: boolean;
+  /** DISABLE_LEAKED_ENI_CLEANUP: no hourly leaked-ENI cleanup. */
+  disableLeakedEniCleanup: boolean;
   customNetworking: boolean;
   enablePodEni: boolean;
   /**
@@ -201,7 +203,12 @@ export const IPAMD_ENV: Record<string, EnvSpec> = {
     doc: 'true: ipamd attaches ENIs/addresses and frees ENIs on a cordoned node too; false (default): neither there, address release still runs. ipamd.go:855-858, 955-965',
   },
   MANAGE_UNTAGGED_ENI: ignored('The simulator creates no untagged ENIs, so this has no effect.'),
-  DISABLE_LEAKED_ENI_CLEANUP: ignored('Leaked-ENI cleanup is not modelled (it makes no pool decisions).'),
+  DISABLE_LEAKED_ENI_CLEANUP: {
+    default: 'false',
+    parse: bool(false),
+    apply: (c, v) => (c.disableLeakedEniCleanup = v as boolean),
+    doc: 'true: no hourly leaked-ENI cleanup (awsutils.go:462-465); it also stops with ENABLE_IMDS_ONLY_MODE.',
+  },
   ENABLE_MULTI_NIC: ignored('Only network card 0 is modelled.'),
   HTTP_TIMEOUT: ignored('No effect in the simulator (calls do not hang).'),
   ENABLE_IMDS_ONLY_MODE: {
@@ -287,6 +294,7 @@ export function parseIpamdEnv(env: Record<string, EnvValue>): { config: IpamdCon
     enableSubnetDiscovery: true,
     disableNetworkResourceProvisioning: false,
     imdsOnlyMode: false,
+    disableLeakedEniCleanup: false,
     customNetworking: false,
     enablePodEni: false,
     enableIpv6: false,

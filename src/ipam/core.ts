@@ -61,20 +61,25 @@ export interface IpamdCore {
   readonly choice: Rng;
   /** IMDS poll jitter, ENI visibility, setup delays. */
   readonly timing: Rng;
+  /**
+   * True when a central operator (Cilium's) makes the node's EC2 calls: ipamd's own createENI subnet checks and its
+   * reconcile's EC2 reads do not apply (the operator works from its resynced cache).
+   */
+  readonly central: boolean;
   /** Custom networking: the ENIConfig subnet new ENIs go to. */
   readonly eniConfigSubnet: Subnet | undefined;
   /** Custom networking: the name of the ENIConfig the node selects when it does not exist. */
   readonly missingEniConfig: string | undefined;
   /** An insufficient-address error: no growth for the next 120 s (lastInsufficientCidrError). */
   noteInsufficient(): void;
-  /** setupENI's datastore part: the ENI and its addresses or prefixes join the datastore. */
-  adopt(rec: EniRecord): void;
+  /** setupENI's datastore part: the ENI and (unless `cidrs` is false) its addresses or prefixes join the datastore. */
+  adopt(rec: EniRecord, cidrs?: boolean): void;
   /** Re-evaluates the lazy schedule after a change outside a pass. */
   wake(): void;
   /** True once the node is drained: every pending continuation must do nothing. */
   stopped(): boolean;
   /** The datastore gained addresses or prefixes (the pool may have reached its target). */
   added(): void;
-  /** An ENI could not be deleted and is left behind. */
-  leaked(): void;
+  /** An ENI could not be deleted and is left behind (for the leaked-ENI cleanup). */
+  leaked(rec: EniRecord): void;
 }

@@ -29,7 +29,7 @@ import type { IpamdConfig } from './config.js';
 import type { IpamdParams } from './params.js';
 import type { IpamdCore, IpamObserver } from './core.js';
 import { IpamdPolicy } from './ipamd-policy.js';
-import { attachEni, freeEni, release, topUp } from './mechanics.js';
+import { attachEni, freeEni, initEc2, leakedEniCleanup, release, topUp } from './mechanics.js';
 import { PdPool } from './pd-pool.js';
 import type { PoolSnapshot } from './policy.js';
 import { SipPool } from './sip-pool.js';
@@ -136,7 +136,7 @@ export class Ipamd {
   private initError: string | undefined;
   /** False when the instance could not launch: its subnet had no address for the primary ENI. */
   launched: boolean;
-  /** ENIs ipamd could not delete (left to the leaked-ENI cleanup, which is not modelled). */
+  /** ENIs ipamd could not delete (left to the leaked-ENI cleanup). */
   leakedEnis: number;
   private anchor: number;
   /** Whether the running pass released CIDRs (it then stamps lastDecreaseAt when it ends). */
@@ -148,6 +148,8 @@ export class Ipamd {
   private readonly onReady: (now: number) => void;
   private readonly records: Map<string, EniRecord>;
   private readonly timing: Rng;
+  /** The leaked-ENI cleanup's start delays (a stream of its own: other draws keep their place). */
+  private readonly cleanupRng: Rng;
   private readonly period: number;
   private readonly passPriority: number;
   /** What the policy sees (one object, refreshed before each question: pod events stay allocation-free). */
@@ -218,6 +220,7 @@ export class Ipamd {
     this.records = new Map<string, EniRecord>();
     const choice = o.streams.stream(`ipam/${o.node}/choice`);
     this.timing = o.streams.stream(`ipam/${o.node}/timing`);
+    this.cleanupRng = o.streams.stream(`ipam/${o.node}/leaked-eni-cleanup`);
     this.period = o.params.timers.loopIntervalMs;
     this.passPriority = Priority.loop + o.nodeIndex;
     this.view = {
@@ -241,14 +244,18 @@ export class Ipamd {
       records: this.records,
       choice,
       timing: this.timing,
+      central: o.central !== undefined,
       eniConfigSubnet: o.network?.eniConfigSubnet,
       missingEniConfig: o.network?.missingEniConfig,
       noteInsufficient: () => void (this.view.backoffUntil = sim.now + o.params.timers.insufficientAddressBackoffMs),
-      adopt: (rec) => this.adopt(rec),
+      adopt: (rec, cidrs) => this.adopt(rec, cidrs),
       wake: () => this.wake(),
       stopped: () => this.stopped,
       added: () => this.noteTarget(),
-      leaked: () => void this.leakedEnis++,
+      leaked: (rec) => {
+        this.leakedEnis++;
+        o.ec2.ec2.leaked.set(rec, sim.now);
+      },
     };
     this.passHandler = () => this.pass();
     this.central = o.central;
@@ -274,6 +281,9 @@ export class Ipamd {
     const excluded = this.config.enableSubnetDiscovery && this.ec2.subnet.cniTag === 'excluded';
     this.ds.addEni(primary.id, true, 0, this.sim.now, !this.config.customNetworking && !excluded);
     this.containerStartedAt = this.sim.now;
+    const cfg = this.config;
+    if (!this.central && !cfg.disableLeakedEniCleanup && !cfg.imdsOnlyMode)
+      leakedEniCleanup(this.core, this.cleanupRng, this.sim.now);
     this.sim.after(
       sample(this.params.startDelay, this.timing),
       Priority.ec2,
@@ -292,7 +302,16 @@ export class Ipamd {
   private nodeInit(): void {
     if (this.central) return this.centralInit(this.central);
     this.busy = true;
-    if (this.config.enableIpv6) return this.ipv6Init();
+    // DescribeAllENIs, TagENI and setupENI's subnet check come first (initEc2); their failure fails nodeInit too.
+    initEc2(this.core, (error) => {
+      if (error !== undefined) return this.restart(error);
+      if (this.config.enableIpv6) return this.ipv6Init();
+      this.preScale();
+    });
+  }
+
+  /** handlePreScaling (ipamd.go:674-693) and the end of nodeInit. */
+  private preScale(): void {
     this.initError = undefined;
     const first = this.ask({ at: 'init' });
     const low = first.kind !== 'done';
@@ -607,13 +626,13 @@ export class Ipamd {
   }
 
   /** setupENI's datastore part (also the IMDS reconcile's adoption of an ENI the poll gave up on). */
-  private adopt(rec: EniRecord): void {
+  private adopt(rec: EniRecord, cidrs = true): void {
     this.records.set(rec.id, rec);
     const eni = this.ds.addEni(rec.id, false, rec.deviceIndex, this.sim.now);
     const pd = this.ds.pd;
-    this.ds.addCidrs(eni, pd ? rec.prefixes : rec.secondaries);
+    if (cidrs) this.ds.addCidrs(eni, pd ? rec.prefixes : rec.secondaries);
     this.noteTarget();
-    const count = pd ? rec.prefixes.length : rec.secondaries.length;
+    const count = cidrs ? (pd ? rec.prefixes.length : rec.secondaries.length) : 0;
     this.observer.poolAction(
       this.node,
       'eni-ready',

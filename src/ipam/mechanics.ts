@@ -12,7 +12,9 @@ import { Priority } from '../engine/sim.js';
 import { sample } from '../engine/distribution.js';
 import type { Ec2Result } from '../aws/api.js';
 import type { EniRecord } from '../aws/ec2.js';
-import { isInsufficient } from '../aws/ec2-client.js';
+import { Ec2Client } from '../aws/ec2-client.js';
+import type { Rng } from '../engine/random.js';
+import { isInsufficient, PRIVATE_IP_LIMIT } from '../aws/ec2-client.js';
 import type { Subnet } from '../aws/subnet.js';
 import { shuffled, type DsEni } from './datastore.js';
 import type { IpamdCore } from './core.js';
@@ -38,10 +40,34 @@ function later(c: IpamdCore, t: number, fn: () => void): void {
 }
 
 /**
- * A top-up intent (tryAssignIPs / tryAssignPrefixes): `enis` in Go map order (a lazily drawn random permutation),
- * each asked for min(perEni - its CIDRs, want); on an error, once more for 1. With `nextOnInsufficient` (subnet
- * discovery) an insufficient-address error moves on to the next ENI; otherwise the error ends the attempt, and an
- * insufficient-address one starts the 120 s back-off.
+ * CIDRs EC2 has on an ENI that the datastore does not (a failed Unassign, a failed setupENI): what
+ * GetIPv4sFromEC2 / GetIPv4PrefixesFromEC2 would report beyond the datastore. Taken by whoever adopts them first.
+ */
+const unknownCidrs = new WeakMap<EniRecord, number[]>();
+
+function noteUnknown(rec: EniRecord, cidrs: readonly number[]): void {
+  const list = unknownCidrs.get(rec);
+  if (list) list.push(...cidrs);
+  else unknownCidrs.set(rec, cidrs.slice());
+}
+
+/** Takes the CIDRs EC2 has on `rec` beyond the datastore (those still on the ENI). */
+function takeUnknown(rec: EniRecord, pd: boolean): number[] {
+  const list = unknownCidrs.get(rec) ?? [];
+  unknownCidrs.delete(rec);
+  const on = new Set(pd ? rec.prefixes : rec.secondaries);
+  return list.filter((x) => on.has(x));
+}
+
+/**
+ * A top-up intent (tryAssignIPs / tryAssignPrefixes, ipamd.go:1115-1175, 1217-1260): `enis` in Go map order (a
+ * lazily drawn random permutation), each asked for min(perEni - its CIDRs, want); on an error other than
+ * PrivateIpAddressLimitExceeded, once more for 1. With `nextOnInsufficient` (subnet discovery) an
+ * insufficient-address error moves on to the next ENI; otherwise the error ends the attempt, and an
+ * insufficient-address one starts the 120 s back-off. Any other code (InvalidParameterValue "There aren't
+ * sufficient free Ipv4 addresses or prefixes", RequestLimitExceeded, ...) is returned as an error, with no back-off.
+ * PrivateIpAddressLimitExceeded means the datastore is out of sync: ipamd asks EC2 (DescribeNetworkInterfaces) and
+ * adopts what the ENI holds (ipamd.go:1150-1158, 1240-1248).
  */
 export function topUp(
   c: IpamdCore,
@@ -59,13 +85,24 @@ export function topUp(
     pool.splice(i, 1);
     const rec = c.records.get(eni.id) as EniRecord;
     const assign = (n: number, cb: (r: Ec2Result<number[]>) => void): void =>
-      c.ds.pd ? c.ec2.assignIpv4Prefixes(rec, n, live(c, cb)) : c.ec2.assignPrivateIpAddresses(rec, n, live(c, cb));
+      c.ds.pd
+        ? c.ec2.assignIpv4Prefixes(rec, n, live(c, cb), perEni)
+        : c.ec2.assignPrivateIpAddresses(rec, n, live(c, cb), perEni);
+    const outOfSync = (): void =>
+      c.ec2.describeNetworkInterfaces(
+        live(c, (d) => {
+          if (!d.ok) return done(true, d.code);
+          added(c, eni, takeUnknown(rec, c.ds.pd), () => done(true));
+        }),
+      );
     assign(Math.min(perEni - c.ds.cidrsOn(eni), want), (r) => {
       if (r.ok) return added(c, eni, r.value, () => done(true));
       c.observer.poolAction(c.node, 'ec2-error', { eni: eni.id, code: r.code }, c.sim.now);
+      if (r.code === PRIVATE_IP_LIMIT) return outOfSync();
       assign(1, (r1) => {
         if (r1.ok) return added(c, eni, r1.value, () => done(true));
         c.observer.poolAction(c.node, 'ec2-error', { eni: eni.id, code: r1.code }, c.sim.now);
+        if (r1.code === PRIVATE_IP_LIMIT) return outOfSync();
         if (nextOnInsufficient && isInsufficient(r1.code)) return tryNext();
         if (isInsufficient(r1.code)) c.noteInsufficient();
         done(false, r1.code);
@@ -86,6 +123,74 @@ function added(c: IpamdCore, eni: DsEni, cidrs: number[], next: () => void): voi
   );
   next();
 }
+
+/** The error code of a failed call, or undefined. */
+const codeOf = (r: Ec2Result<unknown>): string | undefined => (r.ok ? undefined : r.code);
+
+/**
+ * nodeInit's EC2 calls before pre-scaling (pkg/ipamd/ipamd.go:486-560), in upstream order; `done(code)` with the
+ * error that fails nodeInit (aws-node then exits and restarts), or `done()`.
+ *
+ * 1. DescribeAllENIs (ipamd.go:488, awsutils.go:1647-1724): IMDS, then one DescribeNetworkInterfaces for all the
+ *    node's ENIs, tried up to 12 times (maxENIEC2APIRetries) with sleeps of 0, 10, 20, ... ms, each try behind the
+ *    SDK's own retries; skipped in ENABLE_IMDS_ONLY_MODE (awsutils.go:1664-1682). Still failing: nodeInit fails
+ *    (ipamd.go:489-491).
+ * 2. Per ENI: TagENI (ipamd.go:530-534) unless provisioning is disabled: CreateTags only for an ENI that lacks
+ *    ipamd's tags (awsutils.go:1381-1413: the primary ENI at the first start; ENIs ipamd created carry them), up to
+ *    5 tries, 0.5 s doubling, +0-30 % jitter; still failing: nodeInit fails.
+ * 3. Per ENI: setupENI (ipamd.go:536-559); with subnet discovery its exclusion check calls DescribeSubnets
+ *    (ipamd.go:1299-1303, 2869-2875; IsSubnetExcluded → GetVpcSubnets, awsutils.go:2578-2583, 1223-1238). A failure
+ *    fails setupENI, which nodeInit tries 6 times (maxRetryCheckENI 5), 10 s apart (eniAttachTime), then goes on.
+ *
+ * DescribeInstances is not called here at v1.23.1: instance limits come from the embedded table
+ * (FetchInstanceTypeLimits, awsutils.go:1927-1931) and DescribeInstances only finds a free device index in AllocENI.
+ */
+export function initEc2(c: IpamdCore, done: (error?: string) => void): void {
+  const ec2 = c.ec2;
+  const cfg = c.config;
+  const tm = c.params.timers;
+  const enis = c.ds.enis.map((e) => c.records.get(e.id) as EniRecord);
+  const setup = (i: number): void => {
+    if (i >= enis.length) return done();
+    const rec = enis[i];
+    const next = (): void => setup(i + 1);
+    const trySetup = (n: number): void => {
+      if (!cfg.enableSubnetDiscovery) return next();
+      ec2.describeSubnets(
+        live(c, (r) => {
+          if (r.ok) return next();
+          c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code: r.code }, c.sim.now);
+          if (n >= tm.setupEniAttempts) return next();
+          later(c, c.sim.now + tm.eniAttachTimeMs, () => trySetup(n + 1));
+        }),
+      );
+    };
+    if (rec.tagged || cfg.disableNetworkResourceProvisioning) return trySetup(1);
+    withRetries(
+      c,
+      (cb: (r: Ec2Result<null>) => void) => ec2.createTags(rec, cb),
+      5,
+      500,
+      (ok, last) => (ok ? trySetup(1) : done(codeOf(last))),
+      0.3,
+    );
+  };
+  if (cfg.imdsOnlyMode) return setup(0);
+  const describe = (k: number): void =>
+    ec2.describeNetworkInterfaces(
+      live(c, (r) => {
+        if (r.ok) return setup(0);
+        if (k + 1 >= 12) return done(r.code);
+        later(c, c.sim.now + k * 10, () => describe(k + 1));
+      }),
+    );
+  describe(0);
+}
+
+/** createENI's refusal when the primary subnet is tagged kubernetes.io/role/cni=0 and no other is found (not an EC2 code). */
+export const PRIMARY_SUBNET_EXCLUDED = 'PrimarySubnetExcluded';
+/** createENI's refusal when subnet discovery finds no subnet for the ENI (awsutils.go:1196-1199; not an EC2 code). */
+export const NO_VALID_SUBNET = 'NoValidSubnet';
 
 /**
  * An attach intent (tryAllocateENI → AllocENI): the subnet is the ENIConfig's (custom networking), else with subnet
@@ -149,19 +254,43 @@ export function attachEni(c: IpamdCore, count: number, done: () => void): void {
     c.observer.poolAction(c.node, 'no-eniconfig', { code: c.missingEniConfig }, c.sim.now);
     return done();
   }
+  const own = ec2.subnet;
+  const fail = (code: string): void => {
+    c.observer.poolAction(c.node, 'ec2-error', { code }, c.sim.now);
+    done();
+  };
+  // IsSubnetExcluded (awsutils.go:2578-2609): DescribeSubnets, then the primary subnet's kubernetes.io/role/cni tag.
+  const primaryUnlessExcluded = (failed: (code: string) => void): void =>
+    ec2.describeSubnets(
+      live(c, (x) => {
+        if (!x.ok) return failed(x.code);
+        if (own.cniTag === 'excluded') return fail(PRIMARY_SUBNET_EXCLUDED);
+        attempt([own], 0, undefined);
+      }),
+    );
   if (c.eniConfigSubnet) attempt([c.eniConfigSubnet], 0, undefined);
+  else if (c.central) attempt([own], 0, undefined);
   else if (c.config.enableSubnetDiscovery) {
+    // createENI with subnet discovery (awsutils.go:1155-1202): GetVpcSubnets; when it fails, the primary subnet
+    // after IsSubnetExcluded's own DescribeSubnets, and if that fails too the ENI is not created.
     ec2.describeSubnets(
       live(c, (r) => {
         if (!r.ok) {
-          // getVpcSubnets failed (e.g. throttled): AllocENI fails, the next pass tries again.
           c.observer.poolAction(c.node, 'ec2-error', { code: r.code }, c.sim.now);
-          return done();
+          return primaryUnlessExcluded(fail);
         }
+        if (r.value.length === 0) return fail(NO_VALID_SUBNET);
         attempt(r.value, 0, undefined);
       }),
     );
-  } else attempt([ec2.subnet], 0, undefined);
+  } else {
+    // Discovery off (awsutils.go:1203-1217): the primary subnet, refused if tagged excluded; when DescribeSubnets
+    // fails, ipamd proceeds anyway.
+    primaryUnlessExcluded((code) => {
+      c.observer.poolAction(c.node, 'ec2-error', { code }, c.sim.now);
+      attempt([own], 0, undefined);
+    });
+  }
 }
 
 /**
@@ -185,23 +314,34 @@ function waitForEni(c: IpamdCore, rec: EniRecord, wanted: number, next: () => vo
   // Gave up: the loop moves on; the node's periodic IMDS reconcile adopts the ENI later.
   later(c, t, () => {
     c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code: 'ENIAttachTimeout' }, c.sim.now);
-    later(c, Math.max(rec.visibleAt, c.sim.now + tm.reconcileIntervalMs), () => {
-      if (!c.ds.enis.some((e) => e.id === rec.id)) c.adopt(rec);
-      c.wake();
-    });
+    reconcileEni(c, rec, Math.max(rec.visibleAt, c.sim.now + tm.reconcileIntervalMs));
     next();
   });
 }
 
-/** setupENI: (DescribeSubnets for the exclusion check), link and routes, then the ENI joins the datastore. */
+/**
+ * setupENI (ipamd.go:1267-1341): the ENI joins the datastore, then with subnet discovery the exclusion check's
+ * DescribeSubnets, then link, routes and its addresses. A failed DescribeSubnets fails setupENI after AddENI: the ENI
+ * stays in the datastore without addresses, and the next reconcile finds IMDS and the datastore disagree, asks EC2
+ * (DescribeNetworkInterfaces, ipamd.go:1710-1726) and adds them.
+ */
 function setupEni(c: IpamdCore, rec: EniRecord, next: () => void): void {
   const finish = (): void =>
     later(c, c.sim.now + sample(c.params.eniSetup, c.timing), () => {
       c.adopt(rec);
       next();
     });
-  if (c.config.enableSubnetDiscovery) c.ec2.describeSubnets(finish);
-  else finish();
+  if (!c.config.enableSubnetDiscovery) return finish();
+  c.ec2.describeSubnets(
+    live(c, (r) => {
+      if (r.ok) return finish();
+      c.observer.poolAction(c.node, 'ec2-error', { eni: rec.id, code: r.code }, c.sim.now);
+      c.adopt(rec, false);
+      const eni = c.ds.enis.find((e) => e.id === rec.id) as DsEni;
+      readoptCidrsLater(c, eni, c.ds.pd ? rec.prefixes : rec.secondaries);
+      next();
+    }),
+  );
 }
 
 /**
@@ -270,21 +410,22 @@ export function freeEni(c: IpamdCore, candidates: readonly DsEni[], done: () => 
  * Calls `call` up to `attempts` times with ipamd's backoff (retry.NWithBackoff / NewSimpleBackoff: `firstMs`
  * doubling to 60 s, +0-15 % jitter), then `done(ok)`.
  */
-function withRetries(
+function withRetries<R extends { ok: boolean }>(
   c: IpamdCore,
-  call: (cb: (r: { ok: boolean }) => void) => void,
+  call: (cb: (r: R) => void) => void,
   attempts: number,
   firstMs: number,
-  done: (ok: boolean) => void,
+  done: (ok: boolean, last: R) => void,
+  jitter = c.params.timers.imdsPollJitter,
 ): void {
   let sleep = firstMs;
   const tm = c.params.timers;
   const go = (n: number): void =>
     call(
       live(c, (r) => {
-        if (r.ok) return done(true);
-        if (n >= attempts) return done(false);
-        const wait = Math.round(sleep * (1 + tm.imdsPollJitter * c.timing.float()));
+        if (r.ok) return done(true, r);
+        if (n >= attempts) return done(false, r);
+        const wait = Math.round(sleep * (1 + jitter * c.timing.float()));
         sleep = Math.min(sleep * 2, tm.imdsPollMaxMs);
         later(c, c.sim.now + wait, () => go(n + 1));
       }),
@@ -296,7 +437,7 @@ function withRetries(
  * FreeENI (awsutils.go freeENI): Detach (<= 12 tries, 0.2 s doubling) → 2 s → Delete (<= 12 tries, 0.5 s
  * doubling), all blocking the loop; without `detach`, only the delete (a new ENI whose attach failed). An ENI that
  * cannot be detached stays attached and the IMDS reconcile re-adopts it; one that cannot be deleted leaks
- * (leaked-ENI cleanup is not modelled).
+ * (and the hourly leaked-ENI cleanup, {@link leakedEniCleanup}, deletes it).
  */
 function releaseEni(c: IpamdCore, rec: EniRecord, detach: boolean, next: () => void): void {
   const ec2 = c.ec2;
@@ -307,7 +448,7 @@ function releaseEni(c: IpamdCore, rec: EniRecord, detach: boolean, next: () => v
       12,
       500,
       (ok) => {
-        if (!ok) c.leaked();
+        if (!ok) c.leaked(rec);
         next();
       },
     );
@@ -327,21 +468,107 @@ function releaseEni(c: IpamdCore, rec: EniRecord, detach: boolean, next: () => v
   );
 }
 
+/** The reconcile's DescribeNetworkInterfaces (none under a central operator, which reads its own cache). */
+function reconcileRead(c: IpamdCore, cb: (r: Ec2Result<null>) => void): void {
+  if (c.central) cb({ ok: true, value: null });
+  else c.ec2.describeNetworkInterfaces(cb);
+}
+
 /** The periodic IMDS reconcile finds an attached ENI ipamd does not hold and adds it back. */
 function readoptLater(c: IpamdCore, rec: EniRecord): void {
-  later(c, c.sim.now + c.params.timers.reconcileIntervalMs, () => {
+  reconcileEni(c, rec, c.sim.now + c.params.timers.reconcileIntervalMs);
+}
+
+/**
+ * nodeIPPoolReconcile (ipamd.go:1570-1708) adopting an attached ENI the datastore lacks, at `t` (a reconcile 60 s
+ * after the last pool action): IMDS shows a new ENI, so DescribeAllENIs (one DescribeNetworkInterfaces), TagENI (none:
+ * ipamd's own ENIs carry the tags) and setupENI (DescribeSubnets with subnet discovery). A failed call aborts this
+ * reconcile; the next one, an interval later, tries again.
+ */
+function reconcileEni(c: IpamdCore, rec: EniRecord, t: number): void {
+  later(c, t, () => {
     if (!rec.attached || c.ds.enis.some((e) => e.id === rec.id)) return;
-    c.adopt(rec);
-    c.wake();
+    const retry = (): void => reconcileEni(c, rec, c.sim.now + c.params.timers.reconcileIntervalMs);
+    const adopt = (): void => {
+      if (!rec.attached || c.ds.enis.some((e) => e.id === rec.id)) return;
+      c.adopt(rec);
+      c.wake();
+    };
+    reconcileRead(
+      c,
+      live(c, (r) => {
+        if (!r.ok) return retry();
+        if (!c.config.enableSubnetDiscovery) return adopt();
+        c.ec2.describeSubnets(live(c, (d) => (d.ok ? adopt() : retry())));
+      }),
+    );
   });
 }
 
-/** Addresses or prefixes a failed Unassign left on the ENI come back through the reconcile (after its 60 s ignore window). */
-function readoptCidrsLater(c: IpamdCore, eni: DsEni, cidrs: number[]): void {
-  later(c, c.sim.now + c.params.timers.reconcileIntervalMs, () => {
-    if (!c.ds.enis.includes(eni)) return;
-    c.ds.addCidrs(eni, cidrs);
-    c.added();
-    c.wake();
+/**
+ * Addresses or prefixes EC2 holds on a datastore ENI that the datastore lacks (a failed Unassign, a failed setupENI)
+ * come back through the reconcile after its interval (and the 60 s ignore window): IMDS and the datastore disagree,
+ * so eniIPPoolReconcile asks EC2 first (GetIPv4sFromEC2 / GetIPv4PrefixesFromEC2: DescribeNetworkInterfaces,
+ * ipamd.go:1710-1726, 1754-1766); a failed call aborts and the next reconcile tries again. A top-up that meets
+ * PrivateIpAddressLimitExceeded in the meantime adopts them first.
+ */
+function readoptCidrsLater(c: IpamdCore, eni: DsEni, cidrs: readonly number[]): void {
+  const rec = c.records.get(eni.id) as EniRecord;
+  noteUnknown(rec, cidrs);
+  const go = (): void =>
+    later(c, c.sim.now + c.params.timers.reconcileIntervalMs, () => {
+      if (!c.ds.enis.includes(eni) || !unknownCidrs.has(rec)) return;
+      reconcileRead(
+        c,
+        live(c, (r) => {
+          if (!r.ok) return go();
+          if (!c.ds.enis.includes(eni)) return;
+          const back = takeUnknown(rec, c.ds.pd);
+          if (back.length === 0) return;
+          c.ds.addCidrs(eni, back);
+          c.added();
+          c.wake();
+        }),
+      );
+    });
+  go();
+}
+
+/** eniCleanupStartupDelayMax (s), eniDeleteCooldownTime and the period of the cleanup (awsutils.go:88-90, 464). */
+const CLEANUP_DELAY_MAX_MS = 300_000;
+const CLEANUP_MIN_AGE_MS = 300_000;
+const CLEANUP_PERIOD_MS = 3_600_000;
+
+/**
+ * The leaked-ENI cleanup every ipamd runs in the background (awsutils.go:462-465, 2294-2435), apart from the pool
+ * loop: wait.Forever(cleanUpLeakedENIs, 1 h), each run first sleeping a random 0-300 s; one DescribeNetworkInterfaces
+ * filtered on ipamd's tag, status available and the VPC (the account's leaked ENIs, any node's); each found ENI
+ * older than 5 min (eniDeleteCooldownTime) is deleted (deleteENI: up to 12 tries, 0.5 s doubling). Off with
+ * DISABLE_LEAKED_ENI_CLEANUP or ENABLE_IMDS_ONLY_MODE (ipamd.go:2063-2074).
+ */
+export function leakedEniCleanup(c: IpamdCore, rng: Rng, at: number): void {
+  later(c, at + Math.floor(rng.float() * CLEANUP_DELAY_MAX_MS), () => {
+    const again = (): void => leakedEniCleanup(c, rng, c.sim.now + CLEANUP_PERIOD_MS);
+    c.ec2.describeNetworkInterfaces(
+      live(c, (r) => {
+        if (!r.ok) return again();
+        const account = c.ec2.ec2;
+        const due = [...account.leaked].filter(([, t]) => c.sim.now - t >= CLEANUP_MIN_AGE_MS).map(([rec]) => rec);
+        const owners = Ec2Client.byNode.get(account);
+        const step = (i: number): void => {
+          if (i >= due.length) return again();
+          const rec = due[i];
+          const owner = owners?.get(rec.node) ?? c.ec2;
+          withRetries(
+            c,
+            (cb: (x: Ec2Result<null>) => void) => c.ec2.deleteNetworkInterface(rec, cb, owner),
+            12,
+            500,
+            () => step(i + 1),
+          );
+        };
+        step(0);
+      }),
+    );
   });
 }

@@ -26,6 +26,10 @@ export interface IpamdTimers {
   imdsPollJitter: number;
   /** nodeIPPoolReconcileInterval: an ENI the IMDS poll gave up on is adopted by the next reconcile this long later. */
   reconcileIntervalMs: number;
+  /** eniAttachTime: nodeInit's sleep between setupENI tries of an attached ENI (ipamd.go:61, 558). */
+  eniAttachTimeMs: number;
+  /** maxRetryCheckENI + 1: setupENI tries per attached ENI in nodeInit (ipamd.go:62, 536-549). */
+  setupEniAttempts: number;
 }
 
 /** All ipamd model parameters. */
@@ -58,6 +62,8 @@ export function defaultIpamdParams(): IpamdParams {
       imdsPollMaxMs: 60_000,
       imdsPollJitter: 0.15,
       reconcileIntervalMs: 60_000,
+      eniAttachTimeMs: 10_000,
+      setupEniAttempts: 6,
     },
     startDelay: { kind: 'constant', ms: 0 },
     eniSetup: { kind: 'constant', ms: 0 },

@@ -4,7 +4,7 @@
  */
 import { THROTTLED, type Ec2ApiName } from '../aws/api.js';
 import type { Ec2Observer } from '../aws/ec2.js';
-import { isInsufficient } from '../aws/ec2-client.js';
+import { isSubnetFull } from '../aws/ec2-client.js';
 import { cidrToString, ipToString } from '../aws/cidr.js';
 import type { IpamObserver, PoolAction, PoolActionDetail } from '../ipam/ipamd.js';
 import type { Addr } from '../ipam/datastore.js';
@@ -177,7 +177,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
     if (
       action === 'ec2-error' &&
       detail.code !== undefined &&
-      isInsufficient(detail.code) &&
+      isSubnetFull(detail.code) &&
       !this.firstInsufficientAt.has(node)
     ) {
       this.firstInsufficientAt.set(node, now);
@@ -393,7 +393,7 @@ export class Metrics implements Ec2Observer, IpamObserver, PodObserver {
 
   /**
    * Pods that never started while bound to a node whose subnet had run out (the node had an
-   * InsufficientFreeAddressesInSubnet / InsufficientCidrBlocks error before the pod was deleted or the run ended).
+   * InsufficientFreeAddressesInSubnet / InsufficientCidrBlocks / InvalidParameterValue error before the pod was deleted or the run ended).
    */
   neverStartedSubnetFull(end: number): number {
     let n = this.starvedDeleted;

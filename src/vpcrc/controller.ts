@@ -253,6 +253,7 @@ export class VpcResourceController implements BranchCni {
           deviceIndex: index,
           attached: false,
           visibleAt: Infinity,
+          tagged: true, // trunk ENIs are never tagged by ipamd (ipamd.go:530)
         };
         client.enis.push(rec);
         this.ec2.observer.enis(trunk.node.name, 1, this.sim.now);

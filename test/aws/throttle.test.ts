@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TokenBucket, defaultBuckets } from '../../src/aws/throttle.js';
-import { SdkRetryState, defaultSdkRetry } from '../../src/aws/sdk-retry.js';
+import { SdkRetryState, defaultSdkRetry, legacyBackoffMs } from '../../src/aws/sdk-retry.js';
 import { Rng } from '../../src/engine/random.js';
 import { Cluster } from '../../src/run/cluster.js';
 import { buildReport } from '../../src/run/report.js';
@@ -54,26 +54,42 @@ describe('TokenBucket', () => {
   });
 });
 
-describe('SDK standard retryer', () => {
-  it('retries at most maxAttempts - 1 times with jittered exponential backoff under the cap', () => {
-    const s = new SdkRetryState({ ...defaultSdkRetry(), maxAttempts: 4 }, new Rng('r'));
-    const d1 = s.retryDelay(1);
-    const d2 = s.retryDelay(2);
-    const d3 = s.retryDelay(3);
-    expect(d1).toBeGreaterThanOrEqual(0);
-    expect(d1).toBeLessThanOrEqual(1000);
-    expect(d2).toBeLessThanOrEqual(2000);
-    expect(d3).toBeLessThanOrEqual(4000);
-    expect(s.retryDelay(4)).toBe(-1);
+describe('SDK standard retryer (aws-sdk-go-v2 v1.43.4, legacy standard mode)', () => {
+  it('backs off rand x 2^n s after failed attempt n (0-2 s, 0-4 s, ...), a flat 20 s once 2^n passes the cap', () => {
+    const p = defaultSdkRetry();
+    expect(p).toMatchObject({ maxAttempts: 3, maxBackoffMs: 20_000, quota: 500, retryCost: 5, successRefund: 1 });
+    expect(legacyBackoffMs(p, 1, 0.5)).toBe(1000);
+    expect(legacyBackoffMs(p, 1, 0.999)).toBe(1998);
+    expect(legacyBackoffMs(p, 2, 0.5)).toBe(2000);
+    expect(legacyBackoffMs(p, 4, 0.5)).toBe(8000);
+    // int(log2(20)) = 4: from the fifth failed attempt on, exactly MaxBackoff, whatever the draw.
+    expect(legacyBackoffMs(p, 5, 0)).toBe(20_000);
+    expect(legacyBackoffMs(p, 9, 0.3)).toBe(20_000);
   });
 
-  it('stops retrying when the retry quota is spent', () => {
+  it('retries at most maxAttempts - 1 times, each delay under its ceiling', () => {
+    const s = new SdkRetryState({ ...defaultSdkRetry(), maxAttempts: 6 }, new Rng('r'));
+    const ds = [1, 2, 3, 4].map((n) => s.retryDelay(n));
+    ds.forEach((d, i) => {
+      expect(d).toBeGreaterThanOrEqual(0);
+      expect(d).toBeLessThanOrEqual(1000 * 2 ** (i + 1));
+    });
+    expect(s.retryDelay(5)).toBe(20_000);
+    expect(s.retryDelay(6)).toBe(-1);
+  });
+
+  it('stops retrying when the retry quota is spent; a successful retry gives its cost back, any success adds 1', () => {
     const s = new SdkRetryState({ ...defaultSdkRetry(), quota: 10, retryCost: 5 }, new Rng('q'));
     expect(s.retryDelay(1)).toBeGreaterThanOrEqual(0);
     expect(s.retryDelay(1)).toBeGreaterThanOrEqual(0);
     expect(s.retryDelay(1)).toBe(-1);
     s.succeeded();
+    expect(s.tokens).toBe(1);
     expect(s.retryDelay(1)).toBe(-1); // 1 token back is not enough for a retry costing 5
+    s.succeeded(true);
+    expect(s.tokens).toBe(7); // 1 + the retry's 5 + 1
+    s.succeeded(true);
+    expect(s.tokens).toBe(10); // never above the quota
   });
 });
 

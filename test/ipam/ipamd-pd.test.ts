@@ -19,7 +19,8 @@ model:
   ec2:
     latency: { DescribeSubnets: 100ms, CreateNetworkInterface: 600ms, DescribeInstances: 100ms, AttachNetworkInterface: 400ms,
                ModifyNetworkInterfaceAttribute: 100ms, AssignPrivateIpAddresses: 500ms, UnassignPrivateIpAddresses: 300ms,
-               DescribeNetworkInterfaces: 100ms, DetachNetworkInterface: 200ms, DeleteNetworkInterface: 250ms }
+               DescribeNetworkInterfaces: 100ms, DetachNetworkInterface: 200ms, DeleteNetworkInterface: 250ms,
+               CreateTags: 100ms }
     eniVisibleDelay: 3s
 `;
 
@@ -36,8 +37,15 @@ subnets:
       "10.0.0.112", "10.0.0.128", "10.0.0.144", "10.0.0.160", "10.0.0.176", "10.0.0.192", "10.0.0.208", "10.0.0.224"] } }
   - { name: b, cidr: 10.1.0.0/24, tags: { kubernetes.io/role/cni: "1" } }`;
 
-const calls = (log: Rec[]) =>
-  log.filter((r) => r.type === 'ec2').map((r) => `${String(r.api)}${r.ok ? '' : ` x ${String(r.code)}`}`);
+/** nodeInit's calls before pre-scaling (ipamd.go:486-560) on a fresh node with subnet discovery on. */
+const INIT = ['DescribeNetworkInterfaces', 'CreateTags', 'DescribeSubnets'];
+
+/** The EC2 calls of a one-node run after nodeInit's `init` prelude (checked to be there). */
+const calls = (log: Rec[], init = INIT) => {
+  const all = log.filter((r) => r.type === 'ec2').map((r) => `${String(r.api)}${r.ok ? '' : ` x ${String(r.code)}`}`);
+  expect(all.slice(0, init.length)).toEqual(init);
+  return all.slice(init.length);
+};
 
 describe('running out of addresses', () => {
   it('TST-INC-2: discovery on, subnet full: Assign fails twice (the 1-address retry), then an ENI in the tagged subnet, no backoff', () => {
@@ -106,7 +114,7 @@ subnets: [{ name: a, cidr: 10.0.0.0/24, inUse: { ranges: ["10.0.0.6-10.0.0.254"]
 nodeGroups: [{ name: n, instanceType: m5.large, count: 1, subnet: a }]
 ipamd: { ENABLE_SUBNET_DISCOVERY: false }
 ${fixed()}`);
-    expect(calls(log).slice(0, 2)).toEqual([
+    expect(calls(log, INIT.slice(0, 2)).slice(0, 2)).toEqual([
       'AssignPrivateIpAddresses x InsufficientFreeAddressesInSubnet',
       'AssignPrivateIpAddresses',
     ]);
@@ -163,8 +171,10 @@ workload: [{ burst: { at: 30s, pods: 3 } }]
 ${fixed()}`);
     const fails = log.filter((r) => r.action === 'init-failed').map((r) => r.t);
     expect(fails.length).toBeGreaterThanOrEqual(3);
-    expect(fails[1] - fails[0]).toBe(10_000 + 600);
-    expect(fails[2] - fails[1]).toBe(20_000 + 600);
+    // The back-off, then nodeInit again: DescribeNetworkInterfaces and DescribeSubnets (the primary ENI is tagged
+    // now), 100 ms each, and the failing 600 ms CreateNetworkInterface.
+    expect(fails[1] - fails[0]).toBe(10_000 + 200 + 600);
+    expect(fails[2] - fails[1]).toBe(20_000 + 200 + 600);
     expect(c.nodes[0].ipamd.ready).toBe(false);
     expect(c.kubelet.scheduler.pendingCount).toBe(3);
   });

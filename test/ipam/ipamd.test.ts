@@ -7,7 +7,8 @@ model:
   ec2:
     latency: { DescribeSubnets: 100ms, CreateNetworkInterface: 600ms, DescribeInstances: 100ms, AttachNetworkInterface: 400ms,
                ModifyNetworkInterfaceAttribute: 100ms, AssignPrivateIpAddresses: 500ms, UnassignPrivateIpAddresses: 300ms,
-               DescribeNetworkInterfaces: 100ms, DetachNetworkInterface: 200ms, DeleteNetworkInterface: 250ms }
+               DescribeNetworkInterfaces: 100ms, DetachNetworkInterface: 200ms, DeleteNetworkInterface: 250ms,
+               CreateTags: 100ms }
     eniVisibleDelay: 3s
 `;
 
@@ -19,10 +20,17 @@ nodeGroups: [{ name: n, instanceType: m5.large, count: 1 }]
 workload:
   - burst: { at: 30s, pods: 3 }
 ${fixedLatency}`);
-    const calls = log.filter((r) => r.type === 'ec2').map((r) => `${r.t} ${String(r.api)}`);
-    // nodeInit: one AssignPrivateIpAddresses of 9 on the primary ENI (available 0 < 9).
-    expect(calls[0]).toBe('500 AssignPrivateIpAddresses');
-    // 3 pods leave 6 < 9 free: the next pass (on the 5 s lattice from 500 + 2500) attaches a new ENI of 9.
+    const all = log.filter((r) => r.type === 'ec2').map((r) => `${r.t} ${String(r.api)}`);
+    // nodeInit (ipamd.go:486-560): DescribeAllENIs, TagENI of the untagged primary ENI, setupENI's subnet check,
+    // then pre-scaling: one AssignPrivateIpAddresses of 9 on the primary ENI (available 0 < 9).
+    expect(all.slice(0, 4)).toEqual([
+      '100 DescribeNetworkInterfaces',
+      '200 CreateTags',
+      '300 DescribeSubnets',
+      '800 AssignPrivateIpAddresses',
+    ]);
+    const calls = all.slice(3);
+    // 3 pods leave 6 < 9 free: the next pass (on the 5 s lattice from 800 + 2500) attaches a new ENI of 9.
     const seq = calls.slice(1).map((s) => s.split(' ')[1]);
     expect(seq).toEqual([
       'DescribeSubnets',
@@ -32,7 +40,7 @@ ${fixedLatency}`);
       'ModifyNetworkInterfaceAttribute',
       'DescribeSubnets',
     ]);
-    expect(Number(calls[1].split(' ')[0])).toBe(33_000 + 100);
+    expect(Number(calls[1].split(' ')[0])).toBe(33_300 + 100);
     const enis = c.nodes[0].ec2.enis;
     expect(enis.map((e) => e.secondaries.length)).toEqual([9, 9]);
     expect(c.nodes[0].ipamd.ds.total).toBe(18);

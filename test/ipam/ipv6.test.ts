@@ -28,7 +28,10 @@ workload:
     // Nothing else from ipamd: no top-up, no ENI, no release, no pass.
     expect(log.filter((x) => x.type === 'ipamd' && x.action !== 'ipv6-prefix')).toEqual([]);
     expect(r.ipamd.passes).toBe(0);
-    expect(Object.keys(r.ec2.calls)).toEqual(['DescribeNetworkInterfaces']);
+    // nodeInit's DescribeAllENIs, TagENI and setupENI's subnet check, GetIPv6PrefixesFromEC2 and the first run of
+    // the leaked-ENI cleanup (within 5 min of the start): nothing else.
+    expect(Object.keys(r.ec2.calls)).toEqual(['DescribeSubnets', 'DescribeNetworkInterfaces', 'CreateTags']);
+    expect(r.ec2.calls).toMatchObject({ DescribeSubnets: 2, DescribeNetworkInterfaces: 6, CreateTags: 2 });
     expect(r.ips.enisPeak).toBe(2);
     // 2 x (110 - 2) pod slots: the rest of the burst waits for a node, none for an address.
     expect(r.pods.failedAddAttempts).toBe(0);

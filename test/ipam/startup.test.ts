@@ -14,7 +14,8 @@ model:
   ec2:
     latency: { DescribeSubnets: 100ms, CreateNetworkInterface: 600ms, DescribeInstances: 100ms, AttachNetworkInterface: 400ms,
                ModifyNetworkInterfaceAttribute: 100ms, AssignPrivateIpAddresses: 500ms, UnassignPrivateIpAddresses: 300ms,
-               DescribeNetworkInterfaces: 100ms, DetachNetworkInterface: 200ms, DeleteNetworkInterface: 250ms }
+               DescribeNetworkInterfaces: 100ms, DetachNetworkInterface: 200ms, DeleteNetworkInterface: 250ms,
+               CreateTags: 100ms }
     eniVisibleDelay: 3s
     throttle:
       AssignPrivateIpAddresses: { capacity: 2, refillPerSecond: 0.2 }

@@ -154,8 +154,8 @@ nodeGroups:
     count: 2
     podsPerNode: 20
     autoscaler: { clusterAutoscaler: { maxNodes: 2, scaleDownUtilizationThreshold: ${threshold} } }
-workload:
-  - burst: { at: 1s, pods: 16, name: p }
+workload: # at 5 s both nodes are Ready (nodeInit's EC2 calls take a second or two), so the pods spread over both
+  - burst: { at: 5s, pods: 16, name: p }
 `);
     expect(autoscale(run(0.4).log)).toEqual([]);
     const { c, log } = run(0.5);

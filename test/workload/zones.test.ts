@@ -63,7 +63,11 @@ workload:
       }
     expect(enis).toBeGreaterThan(4);
     // az-a's /26 ran dry: its nodes' pods failed while az-b's started.
-    expect(c.subnets[0].errors.get('InsufficientFreeAddressesInSubnet')).toBeGreaterThan(0);
+    // A full subnet: CreateNetworkInterface says InvalidParameterValue, AssignPrivateIpAddresses InsufficientFreeAddressesInSubnet.
+    const errs = c.subnets[0].errors;
+    expect(
+      (errs.get('InsufficientFreeAddressesInSubnet') ?? 0) + (errs.get('InvalidParameterValue') ?? 0),
+    ).toBeGreaterThan(0);
   });
 
   it("subnet discovery puts a new ENI in the zone's tagged subnet with the most free addresses, never an excluded one", () => {
@@ -196,7 +200,9 @@ workload:
     }
     // Only az-c ran dry: its pods failed, the others' did not wait for the subnet.
     const c3 = zones[2];
-    expect(c3.subnetErrors.InsufficientFreeAddressesInSubnet).toBeGreaterThan(0);
+    expect(
+      (c3.subnetErrors.InsufficientFreeAddressesInSubnet ?? 0) + (c3.subnetErrors.InvalidParameterValue ?? 0),
+    ).toBeGreaterThan(0);
     expect(zones[0].subnetErrors).toEqual({});
     expect(c3.failedAddAttempts).toBeGreaterThan(zones[0].failedAddAttempts);
   });
